@@ -1,0 +1,183 @@
+//! The client configuration as given by the caller: a flat object of named values. Every gateway
+//! takes the keys it knows; whatever is left over at the end is an unknown key and refused, so a
+//! misspelt credential never goes unnoticed.
+
+use crate::keys::PublicKey;
+use crate::wire::{check_no_control_chars, json_type_name, printable_key, Object};
+use crate::{Error, Result};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// Keys every configuration may carry, whatever the gateway. (`fetch` and `timeoutMs` are read by
+/// the JavaScript face.)
+const COMMON_KEYS: &[&str] = &["gateway", "privateKey", "fetch", "timeoutMs"];
+
+pub struct Config {
+    values: Object,
+    taken: BTreeSet<String>,
+}
+
+impl Config {
+    pub fn new(values: Object) -> Config {
+        let taken = COMMON_KEYS.iter().map(|k| k.to_string()).collect();
+        Config { values, taken }
+    }
+
+    /// Reads a config from JSON text (native callers and tests).
+    pub fn from_json(value: &Value) -> Result<Config> {
+        match value {
+            Value::Object(map) => Ok(Config::new(map.clone())),
+            _ => Err(Error::config("config must be an object")),
+        }
+    }
+
+    /// An optional string setting. Non-strings and control characters are `CONFIG_INVALID`.
+    pub fn optional(&mut self, key: &str) -> Result<Option<String>> {
+        self.taken.insert(key.to_string());
+        match self.values.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(Value::String(s)) => {
+                check_no_control_chars(key, s).map_err(|_| {
+                    Error::config_field(key, format!("{key} must not contain control characters"))
+                })?;
+                Ok(Some(s.clone()))
+            }
+            Some(other) => Err(Error::config_field(
+                key,
+                format!("{key} must be a string, not {}", json_type_name(other)),
+            )),
+        }
+    }
+
+    pub fn required(&mut self, key: &str) -> Result<String> {
+        self.optional(key)?
+            .ok_or_else(|| Error::config_field(key, format!("{key} is required")))
+    }
+
+    /// An optional setting restricted to a few words, with a default.
+    pub fn choice(&mut self, key: &str, choices: &[&'static str]) -> Result<&'static str> {
+        let value = self.optional(key)?;
+        match value {
+            None => Ok(choices[0]),
+            Some(v) => choices.iter().copied().find(|c| *c == v).ok_or_else(|| {
+                Error::config_field(key, format!("{key} must be one of {}", choices.join(", ")))
+            }),
+        }
+    }
+
+    /// The gateway's public key, required for every gateway that signs anything.
+    pub fn gateway_public_key(&mut self) -> Result<PublicKey> {
+        let text = self.optional("gatewayPublicKey")?.ok_or_else(|| {
+            Error::config_field(
+                "gatewayPublicKey",
+                "gatewayPublicKey is required: the gateway's RSA public key, to verify what it sends",
+            )
+        })?;
+        PublicKey::import(&text, "gatewayPublicKey")
+    }
+
+    /// The base URL: `baseUrl` when given, else the `environment` preset. One of the two is required,
+    /// so no request ever goes to a host the caller did not choose.
+    pub fn base_url(&mut self, presets: &[(&str, &str)]) -> Result<String> {
+        let names: Vec<&str> = presets.iter().map(|(n, _)| *n).collect();
+        let environment = self.optional("environment")?;
+        if let Some(url) = self.optional("baseUrl")? {
+            return normalize_base_url(&url);
+        }
+        match environment {
+            Some(env) => presets
+                .iter()
+                .find(|(name, _)| *name == env)
+                .map(|(_, url)| url.to_string())
+                .ok_or_else(|| {
+                    Error::config_field(
+                        "environment",
+                        format!("environment must be one of {}", names.join(", ")),
+                    )
+                }),
+            None if presets.is_empty() => Err(Error::config_field(
+                "baseUrl",
+                "baseUrl is required: the gateway issues it to each merchant",
+            )),
+            None => Err(Error::config_field(
+                "environment",
+                format!("set environment ({}) or baseUrl", names.join(", ")),
+            )),
+        }
+    }
+
+    /// Refuses any key no one asked for.
+    pub fn finish(self) -> Result<()> {
+        match self.values.keys().find(|k| !self.taken.contains(*k)) {
+            Some(key) => {
+                let mut known: Vec<&str> = self.taken.iter().map(String::as_str).collect();
+                known.sort_unstable();
+                Err(Error::config_field(
+                    &printable_key(key),
+                    format!(
+                        "unknown config key {}; this gateway takes {}",
+                        printable_key(key),
+                        known.join(", ")
+                    ),
+                ))
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+/// An absolute http(s) URL without query or fragment, with any trailing slash removed.
+fn normalize_base_url(url: &str) -> Result<String> {
+    let lower = url.to_ascii_lowercase();
+    let host = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    let valid = matches!(host, Some(h) if !h.is_empty() && !h.starts_with('/'))
+        && !url.contains(['?', '#', ' '])
+        && !url.chars().any(char::is_whitespace);
+    if !valid {
+        return Err(Error::config_field(
+            "baseUrl",
+            "baseUrl must be an absolute http:// or https:// URL without query or fragment",
+        ));
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn base_url_prefers_explicit_url_and_checks_presets() {
+        let presets = [
+            ("sandbox", "https://sandbox.example"),
+            ("production", "https://pay.example"),
+        ];
+        let mut c = Config::from_json(&json!({"environment": "production"})).unwrap();
+        assert_eq!(c.base_url(&presets).unwrap(), "https://pay.example");
+        let mut c = Config::from_json(&json!({"baseUrl": "http://127.0.0.1:9/x/"})).unwrap();
+        assert_eq!(c.base_url(&presets).unwrap(), "http://127.0.0.1:9/x");
+        let mut c = Config::from_json(&json!({"environment": "prod"})).unwrap();
+        assert_eq!(
+            c.base_url(&presets).unwrap_err().field.as_deref(),
+            Some("environment")
+        );
+        let mut c = Config::from_json(&json!({})).unwrap();
+        assert!(c.base_url(&presets).is_err());
+        let mut c = Config::from_json(&json!({"baseUrl": "https://x/?a=1"})).unwrap();
+        assert!(c.base_url(&presets).is_err());
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_by_name() {
+        let mut c =
+            Config::from_json(&json!({"gateway": "x", "appId": "a", "appID": "b"})).unwrap();
+        c.required("appId").unwrap();
+        let e = c.finish().unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("appID"));
+        assert_eq!(e.code, crate::ErrorCode::ConfigInvalid);
+    }
+}

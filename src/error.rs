@@ -1,0 +1,175 @@
+//! The one error type of the library. Every failure carries a stable [`ErrorCode`] that callers can
+//! branch on; the message is for people. Messages are written by this crate only, from fixed text and
+//! field names, so they never carry key material or echo a caller's secret back.
+
+use std::fmt;
+
+/// Stable error codes, the same strings in Rust and in JavaScript.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    ConfigInvalid,
+    KeyInvalid,
+    InputInvalid,
+    AmountInvalid,
+    SignatureMissing,
+    SignatureInvalid,
+    ResponseMalformed,
+    TimestampOutOfWindow,
+    DecryptFailed,
+    GatewayError,
+    Transport,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 11] = [
+        ErrorCode::ConfigInvalid,
+        ErrorCode::KeyInvalid,
+        ErrorCode::InputInvalid,
+        ErrorCode::AmountInvalid,
+        ErrorCode::SignatureMissing,
+        ErrorCode::SignatureInvalid,
+        ErrorCode::ResponseMalformed,
+        ErrorCode::TimestampOutOfWindow,
+        ErrorCode::DecryptFailed,
+        ErrorCode::GatewayError,
+        ErrorCode::Transport,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::ConfigInvalid => "CONFIG_INVALID",
+            ErrorCode::KeyInvalid => "KEY_INVALID",
+            ErrorCode::InputInvalid => "INPUT_INVALID",
+            ErrorCode::AmountInvalid => "AMOUNT_INVALID",
+            ErrorCode::SignatureMissing => "SIGNATURE_MISSING",
+            ErrorCode::SignatureInvalid => "SIGNATURE_INVALID",
+            ErrorCode::ResponseMalformed => "RESPONSE_MALFORMED",
+            ErrorCode::TimestampOutOfWindow => "TIMESTAMP_OUT_OF_WINDOW",
+            ErrorCode::DecryptFailed => "DECRYPT_FAILED",
+            ErrorCode::GatewayError => "GATEWAY_ERROR",
+            ErrorCode::Transport => "TRANSPORT",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A failure with a stable code, an optional input field at fault, and for `GATEWAY_ERROR` the
+/// gateway's own code and message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    pub code: ErrorCode,
+    pub message: String,
+    pub field: Option<String>,
+    pub gateway_code: Option<String>,
+    pub gateway_message: Option<String>,
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+            field: None,
+            gateway_code: None,
+            gateway_message: None,
+        }
+    }
+
+    /// Names the one input or config field at fault.
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn config(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::ConfigInvalid, message)
+    }
+
+    pub fn config_field(field: &str, message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::ConfigInvalid, message).with_field(field)
+    }
+
+    pub fn key(field: &str, message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::KeyInvalid, message).with_field(field)
+    }
+
+    pub fn input(field: &str, message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::InputInvalid, message).with_field(field)
+    }
+
+    pub fn amount(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::AmountInvalid, message).with_field("amount")
+    }
+
+    pub fn malformed(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::ResponseMalformed, message)
+    }
+
+    pub fn signature_missing(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::SignatureMissing, message)
+    }
+
+    pub fn signature_invalid(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::SignatureInvalid, message)
+    }
+
+    pub fn transport(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::Transport, message)
+    }
+
+    /// The gateway refused the request: its own code and message travel with the error.
+    pub fn gateway(gateway: &str, code: impl Into<String>, message: impl Into<String>) -> Self {
+        let code = code.into();
+        let message = message.into();
+        Error {
+            code: ErrorCode::GatewayError,
+            message: format!("{gateway} refused the request: {code} {message}")
+                .trim_end()
+                .to_string(),
+            field: None,
+            gateway_code: Some(code),
+            gateway_message: Some(message),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_distinct_screaming_snake_case() {
+        let names: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        for (i, n) in names.iter().enumerate() {
+            assert!(n.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{n}");
+            assert!(!names[i + 1..].contains(n), "duplicate {n}");
+        }
+    }
+
+    #[test]
+    fn gateway_error_keeps_gateway_code_and_message() {
+        let e = Error::gateway("PayerMax", "ORDER_NOT_EXIST", "order not found");
+        assert_eq!(e.code, ErrorCode::GatewayError);
+        assert_eq!(e.gateway_code.as_deref(), Some("ORDER_NOT_EXIST"));
+        assert_eq!(e.gateway_message.as_deref(), Some("order not found"));
+        assert_eq!(
+            e.to_string(),
+            "GATEWAY_ERROR: PayerMax refused the request: ORDER_NOT_EXIST order not found"
+        );
+    }
+}

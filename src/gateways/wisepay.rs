@@ -1,0 +1,12 @@
+//! wisepay: not built yet.
+
+use crate::config::Config;
+use crate::gateway::Gateway;
+use crate::{Error, Result};
+
+pub fn from_config(_config: &mut Config) -> Result<Box<dyn Gateway>> {
+    Err(Error::config_field(
+        "gateway",
+        "the wisepay gateway is not available in this build yet",
+    ))
+}

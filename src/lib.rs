@@ -1,0 +1,117 @@
+//! refundkit builds and signs refund and refund-query requests for WisePay Cloud (and its Japanese
+//! reseller N-age), PayerMax, BluePay and BIEASES, and verifies and parses what they send back.
+//!
+//! The same core serves the WebAssembly package (see `wasm/`) and native Rust callers through
+//! [`Client`].
+
+pub mod config;
+pub mod error;
+pub mod gateway;
+pub mod gateways;
+pub mod keys;
+pub mod money;
+pub mod refund;
+pub mod signature;
+pub mod time;
+pub mod wire;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use config::Config;
+pub use error::{Error, ErrorCode, Result};
+pub use gateway::{Draft, Gateway, RawResponse, SignedRequest};
+pub use keys::{generate_key_pair, key_fingerprint, PrivateKey, PublicKey};
+pub use refund::{RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus};
+
+/// A configured gateway with the merchant's key: the native face of the library.
+pub struct Client {
+    gateway: Box<dyn Gateway>,
+    /// `None` when the private key lives outside Rust (a WebCrypto `CryptoKey` in a browser).
+    private_key: Option<PrivateKey>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("gateway", &self.gateway.id())
+            .field("private_key", &self.private_key)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Validates the whole config and imports both keys, once.
+    pub fn new(mut config: Config) -> Result<Client> {
+        let gateway = gateway::gateway_from_config(&mut config)?;
+        let text = config.required("privateKey")?;
+        let private_key = PrivateKey::import(&text, "privateKey")?;
+        config.finish()?;
+        Ok(Client {
+            gateway,
+            private_key: Some(private_key),
+        })
+    }
+
+    /// A client whose requests are signed elsewhere: only drafts, parsing and verification work.
+    pub fn with_external_signer(mut config: Config) -> Result<Client> {
+        let gateway = gateway::gateway_from_config(&mut config)?;
+        config.finish()?;
+        Ok(Client {
+            gateway,
+            private_key: None,
+        })
+    }
+
+    pub fn gateway_id(&self) -> &'static str {
+        self.gateway.id()
+    }
+
+    pub fn private_key(&self) -> Option<&PrivateKey> {
+        self.private_key.as_ref()
+    }
+
+    pub fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
+        self.gateway.draft_refund(input, now_ms)
+    }
+
+    pub fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft> {
+        self.gateway.draft_refund_query(query, now_ms)
+    }
+
+    /// Signs a draft's bytes with the merchant key and finishes it.
+    pub fn sign_draft(&self, draft: Draft) -> Result<SignedRequest> {
+        let key = self.private_key.as_ref().ok_or_else(|| {
+            Error::config_field(
+                "privateKey",
+                "the private key is a CryptoKey: use the async build functions",
+            )
+        })?;
+        let signature = signature::sign(key, &draft.message, draft.hash)?;
+        Ok(draft.finish(signature))
+    }
+
+    pub fn build_refund(&self, input: &RefundInput, now_ms: u64) -> Result<SignedRequest> {
+        self.sign_draft(self.draft_refund(input, now_ms)?)
+    }
+
+    pub fn build_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<SignedRequest> {
+        self.sign_draft(self.draft_refund_query(query, now_ms)?)
+    }
+
+    pub fn parse_refund_response(&self, response: &RawResponse) -> Result<RefundResult> {
+        self.gateway.parse_refund_response(response)
+    }
+
+    pub fn parse_refund_query_response(&self, response: &RawResponse) -> Result<Vec<RefundResult>> {
+        self.gateway.parse_refund_query_response(response)
+    }
+
+    pub fn verify_notification(
+        &self,
+        request: &RawResponse,
+        now_ms: u64,
+    ) -> Result<RefundNotification> {
+        self.gateway.verify_notification(request, now_ms)
+    }
+}

@@ -1,0 +1,377 @@
+//! Exact decimal amounts. No floating point anywhere: an amount is an integer count of minor units
+//! (or, for amounts read back from a gateway, an integer with a decimal scale), and every conversion
+//! is integer arithmetic on digit strings.
+
+use crate::{Error, Result};
+
+/// The most significant digits an amount may have; far above any real refund, far below u128's limit.
+const MAX_DIGITS: usize = 30;
+
+/// ISO 4217 exponents (digits after the decimal point) of the currencies the gateways serve.
+const CURRENCIES: &[(&str, u32)] = &[
+    ("AED", 2),
+    ("ARS", 2),
+    ("AUD", 2),
+    ("BDT", 2),
+    ("BHD", 3),
+    ("BRL", 2),
+    ("CAD", 2),
+    ("CHF", 2),
+    ("CLP", 0),
+    ("CNY", 2),
+    ("COP", 2),
+    ("CZK", 2),
+    ("DKK", 2),
+    ("EGP", 2),
+    ("EUR", 2),
+    ("GBP", 2),
+    ("GHS", 2),
+    ("HKD", 2),
+    ("HUF", 2),
+    ("IDR", 2),
+    ("ILS", 2),
+    ("INR", 2),
+    ("IQD", 3),
+    ("ISK", 0),
+    ("JOD", 3),
+    ("JPY", 0),
+    ("KES", 2),
+    ("KHR", 2),
+    ("KRW", 0),
+    ("KWD", 3),
+    ("KZT", 2),
+    ("LAK", 2),
+    ("LKR", 2),
+    ("LYD", 3),
+    ("MAD", 2),
+    ("MMK", 2),
+    ("MOP", 2),
+    ("MXN", 2),
+    ("MYR", 2),
+    ("NGN", 2),
+    ("NOK", 2),
+    ("NPR", 2),
+    ("NZD", 2),
+    ("OMR", 3),
+    ("PEN", 2),
+    ("PHP", 2),
+    ("PKR", 2),
+    ("PLN", 2),
+    ("PYG", 0),
+    ("QAR", 2),
+    ("RUB", 2),
+    ("RWF", 0),
+    ("SAR", 2),
+    ("SEK", 2),
+    ("SGD", 2),
+    ("THB", 2),
+    ("TND", 3),
+    ("TRY", 2),
+    ("TWD", 2),
+    ("TZS", 2),
+    ("UAH", 2),
+    ("UGX", 0),
+    ("USD", 2),
+    ("UYU", 2),
+    ("VND", 0),
+    ("XAF", 0),
+    ("XOF", 0),
+    ("ZAR", 2),
+];
+
+/// A currency known to this library, with its ISO 4217 exponent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Currency {
+    pub code: &'static str,
+    pub exponent: u32,
+}
+
+impl Currency {
+    /// Looks up an ISO 4217 code (upper case, as gateways send it). Unknown codes are
+    /// `AMOUNT_INVALID` on the `currency` field: without the exponent no amount can be checked.
+    pub fn from_code(code: &str) -> Result<Currency> {
+        CURRENCIES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|&(code, exponent)| Currency { code, exponent })
+            .ok_or_else(|| {
+                let shown = if code.len() <= 8 && code.chars().all(|c| c.is_ascii_alphanumeric()) {
+                    format!("'{code}'")
+                } else {
+                    "the given value".to_string()
+                };
+                Error::new(
+                    crate::ErrorCode::AmountInvalid,
+                    format!("unknown currency {shown}: expected an ISO 4217 code such as USD, THB or JPY"),
+                )
+                .with_field("currency")
+            })
+    }
+}
+
+/// An exact non-negative decimal: `units / 10^scale`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decimal {
+    pub units: u128,
+    pub scale: u32,
+}
+
+impl Decimal {
+    /// Parses `digits[.digits]`: no sign, exponent, whitespace or grouping. Returns `None` otherwise.
+    pub fn parse(text: &str) -> Option<Decimal> {
+        let (int_part, frac_part) = match text.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (text, ""),
+        };
+        let is_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if int_part.is_empty()
+            || !is_digits(int_part)
+            || !is_digits(frac_part)
+            || (text.contains('.') && frac_part.is_empty())
+        {
+            return None;
+        }
+        let significant = int_part.trim_start_matches('0').len() + frac_part.len();
+        if significant > MAX_DIGITS {
+            return None;
+        }
+        let mut units: u128 = 0;
+        for b in int_part.bytes().chain(frac_part.bytes()) {
+            units = units.checked_mul(10)?.checked_add(u128::from(b - b'0'))?;
+        }
+        Some(Decimal {
+            units,
+            scale: frac_part.len() as u32,
+        })
+    }
+
+    /// The same value with exactly `digits` fraction digits, if that needs no rounding.
+    pub fn rescale(self, digits: u32) -> Option<Decimal> {
+        if digits >= self.scale {
+            let factor = 10u128.checked_pow(digits - self.scale)?;
+            Some(Decimal {
+                units: self.units.checked_mul(factor)?,
+                scale: digits,
+            })
+        } else {
+            let factor = 10u128.checked_pow(self.scale - digits)?;
+            self.units.is_multiple_of(factor).then_some(Decimal {
+                units: self.units / factor,
+                scale: digits,
+            })
+        }
+    }
+
+    /// Decimal text with exactly `scale` fraction digits (`"12.30"`, `"1"`).
+    pub fn to_text(self) -> String {
+        let digits = self.units.to_string();
+        let scale = self.scale as usize;
+        if scale == 0 {
+            return digits;
+        }
+        let padded = format!("{digits:0>width$}", width = scale + 1);
+        let (i, f) = padded.split_at(padded.len() - scale);
+        format!("{i}.{f}")
+    }
+
+    /// Decimal text with trailing fraction zeros removed (`"4.9"`, `"10000"`): the shortest exact form,
+    /// as JSON numbers are usually written.
+    pub fn to_shortest_text(self) -> String {
+        let mut d = self;
+        while d.scale > 0 && d.units.is_multiple_of(10) {
+            d.units /= 10;
+            d.scale -= 1;
+        }
+        d.to_text()
+    }
+}
+
+/// A refund amount: a positive count of minor units of a known currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Amount {
+    minor: u128,
+    currency: Currency,
+}
+
+impl Amount {
+    /// Parses a caller's amount in major units (`"10.50"`) for `currency`, allowing at most the
+    /// currency's ISO digits.
+    pub fn parse(text: &str, currency: Currency) -> Result<Amount> {
+        Amount::parse_with_digits(text, currency, currency.exponent)
+    }
+
+    /// Like [`Amount::parse`] but with a gateway's own, stricter limit on fraction digits.
+    pub fn parse_with_digits(text: &str, currency: Currency, max_digits: u32) -> Result<Amount> {
+        let decimal = Decimal::parse(text).ok_or_else(|| {
+            Error::amount(
+                "amount must be a decimal string of digits with an optional '.' and fraction, \
+                 such as \"10.50\" (no sign, exponent, spaces or separators)",
+            )
+        })?;
+        if decimal.scale > max_digits {
+            return Err(Error::amount(format!(
+                "{} amounts take at most {} decimal place{} here; got {}",
+                currency.code,
+                max_digits,
+                if max_digits == 1 { "" } else { "s" },
+                decimal.scale
+            )));
+        }
+        let minor = decimal
+            .rescale(currency.exponent)
+            .ok_or_else(|| Error::amount("amount is too large"))?
+            .units;
+        if minor == 0 {
+            return Err(Error::amount("amount must be greater than zero"));
+        }
+        Ok(Amount { minor, currency })
+    }
+
+    /// An amount given in minor units (satang, cents).
+    pub fn from_minor(minor: u128, currency: Currency) -> Amount {
+        Amount { minor, currency }
+    }
+
+    pub fn minor_units(&self) -> u128 {
+        self.minor
+    }
+
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    pub fn as_decimal(&self) -> Decimal {
+        Decimal {
+            units: self.minor,
+            scale: self.currency.exponent,
+        }
+    }
+
+    /// Major units with exactly the currency's digits: `"12.30"` USD, `"1"` JPY, `"1.234"` KWD.
+    pub fn to_major_text(&self) -> String {
+        self.as_decimal().to_text()
+    }
+}
+
+/// Formats an amount read from a gateway (text of a JSON number or string) in major units with the
+/// given number of digits. Never rounds: a value that does not fit those digits is returned as the
+/// exact decimal it is; text that is not a decimal at all is `None`.
+pub fn format_received_amount(text: &str, digits: u32) -> Option<String> {
+    let decimal = Decimal::parse(text.trim())?;
+    Some(match decimal.rescale(digits) {
+        Some(d) => d.to_text(),
+        None => decimal.to_shortest_text(),
+    })
+}
+
+/// Formats a received amount in minor units (BluePay's satang) as major units with the currency's
+/// digits.
+pub fn format_received_minor(text: &str, currency: Currency) -> Option<String> {
+    let decimal = Decimal::parse(text.trim())?;
+    if decimal.scale != 0 {
+        return None;
+    }
+    Some(Amount::from_minor(decimal.units, currency).to_major_text())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usd() -> Currency {
+        Currency::from_code("USD").unwrap()
+    }
+
+    #[test]
+    fn parses_and_formats_exactly() {
+        let a = Amount::parse("12.3", usd()).unwrap();
+        assert_eq!(a.minor_units(), 1230);
+        assert_eq!(a.to_major_text(), "12.30");
+        let jpy = Currency::from_code("JPY").unwrap();
+        assert_eq!(Amount::parse("1", jpy).unwrap().to_major_text(), "1");
+        let kwd = Currency::from_code("KWD").unwrap();
+        assert_eq!(
+            Amount::parse("1.234", kwd).unwrap().to_major_text(),
+            "1.234"
+        );
+        assert_eq!(Amount::parse("0.01", usd()).unwrap().minor_units(), 1);
+        // 0.1 + 0.2 style values stay exact.
+        assert_eq!(
+            Amount::parse("1234567890123456789.99", usd())
+                .unwrap()
+                .minor_units(),
+            123456789012345678999
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_plain_positive_decimal() {
+        for bad in [
+            "", "0", "0.00", "-1", "+1", "1e3", "1E3", " 1", "1 ", "1,000", "1.", ".5", "0x10",
+            "NaN", "Infinity", "1..2", "１", "1.2.3",
+        ] {
+            let e = Amount::parse(bad, usd()).unwrap_err();
+            assert_eq!(e.code, crate::ErrorCode::AmountInvalid, "{bad:?}");
+            assert_eq!(e.field.as_deref(), Some("amount"));
+        }
+    }
+
+    #[test]
+    fn refuses_more_digits_than_the_currency_has() {
+        assert!(Amount::parse("4.999", usd()).is_err());
+        assert!(Amount::parse("1.5", Currency::from_code("JPY").unwrap()).is_err());
+        assert!(Amount::parse("1.2345", Currency::from_code("KWD").unwrap()).is_err());
+        assert!(
+            Amount::parse_with_digits("1.234", Currency::from_code("KWD").unwrap(), 2).is_err()
+        );
+    }
+
+    #[test]
+    fn refuses_absurdly_long_amounts_without_overflow() {
+        let long = "9".repeat(200);
+        assert!(Amount::parse(&long, usd()).is_err());
+        let many_zeros = format!("{}1", "0".repeat(10_000));
+        assert_eq!(
+            Amount::parse(&many_zeros, usd()).unwrap().to_major_text(),
+            "1.00"
+        );
+    }
+
+    #[test]
+    fn unknown_currency_is_an_amount_error_on_currency() {
+        let e = Currency::from_code("XYZ").unwrap_err();
+        assert_eq!(e.code, crate::ErrorCode::AmountInvalid);
+        assert_eq!(e.field.as_deref(), Some("currency"));
+        assert!(Currency::from_code("usd").is_err());
+    }
+
+    #[test]
+    fn every_listed_currency_is_known() {
+        for code in [
+            "THB", "JPY", "KRW", "VND", "IDR", "PHP", "MYR", "SGD", "HKD", "TWD", "CNY", "INR",
+            "PKR", "USD", "EUR", "GBP", "AUD", "ZAR", "NGN", "KES", "EGP", "AED", "SAR", "QAR",
+            "KWD", "BHD", "OMR", "JOD", "IQD", "LYD", "TND", "BRL", "MXN", "COP", "CLP", "PEN",
+            "TRY",
+        ] {
+            Currency::from_code(code).unwrap();
+        }
+        for w in CURRENCIES.windows(2) {
+            assert!(w[0].0 < w[1].0, "table not sorted at {}", w[1].0);
+        }
+    }
+
+    #[test]
+    fn received_amounts_are_formatted_without_rounding() {
+        assert_eq!(format_received_amount("9.9", 2).as_deref(), Some("9.90"));
+        assert_eq!(format_received_amount("10000", 0).as_deref(), Some("10000"));
+        assert_eq!(format_received_amount("9.900", 2).as_deref(), Some("9.90"));
+        assert_eq!(format_received_amount("9.901", 2).as_deref(), Some("9.901"));
+        assert_eq!(format_received_amount("-1", 2), None);
+        let thb = Currency::from_code("THB").unwrap();
+        assert_eq!(
+            format_received_minor("10000", thb).as_deref(),
+            Some("100.00")
+        );
+        assert_eq!(format_received_minor("1.5", thb), None);
+    }
+}
