@@ -9,12 +9,14 @@ use crate::config::Config;
 use crate::gateway::{Draft, Gateway, RawResponse, SignedRequest};
 use crate::keys::PublicKey;
 use crate::money::{format_received_amount, Currency, Decimal};
-use crate::refund::{Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus};
+use crate::refund::{
+    Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
+};
 use crate::signature::{verify, HashAlg};
 use crate::time::iso_from_utc_datetime;
 use crate::wire::{
-    check_max_chars, check_no_control_chars, check_url, compact_json, non_empty_text,
-    parse_form, parse_json_object, printable_key, Object,
+    check_max_chars, check_no_control_chars, check_url, compact_json, non_empty_text, parse_form,
+    parse_json_object, printable_key, Object,
 };
 use crate::{Error, Result};
 use serde_json::Value;
@@ -180,9 +182,7 @@ impl WisePay {
             .find(|f| f.key == "sign")
             .and_then(|f| f.text.as_deref())
             .filter(|s| !s.is_empty())
-            .ok_or_else(|| {
-                Error::signature_missing(format!("the {what} carries no sign field"))
-            })?;
+            .ok_or_else(|| Error::signature_missing(format!("the {what} carries no sign field")))?;
         let pairs: Vec<(&str, &str)> = fields
             .iter()
             .filter_map(|f| f.text.as_deref().map(|t| (f.key.as_str(), t)))
@@ -200,18 +200,16 @@ impl WisePay {
     /// Verifies a `{code, msg, psn, data, sign}` response and returns its business data and the
     /// envelope to keep as `raw`.
     fn parse_envelope(&self, response: &RawResponse) -> Result<(Object, Value)> {
-        let fields = json_fields(&response.body, "response").map_err(|e| {
-            match response.status {
+        let fields =
+            json_fields(&response.body, "response").map_err(|e| match response.status {
                 Some(status) if !(200..300).contains(&status) => Error::malformed(format!(
                     "{GATEWAY_NAME} answered HTTP {status} without a JSON response body"
                 )),
                 _ => e,
-            }
-        })?;
+            })?;
         let envelope = fields_object(&fields);
-        let code = non_empty_text(&envelope, "code").ok_or_else(|| {
-            Error::malformed(format!("the {GATEWAY_NAME} response has no code"))
-        })?;
+        let code = non_empty_text(&envelope, "code")
+            .ok_or_else(|| Error::malformed(format!("the {GATEWAY_NAME} response has no code")))?;
         if code != "0" {
             return Err(gateway_error(&envelope, code));
         }
@@ -350,7 +348,10 @@ fn check_merchant_order_no(field: &str, value: &str) -> Result<()> {
 fn check_trans_no(field: &str, value: &str) -> Result<()> {
     check_no_control_chars(field, value)?;
     check_max_chars(field, value, MAX_TRANS_NO_CHARS)?;
-    if !value.bytes().all(|b| b.is_ascii_graphic() && b != b'&' && b != b'=') {
+    if !value
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'&' && b != b'=')
+    {
         return Err(Error::input(
             field,
             format!("{field} must be printable ASCII without spaces, '&' or '='"),
@@ -524,9 +525,11 @@ fn check_field_names(fields: &[ReceivedField], what: &str) -> Result<()> {
 /// this is exactly the condition for a second reading to exist.
 fn check_unambiguous(fields: &[ReceivedField], what: &str) -> Result<()> {
     let hides_a_field = |text: &str| {
-        text.split('&')
-            .skip(1)
-            .any(|piece| piece.split_once('=').is_some_and(|(name, _)| is_field_name(name)))
+        text.split('&').skip(1).any(|piece| {
+            piece
+                .split_once('=')
+                .is_some_and(|(name, _)| is_field_name(name))
+        })
     };
     match fields
         .iter()
@@ -549,16 +552,18 @@ fn business_data(envelope: &Object) -> Result<Option<Object>> {
         Some(Value::String(s)) if s.is_empty() => Ok(None),
         Some(Value::String(s)) => parse_json_object(s.as_bytes(), "data field").map(Some),
         Some(Value::Object(map)) => Ok(Some(map.clone())),
-        Some(_) => Err(Error::malformed("the data field is neither an object nor JSON text")),
+        Some(_) => Err(Error::malformed(
+            "the data field is neither an object nor JSON text",
+        )),
     }
 }
 
 fn gateway_error(envelope: &Object, code: String) -> Error {
     let message = non_empty_text(envelope, "msg").unwrap_or_default();
     let mut error = Error::gateway(GATEWAY_NAME, code, message);
-    if let Some(psn) = non_empty_text(envelope, "psn").filter(|p| {
-        p.len() <= 64 && !p.chars().any(char::is_control)
-    }) {
+    if let Some(psn) = non_empty_text(envelope, "psn")
+        .filter(|p| p.len() <= 64 && !p.chars().any(char::is_control))
+    {
         error.message.push_str(&format!(" (psn {psn})"));
     }
     error
@@ -597,15 +602,17 @@ fn refund_result(data: &Object, raw: Value) -> Result<RefundResult> {
         let text = non_empty_text(data, field).unwrap_or_default();
         result.amount = Some(received_amount(&text, result.currency.as_deref(), field)?);
     }
-    result.completed_at = non_empty_text(data, "trans_end_time")
-        .and_then(|t| iso_from_utc_datetime(&t));
+    result.completed_at =
+        non_empty_text(data, "trans_end_time").and_then(|t| iso_from_utc_datetime(&t));
     result.failure_reason = failure_reason(data);
     Ok(result)
 }
 
 /// A received amount with the currency's ISO digits when it fits them, else exactly as received.
 fn received_amount(text: &str, currency: Option<&str>, field: &str) -> Result<String> {
-    let digits = currency.and_then(|c| Currency::from_code(c).ok()).map(|c| c.exponent);
+    let digits = currency
+        .and_then(|c| Currency::from_code(c).ok())
+        .map(|c| c.exponent);
     let formatted = match digits {
         Some(digits) => format_received_amount(text, digits),
         None => Decimal::parse(text.trim()).map(Decimal::to_text),
@@ -707,9 +714,10 @@ fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
         }
         _ => {
             let mut pos = start;
-            while bytes.get(pos).is_some_and(|b| {
-                !matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
-            }) {
+            while bytes
+                .get(pos)
+                .is_some_and(|b| !matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
+            {
                 pos += 1;
             }
             (pos > start).then_some(pos)
@@ -723,7 +731,8 @@ mod tests {
 
     #[test]
     fn members_keep_the_exact_received_text() {
-        let text = r#" { "a" : "x\"}" , "b":{"z":1, "y":[1,{"q":"]"}]} ,"c":1.50,"d":null,"e":true } "#;
+        let text =
+            r#" { "a" : "x\"}" , "b":{"z":1, "y":[1,{"q":"]"}]} ,"c":1.50,"d":null,"e":true } "#;
         let members = top_level_members(text).unwrap();
         let got: Vec<(&str, &str)> = members.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         assert_eq!(
