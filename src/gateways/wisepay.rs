@@ -1,7 +1,7 @@
 //! WisePay Cloud (Wiseasy) and its Japanese reseller N-age: one platform, one wire format.
 //!
 //! Requests are flat JSON objects whose values are all strings. The signature is RSA-SHA256 over a
-//! canonical string built from the sent fields (see [`canonical_string`]) and travels in the body as
+//! canonical string built from the sent fields (see `canonical_string`) and travels in the body as
 //! the field `sign`. Responses `{code, msg, psn, data, sign}` and notifications are signed by the
 //! gateway over the same kind of canonical string, built from what was received.
 
@@ -108,10 +108,12 @@ fn check_credential(key: &str, value: &str) -> Result<()> {
 /// in byte order, written `key=value` and joined with `&`, values raw (no escaping, UTF-8).
 ///
 /// The values are not escaped, so the string is ambiguous: `{"a":"1&b=2"}` and `{"a":"1","b":"2"}`
-/// give the same `a=1&b=2`. The gateway defines it this way and escaping would break its check, so
-/// requests are signed as they are (the caller chose those values). For what the gateway sends, the
-/// ambiguity would let someone re-split a genuinely signed message into other fields under the same
-/// signature; [`check_unambiguous`] refuses received values that could be re-split that way.
+/// both give `a=1&b=2`, and one signature covers both. The gateway defines the string this way and
+/// escaping would break its check, so requests are signed as they are (the caller chose the values).
+/// On what the gateway sends, the ambiguity lets someone re-cut a genuinely signed message: merge
+/// fields into one value, or split a value holding `&name=` into fields. `check_unambiguous`
+/// refuses the merged form; the split form cannot be told apart from an honest message, and needs
+/// the gateway to have signed a value holding `&name=` (a refund reason it echoes, for instance).
 pub fn canonical_string(fields: &[(&str, &str)]) -> String {
     let mut kept: Vec<&(&str, &str)> = fields
         .iter()
@@ -519,10 +521,10 @@ fn check_field_names(fields: &[ReceivedField], what: &str) -> Result<()> {
     }
 }
 
-/// Refuses a verified message in which some value contains `&name=`: the same signed string would
-/// then also read as a message with `name` as a field of its own (see [`canonical_string`]), so the
-/// signature cannot tell which of the two the gateway sent. With plain field names checked first,
-/// this is exactly the condition for a second reading to exist.
+/// Refuses a verified message in which some value contains `&name=`: the same signed string also
+/// reads as a message where `name` is a field of its own, so this may be a forgery that merged
+/// genuinely signed fields into one value (see `canonical_string`). With plain field names
+/// checked first, a value without `&name=` cannot hide another field.
 fn check_unambiguous(fields: &[ReceivedField], what: &str) -> Result<()> {
     let hides_a_field = |text: &str| {
         text.split('&').skip(1).any(|piece| {
