@@ -296,12 +296,12 @@ impl Gateway for WisePay {
 
     fn parse_refund_response(&self, response: &RawResponse) -> Result<RefundResult> {
         let (data, raw) = self.parse_envelope(response)?;
-        refund_result(&data, raw)
+        refund_result(&data, raw, RefundStatus::Pending)
     }
 
     fn parse_refund_query_response(&self, response: &RawResponse) -> Result<Vec<RefundResult>> {
         let (data, raw) = self.parse_envelope(response)?;
-        Ok(vec![refund_result(&data, raw)?])
+        Ok(vec![refund_result(&data, raw, RefundStatus::Unknown)?])
     }
 
     fn verify_notification(
@@ -324,7 +324,7 @@ impl Gateway for WisePay {
         Ok(RefundNotification {
             gateway: GATEWAY_ID,
             event: None,
-            refund: refund_result(&data, Value::Object(raw))?,
+            refund: refund_result(&data, Value::Object(raw), RefundStatus::Unknown)?,
             ack: Ack::text("success"),
         })
     }
@@ -583,13 +583,13 @@ fn refund_status(word: &str) -> RefundStatus {
     }
 }
 
-/// Maps the gateway's refund fields. A submit response may carry no `trans_status`: the gateway
-/// accepted the refund (code 0) and completes it later, so it is pending with an empty
-/// `gatewayStatus`.
-fn refund_result(data: &Object, raw: Value) -> Result<RefundResult> {
+/// Maps the gateway's refund fields. `without_status` is the status when `trans_status` is absent
+/// (then `gatewayStatus` is empty): pending for a submit response, which means the gateway accepted
+/// the refund (code 0) and completes it later; unknown for a query answer or a notification.
+fn refund_result(data: &Object, raw: Value, without_status: RefundStatus) -> Result<RefundResult> {
     let (status, word) = match non_empty_text(data, "trans_status") {
         Some(word) => (refund_status(&word), word),
-        None => (RefundStatus::Pending, String::new()),
+        None => (without_status, String::new()),
     };
     let mut result = RefundResult::new(GATEWAY_ID, status, word, true, raw);
     result.refund_id = non_empty_text(data, "merchant_order_no");
