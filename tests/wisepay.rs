@@ -998,3 +998,34 @@ fn nested_notification_values_are_signed_as_received() {
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
 }
+
+#[test]
+fn a_notification_wrapping_its_fields_in_data_maps_them() {
+    let data =
+        json!({"merchant_order_no": "R1", "trans_status": "1", "trans_error_msg": "declined"});
+    let fields = vec![
+        ("notify_type", json!("refund")),
+        ("data", json!(data.to_string())),
+    ];
+    let n = client()
+        .verify_notification(
+            &notification("application/json", &signed_json(&fields)),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(n.refund.status, RefundStatus::Failed);
+    assert_eq!(n.refund.refund_id.as_deref(), Some("R1"));
+    assert_eq!(n.refund.failure_reason.as_deref(), Some("declined"));
+    // Neither trans_status nor data: verified, but the state is unknown.
+    let fields = vec![("merchant_order_no", json!("R1"))];
+    let n = client()
+        .verify_notification(
+            &notification("application/json", &signed_json(&fields)),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(
+        (n.refund.status, n.refund.gateway_status.as_str()),
+        (RefundStatus::Unknown, "")
+    );
+}

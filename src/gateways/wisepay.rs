@@ -219,7 +219,7 @@ impl WisePay {
         let data = business_data(&envelope)?
             .ok_or_else(|| Error::malformed("the response has code 0 but no data"))?;
         let mut raw = envelope;
-        raw.remove("sign");
+        raw.shift_remove("sign");
         raw.insert("data".to_string(), Value::Object(data.clone()));
         Ok((data, Value::Object(raw)))
     }
@@ -320,7 +320,7 @@ impl Gateway for WisePay {
             business_data(&object)?.unwrap_or_else(|| object.clone())
         };
         let mut raw = object;
-        raw.remove("sign");
+        raw.shift_remove("sign");
         Ok(RefundNotification {
             gateway: GATEWAY_ID,
             event: None,
