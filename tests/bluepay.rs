@@ -389,6 +389,10 @@ fn config_is_checked_key_by_key() {
     let cases = [
         (json!({"baseUrl": null}), "baseUrl"),
         (json!({"baseUrl": "openapi.bluepay.test"}), "baseUrl"),
+        (
+            json!({"baseUrl": null, "environment": "sandbox"}),
+            "baseUrl",
+        ),
         (json!({"appId": null}), "appId"),
         (json!({"currency": "XXX"}), "currency"),
         (json!({"currency": 764}), "currency"),

@@ -20,7 +20,7 @@ use crate::wire::{
     check_max_chars, check_url, compact_json, json_number, json_type_name, non_empty_text,
     parse_json_object, printable_key, Object,
 };
-use crate::{Error, ErrorCode, Result};
+use crate::{Error, Result};
 use serde_json::Value;
 
 const GATEWAY_ID: &str = "bluepay";
@@ -84,7 +84,7 @@ struct BluePay {
 
 pub fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
     let app_id = config.required("appId")?;
-    let base_url = config.base_url(&[])?;
+    let base_url = issued_base_url(config)?;
     let currency = configured_currency(config)?;
     let timestamp_unit = TimestampUnit::from_config(config)?;
     let gateway_public_key = config.gateway_public_key()?;
@@ -95,6 +95,17 @@ pub fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
         timestamp_unit,
         gateway_public_key,
     }))
+}
+
+/// `baseUrl`, always: BluePay issues each merchant its own host and has no public presets.
+fn issued_base_url(config: &mut Config) -> Result<String> {
+    if config.optional("environment")?.is_some() && config.optional("baseUrl")?.is_none() {
+        return Err(Error::config_field(
+            "baseUrl",
+            "BluePay has no environment presets: set baseUrl to the host BluePay issued to you",
+        ));
+    }
+    config.base_url(&[])
 }
 
 /// `currency`, THB by default. An unknown code is a config error here, not an amount error: no
@@ -419,8 +430,7 @@ fn notification_parts(envelope: &Object) -> Result<(&str, &str)> {
     };
     match envelope.get("param") {
         Some(Value::String(param)) => Ok((param.as_str(), sign)),
-        _ => Err(Error::new(
-            ErrorCode::ResponseMalformed,
+        _ => Err(Error::malformed(
             "the BluePay notification has no param string",
         )),
     }
