@@ -1080,7 +1080,7 @@ fn a_signature_by_another_key_or_none_at_all_is_refused() {
 }
 
 #[test]
-fn a_payment_notification_is_not_taken_for_a_refund() {
+fn a_payment_notification_or_another_merchants_is_not_taken_for_ours() {
     let profile = Profile::default_with_key(b"0123456789abcdef");
     let body = json!({"event": "payment.order.success", "paymentId": PAYMENT_ID,
                       "status": "SUCCESS"});
@@ -1088,6 +1088,13 @@ fn a_payment_notification_is_not_taken_for_a_refund() {
     let e = notification_error(&profile, &envelope, NOW);
     assert_eq!(e.code, ErrorCode::ResponseMalformed);
     assert!(e.message.contains("payment.order.success"), "{e}");
+
+    let mut body = refund_notification_body();
+    body["merchantId"] = json!("B999999999999");
+    let envelope = gateway_envelope(&profile, "gateway_test_key.pem", &body, NOW);
+    let e = notification_error(&profile, &envelope, NOW);
+    assert_eq!(e.code, ErrorCode::ResponseMalformed);
+    assert!(e.message.contains("B999999999999"), "{e}");
 
     let body = json!({"paymentId": PAYMENT_ID, "status": "SUCCESS"});
     let envelope = gateway_envelope(&profile, "gateway_test_key.pem", &body, NOW);

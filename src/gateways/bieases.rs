@@ -369,6 +369,23 @@ impl Bieases {
             ))),
         }
     }
+
+    /// A notification for another merchant (a shared callback URL, a misrouted delivery) must not
+    /// update this merchant's refunds, even though BIEASES signed it.
+    fn check_addressed_to_us(&self, body: &Object, envelope: &Object) -> Result<()> {
+        for merchant_id in [body, envelope]
+            .iter()
+            .filter_map(|o| non_empty_text(o, "merchantId"))
+        {
+            if merchant_id != self.merchant_id {
+                return Err(Error::malformed(format!(
+                    "the notification is for merchantId {}, not for this client's merchantId",
+                    printable_key(&merchant_id)
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `data` that carries a `sign` or a `body` is an envelope to verify and decrypt; treating half an
@@ -423,6 +440,7 @@ impl Gateway for Bieases {
         let envelope = parse_json_object(&request.body, "BIEASES notification")?;
         let body = self.open_envelope(&envelope, "notification")?;
         check_freshness(&envelope, now_ms)?;
+        self.check_addressed_to_us(&body, &envelope)?;
         let event = notification_event(&body, &envelope);
         check_is_refund_notification(&body, event.as_deref())?;
         let word = status_word(&body)
