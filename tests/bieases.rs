@@ -674,6 +674,12 @@ fn key_and_iv_lengths_are_checked_after_decoding_without_echoing_them() {
     }
     let e = err_of(configure(json!({"gatewayPublicKey": null})));
     assert_eq!(e.field.as_deref(), Some("gatewayPublicKey"));
+    // Base64 without its padding is accepted: 16 bytes, IV 16 bytes.
+    configure(
+        json!({"keyEncoding": "base64", "aesKey": "MDEyMzQ1Njc4OWFiY2RlZg",
+                     "aesIv": "AAECAwQFBgcICQoLDA0ODw"}),
+    )
+    .unwrap();
     // The same 24-byte key given three ways is accepted three ways.
     let key24 = b"0123456789abcdef01234567";
     for encoding in ["utf8", "base64", "hex"] {

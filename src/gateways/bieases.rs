@@ -25,7 +25,7 @@ use aes::cipher::block_padding::Pkcs7;
 use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt};
 use aes::cipher::{KeyInit, KeyIvInit};
 use aes::{Aes128, Aes192, Aes256};
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use base64::Engine;
 use serde_json::Value;
 use zeroize::Zeroizing;
@@ -192,7 +192,11 @@ fn decrypt_failed(message: &str) -> Error {
 fn decode_secret(text: &str, encoding: KeyEncoding, field: &str) -> Result<Zeroizing<Vec<u8>>> {
     let decoded = match encoding {
         KeyEncoding::Utf8 => Some(text.as_bytes().to_vec()),
-        KeyEncoding::Base64 => STANDARD.decode(text.trim()).ok(),
+        // Issued keys are sometimes copied without their trailing '=' padding.
+        KeyEncoding::Base64 => STANDARD
+            .decode(text.trim())
+            .or_else(|_| STANDARD_NO_PAD.decode(text.trim()))
+            .ok(),
         KeyEncoding::Hex => decode_hex(text.trim()),
     };
     decoded.map(Zeroizing::new).ok_or_else(|| {
