@@ -1,0 +1,83 @@
+//! The caller's side: `RefundInput::from_json` and `RefundQuery::from_json` over any JSON, then the
+//! request drafts of every gateway (the bytes to sign are fixed there; signing itself is skipped to
+//! keep runs fast). Every refusal must name the field at fault.
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+use common::{check_error, one_line, GATEWAY_PUB_PEM, MERCHANT_KEY_PEM, NOW_MS};
+use libfuzzer_sys::fuzz_target;
+use refundkit::{Client, ErrorCode, RefundInput, RefundQuery};
+use serde_json::{json, Value};
+use std::sync::OnceLock;
+
+fn clients() -> &'static Vec<Client> {
+    static CLIENTS: OnceLock<Vec<Client>> = OnceLock::new();
+    CLIENTS.get_or_init(|| {
+        let keys = json!({
+            "privateKey": one_line(MERCHANT_KEY_PEM),
+            "gatewayPublicKey": one_line(GATEWAY_PUB_PEM),
+        });
+        let configs = [
+            json!({"gateway": "wisepay", "environment": "sg-sandbox",
+                   "appId": "wz715fc0d10ee9d156", "merchantNo": "302100085224"}),
+            json!({"gateway": "payermax", "environment": "sandbox",
+                   "appId": "a0dddd1f622243cb9aa1b676e808b5f8", "merchantNo": "02021382719993"}),
+            json!({"gateway": "bluepay", "appId": "733b887a4a784708bb369524db5b6ded",
+                   "baseUrl": "https://openapi.bluepay.test/"}),
+            json!({"gateway": "bieases", "environment": "sandbox", "merchantId": "B131567545069",
+                   "aesKey": "0123456789abcdef", "aesIv": "abcdef9876543210"}),
+        ];
+        configs
+            .into_iter()
+            .map(|mut config| {
+                for (k, v) in keys.as_object().unwrap() {
+                    config[k] = v.clone();
+                }
+                common::client_from(config)
+            })
+            .collect()
+    })
+}
+
+/// Refusals of the caller's data name a field; the codes are the caller-side ones.
+fn check_input_error(e: &refundkit::Error) {
+    check_error(e);
+    assert!(
+        matches!(e.code, ErrorCode::InputInvalid | ErrorCode::AmountInvalid),
+        "unexpected code for bad input: {e:?}"
+    );
+    assert!(
+        e.field.as_deref().is_some_and(|f| !f.is_empty()),
+        "no field: {e:?}"
+    );
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(value) = serde_json::from_slice::<Value>(data) else {
+        return;
+    };
+    match RefundInput::from_json(&value) {
+        Ok(input) => {
+            for client in clients() {
+                match client.draft_refund(&input, NOW_MS) {
+                    Ok(draft) => assert!(!draft.message.is_empty()),
+                    Err(e) => check_input_error(&e),
+                }
+            }
+        }
+        Err(e) => check_input_error(&e),
+    }
+    match RefundQuery::from_json(&value) {
+        Ok(query) => {
+            for client in clients() {
+                match client.draft_refund_query(&query, NOW_MS) {
+                    Ok(draft) => assert!(!draft.message.is_empty()),
+                    Err(e) => check_input_error(&e),
+                }
+            }
+        }
+        Err(e) => check_input_error(&e),
+    }
+});
