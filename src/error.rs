@@ -124,15 +124,22 @@ impl Error {
         Error::new(ErrorCode::Transport, message)
     }
 
-    /// The gateway refused the request: its own code and message travel with the error.
+    /// The gateway refused the request: its own code and message travel with the error, verbatim in
+    /// `gateway_code` and `gateway_message`. The human message quotes them only as short printable
+    /// excerpts: refusals are unsigned, so their text is whatever the network delivered, and a
+    /// megabyte or a CR/LF in it must not reach logs through the message.
     pub fn gateway(gateway: &str, code: impl Into<String>, message: impl Into<String>) -> Self {
         let code = code.into();
         let message = message.into();
         Error {
             code: ErrorCode::GatewayError,
-            message: format!("{gateway} refused the request: {code} {message}")
-                .trim_end()
-                .to_string(),
+            message: format!(
+                "{gateway} refused the request: {} {}",
+                excerpt(&code),
+                excerpt(&message)
+            )
+            .trim_end()
+            .to_string(),
             field: None,
             gateway_code: Some(code),
             gateway_message: Some(message),
@@ -147,6 +154,23 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// The longest piece of received text quoted in an error message, in characters.
+const EXCERPT_CHARS: usize = 200;
+
+/// Received text fit to quote in a message: control characters as spaces, cut at
+/// [`EXCERPT_CHARS`] with an ellipsis.
+fn excerpt(text: &str) -> String {
+    let mut shown: String = text
+        .chars()
+        .take(EXCERPT_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().nth(EXCERPT_CHARS).is_some() {
+        shown.push('…');
+    }
+    shown
+}
 
 #[cfg(test)]
 mod tests {
@@ -171,5 +195,17 @@ mod tests {
             e.to_string(),
             "GATEWAY_ERROR: PayerMax refused the request: ORDER_NOT_EXIST order not found"
         );
+    }
+
+    #[test]
+    fn gateway_error_messages_quote_only_short_printable_excerpts() {
+        let long_code = "1".repeat(10_000);
+        let e = Error::gateway("WisePay", long_code.clone(), "line\r\nSet-Cookie: x");
+        assert_eq!(e.gateway_code.as_deref(), Some(long_code.as_str()));
+        assert_eq!(e.gateway_message.as_deref(), Some("line\r\nSet-Cookie: x"));
+        assert!(e.message.chars().count() < 300, "{}", e.message.len());
+        assert!(e.message.contains(&format!("{}…", "1".repeat(200))));
+        assert!(e.message.ends_with("line  Set-Cookie: x"), "{}", e.message);
+        assert!(!e.message.chars().any(char::is_control));
     }
 }

@@ -412,3 +412,32 @@ fn hostile_bodies_give_errors_for_every_gateway() {
         }
     }
 }
+
+/// Found by the hostile-input suite: an unsigned refusal whose code is a 10,000-digit number (or
+/// whose message is a megabyte, or holds CR/LF) was quoted whole in the error message.
+#[test]
+fn refusals_are_quoted_as_short_printable_excerpts() {
+    let huge_code = format!("{{\"code\":1{}}}", "0".repeat(10_000));
+    let long_message = format!(
+        "{{\"code\":\"E1\",\"code2\":1,\"msg\":\"{}\\r\\nX-Injected: 1\",\"message\":\"{}\\r\\nX-Injected: 1\"}}",
+        "m".repeat(1 << 20),
+        "m".repeat(1 << 20)
+    );
+    for gateway in GATEWAYS {
+        let client = client(gateway);
+        for body in [&huge_code, &long_message] {
+            let r = response(body.as_bytes(), &[]);
+            for error in [
+                client.parse_refund_response(&r).unwrap_err(),
+                client.parse_refund_query_response(&r).unwrap_err(),
+            ] {
+                assert!(
+                    error.message.len() < 1024,
+                    "{gateway}: {} bytes",
+                    error.message.len()
+                );
+                assert!(!error.message.contains('\n') && !error.message.contains('\r'));
+            }
+        }
+    }
+}
