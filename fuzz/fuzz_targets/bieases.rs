@@ -15,15 +15,21 @@ use libfuzzer_sys::fuzz_target;
 use refundkit::signature::HashAlg;
 use refundkit::Client;
 use serde_json::{json, Value};
-use std::sync::OnceLock;
 
 const MERCHANT_ID: &str = "B131567545069";
 const AES_KEY: &[u8; 16] = b"0123456789abcdef";
 const AES_IV: &[u8; 16] = b"abcdef9876543210";
 
+/// The client is not `Sync` (gateways are plain trait objects); libFuzzer runs one thread.
 fn client() -> &'static Client {
-    static CLIENT: OnceLock<Client> = OnceLock::new();
-    CLIENT.get_or_init(|| {
+    thread_local! {
+        static CLIENT: &'static Client = Box::leak(Box::new(make_client()));
+    }
+    CLIENT.with(|c| *c)
+}
+
+fn make_client() -> Client {
+    {
         common::client_from(json!({
             "gateway": "bieases",
             "environment": "sandbox",
@@ -33,7 +39,7 @@ fn client() -> &'static Client {
             "aesKey": std::str::from_utf8(AES_KEY).unwrap(),
             "aesIv": std::str::from_utf8(AES_IV).unwrap(),
         }))
-    })
+    }
 }
 
 fn encrypt(plaintext: &[u8]) -> String {

@@ -10,11 +10,16 @@ use common::{check_error, one_line, GATEWAY_PUB_PEM, MERCHANT_KEY_PEM, NOW_MS};
 use libfuzzer_sys::fuzz_target;
 use refundkit::{Client, ErrorCode, RefundInput, RefundQuery};
 use serde_json::{json, Value};
-use std::sync::OnceLock;
 
-fn clients() -> &'static Vec<Client> {
-    static CLIENTS: OnceLock<Vec<Client>> = OnceLock::new();
-    CLIENTS.get_or_init(|| {
+fn clients() -> &'static [Client] {
+    thread_local! {
+        static CLIENTS: &'static [Client] = Box::leak(make_clients().into_boxed_slice());
+    }
+    CLIENTS.with(|c| *c)
+}
+
+fn make_clients() -> Vec<Client> {
+    {
         let keys = json!({
             "privateKey": one_line(MERCHANT_KEY_PEM),
             "gatewayPublicKey": one_line(GATEWAY_PUB_PEM),
@@ -38,7 +43,7 @@ fn clients() -> &'static Vec<Client> {
                 common::client_from(config)
             })
             .collect()
-    })
+    }
 }
 
 /// Refusals of the caller's data name a field; the codes are the caller-side ones.

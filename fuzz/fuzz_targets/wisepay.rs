@@ -9,11 +9,17 @@ use common::{exercise, one_line, response, split, Mode, GATEWAY_PUB_PEM};
 use libfuzzer_sys::fuzz_target;
 use refundkit::Client;
 use serde_json::json;
-use std::sync::OnceLock;
 
+/// The client is not `Sync` (gateways are plain trait objects); libFuzzer runs one thread.
 fn client() -> &'static Client {
-    static CLIENT: OnceLock<Client> = OnceLock::new();
-    CLIENT.get_or_init(|| {
+    thread_local! {
+        static CLIENT: &'static Client = Box::leak(Box::new(make_client()));
+    }
+    CLIENT.with(|c| *c)
+}
+
+fn make_client() -> Client {
+    {
         common::client_from(json!({
             "gateway": "wisepay",
             "environment": "sg-sandbox",
@@ -22,7 +28,7 @@ fn client() -> &'static Client {
             "privateKey": one_line(common::MERCHANT_KEY_PEM),
             "gatewayPublicKey": one_line(GATEWAY_PUB_PEM),
         }))
-    })
+    }
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -14,11 +14,17 @@ use refundkit::gateways::wisepay::canonical_string;
 use refundkit::signature::HashAlg;
 use refundkit::{Client, ErrorCode};
 use serde_json::{json, Map, Value};
-use std::sync::OnceLock;
 
+/// The client is not `Sync` (gateways are plain trait objects); libFuzzer runs one thread.
 fn client() -> &'static Client {
-    static CLIENT: OnceLock<Client> = OnceLock::new();
-    CLIENT.get_or_init(|| {
+    thread_local! {
+        static CLIENT: &'static Client = Box::leak(Box::new(make_client()));
+    }
+    CLIENT.with(|c| *c)
+}
+
+fn make_client() -> Client {
+    {
         common::client_from(json!({
             "gateway": "wisepay",
             "environment": "sg-sandbox",
@@ -27,7 +33,7 @@ fn client() -> &'static Client {
             "privateKey": one_line(common::MERCHANT_KEY_PEM),
             "gatewayPublicKey": one_line(GATEWAY_PUB_PEM),
         }))
-    })
+    }
 }
 
 fn is_plain_name(name: &str) -> bool {
