@@ -1,6 +1,8 @@
 //! Regression tests for what fuzzing found, and the secrets checks: key text never echoed, private
 //! key bytes wiped before their memory is given back, and no signature compared with `==`.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use refundkit::keys::{key_fingerprint, PrivateKey, PublicKey};
 use refundkit::signature::{sign, HashAlg};
 use refundkit::{Client, Config, Error, RawResponse};
