@@ -7,6 +7,7 @@ use crate::wire::{check_no_control_chars, json_type_name, printable_key, Object}
 use crate::{Error, Result};
 use serde_json::Value;
 use std::collections::BTreeSet;
+use zeroize::Zeroize;
 
 /// Keys every configuration may carry, whatever the gateway. (`fetch` and `timeoutMs` are read by
 /// the JavaScript face.)
@@ -123,6 +124,18 @@ impl Config {
                 ))
             }
             None => Ok(()),
+        }
+    }
+}
+
+/// The values include the private key's text (and BIEASES's AES key and IV): every string is wiped
+/// when the config is dropped, so no copy of a secret is left behind in freed memory.
+impl Drop for Config {
+    fn drop(&mut self) {
+        for value in self.values.values_mut() {
+            if let Value::String(text) = value {
+                text.zeroize();
+            }
         }
     }
 }

@@ -203,8 +203,9 @@ fn decode_key_text(text: &str, field: &str) -> crate::Result<Zeroizing<Vec<u8>>>
     } else {
         text
     };
-    let compact: Zeroizing<String> =
-        Zeroizing::new(body.chars().filter(|c| !c.is_whitespace()).collect());
+    // Sized up front: growing the string would free partial copies of the key text unwiped.
+    let mut compact = Zeroizing::new(String::with_capacity(body.len()));
+    compact.extend(body.chars().filter(|c| !c.is_whitespace()));
     if compact.is_empty() {
         return Err(crate::Error::key(
             field,

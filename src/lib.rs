@@ -44,7 +44,8 @@ impl Client {
     /// Validates the whole config and imports both keys, once.
     pub fn new(mut config: Config) -> Result<Client> {
         let gateway = gateway::gateway_from_config(&mut config)?;
-        let text = config.required("privateKey")?;
+        // The key text is as secret as the key: wiped once imported.
+        let text = zeroize::Zeroizing::new(config.required("privateKey")?);
         let private_key = PrivateKey::import(&text, "privateKey")?;
         config.finish()?;
         Ok(Client {

@@ -456,3 +456,35 @@ fn bluepay_refuses_an_app_id_of_a_megabyte() {
     let error = Client::new(Config::from_json(&config).unwrap()).unwrap_err();
     assert_eq!(error.field.as_deref(), Some("appId"));
 }
+
+/// Found with the scanning allocator: the private key's base64 text was left in freed memory three
+/// times by `Client::new` (the config's copy, the string read from it, and the buffers outgrown
+/// while the whitespace-free text was collected). Also checks BIEASES's AES key text.
+#[test]
+fn key_text_given_in_the_config_is_wiped_before_its_memory_is_freed() {
+    let _serial = ZEROIZE_TESTS.lock().unwrap_or_else(|e| e.into_inner());
+    for gateway in GATEWAYS {
+        let config = base_config(gateway);
+        {
+            let mut patterns = PATTERNS.lock().unwrap_or_else(|e| e.into_inner());
+            patterns.clear();
+            let text = config["privateKey"].as_str().unwrap();
+            let mid = text.len() / 2;
+            patterns.push(text.as_bytes()[mid..mid + 24].to_vec());
+            if gateway == "bieases" {
+                patterns.push(config["aesKey"].as_str().unwrap().as_bytes().to_vec());
+            }
+        }
+        leaked_patterns();
+        armed(|| {
+            let client = Client::new(Config::from_json(&config).unwrap()).unwrap();
+            drop(client);
+        });
+        assert_eq!(leaked_patterns(), Vec::<usize>::new(), "{gateway}");
+        // A PEM given straight to the importer: the whitespace-free copy is wiped too.
+        let pem = fixture("merchant_test_key.pem");
+        armed(|| drop(PrivateKey::import(&pem, "privateKey").unwrap()));
+        assert_eq!(leaked_patterns(), Vec::<usize>::new(), "{gateway} PEM");
+    }
+    PATTERNS.lock().unwrap_or_else(|e| e.into_inner()).clear();
+}
