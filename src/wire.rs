@@ -29,9 +29,12 @@ pub fn check_max_chars(field: &str, value: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
-/// A key fit to quote in an error message: short and printable, or a placeholder.
+/// A key fit to quote in an error message (and to name as its `field`): short and printable, or a
+/// placeholder. The empty key gets a placeholder of its own: an empty `field` names nothing.
 pub fn printable_key(key: &str) -> String {
-    if key.len() <= 64 && !key.chars().any(char::is_control) {
+    if key.is_empty() {
+        "(empty key)".to_string()
+    } else if key.len() <= 64 && !key.chars().any(char::is_control) {
         key.to_string()
     } else {
         "(unprintable key)".to_string()

@@ -488,3 +488,27 @@ fn key_text_given_in_the_config_is_wiped_before_its_memory_is_freed() {
     }
     PATTERNS.lock().unwrap_or_else(|e| e.into_inner()).clear();
 }
+
+/// Found by the `refund_input` fuzz target: `{"": "x", ...}` was refused with `field: ""` and the
+/// message "unknown field ; expected one of ...". The same held for an empty config key.
+#[test]
+fn an_empty_key_is_named_in_the_error() {
+    let input = json!({"": "testRefund", "notifyUrl": "http::/www.test.com"});
+    let error = refundkit::RefundInput::from_json(&input).unwrap_err();
+    assert_eq!(error.code, refundkit::ErrorCode::InputInvalid);
+    assert_eq!(error.field.as_deref(), Some("(empty key)"));
+    assert!(
+        error.message.contains("unknown field (empty key)"),
+        "{}",
+        error.message
+    );
+
+    let error = refundkit::RefundQuery::from_json(&json!({"refundId": "R1", "": 1})).unwrap_err();
+    assert_eq!(error.field.as_deref(), Some("(empty key)"));
+
+    let mut config = base_config("wisepay");
+    config[""] = json!("x");
+    let error = Client::new(Config::from_json(&config).unwrap()).unwrap_err();
+    assert_eq!(error.code, refundkit::ErrorCode::ConfigInvalid);
+    assert_eq!(error.field.as_deref(), Some("(empty key)"));
+}
