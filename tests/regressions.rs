@@ -381,13 +381,11 @@ fn response(body: &[u8], headers: &[(&str, &str)]) -> RawResponse {
     )
 }
 
-#[allow(dead_code)]
 fn gateway_signed(message: &[u8]) -> String {
     let key = PrivateKey::import(&fixture("gateway_test_key.pem"), "key").unwrap();
     sign(&key, message, HashAlg::Sha256).unwrap()
 }
 
-#[allow(dead_code)]
 fn client(gateway: &str) -> Client {
     Client::new(Config::from_json(&base_config(gateway)).unwrap()).unwrap()
 }
@@ -511,4 +509,53 @@ fn an_empty_key_is_named_in_the_error() {
     let error = Client::new(Config::from_json(&config).unwrap()).unwrap_err();
     assert_eq!(error.code, refundkit::ErrorCode::ConfigInvalid);
     assert_eq!(error.field.as_deref(), Some("(empty key)"));
+}
+
+/// What the `bieases` fuzz target does not vary: the timestamp of a genuinely signed notification.
+/// Extreme values are refused with a code, and the message's dates are computed without overflow.
+#[test]
+fn bieases_notification_timestamps_at_the_edges_are_refused_cleanly() {
+    use aes::cipher::block_padding::Pkcs7;
+    use aes::cipher::{BlockModeEncrypt, KeyIvInit};
+    use base64::Engine;
+    let plaintext = br#"{"merchantId":"B131567545069","refundId":"1","status":"SUCCESS"}"#;
+    let ciphertext =
+        cbc::Encryptor::<aes::Aes128>::new_from_slices(b"0123456789abcdef", b"abcdef9876543210")
+            .unwrap()
+            .encrypt_padded_vec::<Pkcs7>(plaintext);
+    let body = base64::engine::general_purpose::STANDARD.encode(ciphertext);
+    let sign = gateway_signed(body.as_bytes());
+    let client = client("bieases");
+    // The control: the same message, sent now, verifies.
+    let fresh = json!({"merchantId": "B131567545069", "timestamp": "1763776800000",
+                       "body": body, "sign": sign});
+    let notification = client
+        .verify_notification(
+            &response(fresh.to_string().as_bytes(), &[]),
+            1_763_776_800_000,
+        )
+        .unwrap();
+    assert!(notification.refund.verified);
+    for (timestamp, now) in [
+        (json!("18446744073709551615"), 0),
+        (json!(u64::MAX), 1_763_776_800_000),
+        (json!("18446744073709551616"), 0),
+        (json!("-1"), 0),
+        (json!("1e3"), 0),
+        (json!(""), 0),
+        (json!(0), u64::MAX),
+    ] {
+        let envelope = json!({"merchantId": "B131567545069", "timestamp": timestamp,
+                              "body": body, "sign": sign});
+        let r = response(envelope.to_string().as_bytes(), &[]);
+        let error = client.verify_notification(&r, now).unwrap_err();
+        assert!(
+            matches!(
+                error.code,
+                refundkit::ErrorCode::TimestampOutOfWindow
+                    | refundkit::ErrorCode::ResponseMalformed
+            ),
+            "{timestamp}: {error:?}"
+        );
+    }
 }
