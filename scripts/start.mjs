@@ -46,6 +46,7 @@ let origins = [];
 const serveConsole = createStaticHandler({
   root: join(repo, 'www'),
   pkgDir: join(repo, 'pkg'),
+  entryDir: join(repo, 'js'),
   connectOrigins: () => origins,
 });
 let sandbox;

@@ -1,5 +1,7 @@
-// Serves the admin console (the static files in www/, never www/sandbox itself) and the package's
-// builds under /pkg/, with a Content-Security-Policy that allows no inline script.
+// Serves the admin console (the static files in www/, never www/sandbox itself), the package's
+// builds under /pkg/ and its browser entry under /refundkit/ (js/web.mjs imports
+// ../pkg/web/refundkit.js, which resolves to /pkg/web/ from there), with a Content-Security-Policy
+// that allows no inline script.
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 
@@ -43,25 +45,22 @@ export function contentSecurityPolicy(connectOrigins) {
  * @param {object} options
  * @param {string} options.root the www/ folder
  * @param {string} options.pkgDir the package builds, served under /pkg/
+ * @param {string} [options.entryDir] the package's JavaScript entries (js/), served under /refundkit/
  * @param {() => string[]} options.connectOrigins origins the pages may fetch (the sandbox)
  * @returns {(req, res) => Promise<boolean>} true when it answered
  */
-export function createStaticHandler({ root, pkgDir, connectOrigins }) {
+export function createStaticHandler({ root, pkgDir, entryDir, connectOrigins }) {
+  const mounts = { pkg: resolve(pkgDir), ...(entryDir ? { refundkit: resolve(entryDir) } : {}) };
   const rootDir = resolve(root);
-  const pkgRoot = resolve(pkgDir);
   return async function serveStatic(req, res) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const path = safePath(req.url);
     if (path === null) return false;
-    let file;
-    if (path[0] === 'pkg') {
-      file = join(pkgRoot, ...path.slice(1));
-    } else {
-      // The sandbox's own sources and generated keys are never served.
-      if (path[0] === 'sandbox') return false;
-      file = join(rootDir, ...path);
-    }
-    const base = path[0] === 'pkg' ? pkgRoot : rootDir;
+    // The sandbox's own sources and generated keys are never served.
+    if (path[0] === 'sandbox') return false;
+    const mounted = Object.hasOwn(mounts, path[0] ?? '');
+    const base = mounted ? mounts[path[0]] : rootDir;
+    let file = join(base, ...(mounted ? path.slice(1) : path));
     if (file !== base && !file.startsWith(base + sep)) return false;
     let info = await stat(file).catch(() => null);
     if (info?.isDirectory()) {
