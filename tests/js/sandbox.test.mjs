@@ -677,10 +677,13 @@ describe('console files', () => {
 
 // ---------------------------------------------------------------------------------------------
 // End to end through the package: the library builds and signs, the sandbox checks, the library
-// verifies. Runs once `npm run build` has produced the package; gateways whose module has not
-// landed yet (the client refuses their config) are skipped, not failed.
+// verifies. The same flow runs in Node and, with the web build, in headless Chromium. It runs once
+// `npm run build` has produced the package; gateways whose module has not landed yet (the client
+// refuses their config) are skipped, not failed.
 
 const refundkit = await import('refundkit').catch(() => null);
+const repoRoot = new URL('../../', import.meta.url);
+const CHROMIUM = '/usr/bin/chromium';
 
 /** The RefundInput and RefundQuery for an order of each gateway. */
 const PACKAGE_INPUTS = {
@@ -702,29 +705,60 @@ const PACKAGE_INPUTS = {
   },
 };
 
-/** Whether the package supports `gateway` yet: the constructor refuses a gateway not built in. */
-function packageClient(config) {
+/**
+ * Runs one client call where the package lives and returns plain data:
+ * { ok: true, value } or { ok: false, error: { code, field, gatewayCode, message, isRefundKitError } }.
+ * `op` is a RefundClient method; 'construct' only builds the client.
+ */
+async function nodeCall(op, config, arg, opts) {
   try {
-    return { client: new refundkit.RefundClient(config) };
+    const client = new refundkit.RefundClient(config);
+    const value = op === 'construct' ? null : await client[op](arg, opts);
+    return { ok: true, value };
   } catch (err) {
-    if (err?.code === 'CONFIG_INVALID' && err?.field === 'gateway') return { skip: err.message };
-    throw err;
+    return {
+      ok: false,
+      error: { code: err.code, field: err.field, gatewayCode: err.gatewayCode, message: err.message, isRefundKitError: err instanceof refundkit.RefundKitError },
+    };
   }
 }
 
+/** The same call inside a page served by the sandbox, with the package's web build. */
+function browserCall(page) {
+  return (op, config, arg, opts) =>
+    page.evaluate(
+      async ({ op, config, arg, opts }) => {
+        const m = await import('/refundkit/web.mjs');
+        await m.init();
+        try {
+          const client = new m.RefundClient(config);
+          const value = op === 'construct' ? null : await client[op](arg, opts);
+          return { ok: true, value: JSON.parse(JSON.stringify(value)) };
+        } catch (err) {
+          return {
+            ok: false,
+            error: { code: err.code, field: err.field, gatewayCode: err.gatewayCode, message: err.message, isRefundKitError: err instanceof m.RefundKitError },
+          };
+        }
+      },
+      { op, config, arg, opts },
+    );
+}
+
 /** A webhook that hands each notification to the library and replies with the ack it returns. */
-async function startLibraryWebhook(client) {
+async function startLibraryWebhook(call, config) {
   const hook = { verified: [], rejected: [] };
   const server = createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      try {
-        const note = client.verifyNotification({ headers: req.headers, body: new Uint8Array(Buffer.concat(chunks)) });
-        hook.verified.push(note);
-        res.writeHead(note.ack.status, note.ack.headers).end(note.ack.body);
-      } catch (err) {
-        hook.rejected.push(err);
+    req.on('end', async () => {
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+      const outcome = await call('verifyNotification', config, { headers, body: Buffer.concat(chunks).toString('utf8') });
+      if (outcome.ok) {
+        hook.verified.push(outcome.value);
+        res.writeHead(outcome.value.ack.status, outcome.value.ack.headers).end(outcome.value.ack.body);
+      } else {
+        hook.rejected.push(outcome.error);
         res.writeHead(400).end('rejected');
       }
     });
@@ -735,81 +769,142 @@ async function startLibraryWebhook(client) {
   return hook;
 }
 
-async function expectGatewayError(promise, gatewayCode) {
-  await assert.rejects(promise, (err) => {
-    assert.ok(err instanceof refundkit.RefundKitError, `a RefundKitError, not ${err}`);
-    assert.equal(err.code, 'GATEWAY_ERROR', err.message);
-    assert.equal(String(err.gatewayCode), String(gatewayCode));
-    return true;
-  });
+function assertGatewayError(outcome, gatewayCode) {
+  assert.equal(outcome.ok, false, 'refused');
+  assert.equal(outcome.error.isRefundKitError, true, outcome.error.message);
+  assert.equal(outcome.error.code, 'GATEWAY_ERROR', outcome.error.message);
+  assert.equal(String(outcome.error.gatewayCode), String(gatewayCode));
 }
 
-describe('end to end through the package', { skip: refundkit ? false : 'the package is not built: npm run build' }, () => {
+/**
+ * For one gateway: refund -> pending -> the notification arrives, verifies with the library and
+ * is acked -> the query reports succeeded; partial refunds up to the paid amount pass and one more
+ * is refused; a request signed with the wrong key, and a stale one, are refused by the sandbox.
+ */
+async function packageFlow(t, sandbox, gateway, call) {
+  const p = PROTOCOLS[gateway];
+  const inputs = PACKAGE_INPUTS[gateway];
+  const config = sandbox.credentials[gateway];
+  const probe = await call('construct', config);
+  if (!probe.ok && probe.error.code === 'CONFIG_INVALID' && probe.error.field === 'gateway') {
+    t.skip(`not in this build yet: ${probe.error.message}`);
+    return;
+  }
+  assert.equal(probe.ok, true, probe.error?.message);
+  const hook = await startLibraryWebhook(call, config);
+  try {
+    const order = sandbox.orders[gateway][1];
+    const refundId = newRefundId('E2E');
+    const refunded = await call('refund', config, inputs.input(order, refundId, '10', hook.url(refundId)));
+    assert.equal(refunded.ok, true, refunded.error?.message);
+    const result = refunded.value;
+    assert.equal(result.gateway, gateway);
+    assert.equal(result.status, 'pending');
+    assert.equal(result.refundId, refundId);
+    assert.equal(result.verified, p.signsResponses);
+
+    const note = await poll('the verified notification', () => hook.verified.find((n) => n.refund.refundId === refundId));
+    assert.deepEqual(hook.rejected, []);
+    assert.equal(note.gateway, gateway);
+    assert.equal(note.refund.status, 'succeeded');
+    assert.equal(note.refund.verified, true);
+    const entry = await poll('the ack', () => sandbox.refunds()[gateway].find((r) => r.refundId === refundId && r.deliveries.length > 0));
+    assert.deepEqual(entry.deliveries.map((d) => d.outcome), ['acknowledged'], 'the ack the library returns is the one the gateway expects');
+
+    const queried = await call('queryRefund', config, inputs.query(result));
+    assert.equal(queried.ok, true, queried.error?.message);
+    const mine = queried.value.find((r) => r.refundId === refundId);
+    assert.equal(mine.status, 'succeeded');
+    assert.equal(mine.gatewayStatus, p.statuses.succeeded);
+
+    const full = sandbox.orders[gateway][0];
+    for (const amount of p.partials) {
+      const partial = await call('refund', config, inputs.input(full, newRefundId('E2P'), amount, hook.url('partial')));
+      assert.equal(partial.ok, true, partial.error?.message);
+      assert.equal(partial.value.status, 'pending');
+      await poll('the partial refund to settle', async () => {
+        const q2 = await call('queryRefund', config, inputs.query(partial.value));
+        return q2.ok && q2.value.some((r) => r.refundId === partial.value.refundId && r.status === 'succeeded');
+      });
+    }
+    assertGatewayError(await call('refund', config, inputs.input(full, newRefundId('E2O'), p.oneMore, hook.url('over'))), p.codes.exceeds);
+
+    const stranger = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+    assertGatewayError(
+      await call('refund', { ...config, privateKey: stranger }, inputs.input(order, newRefundId('E2W'), '1', hook.url('wrong'))),
+      p.codes.sign,
+    );
+
+    // A stale request, as a replay of an old one would be.
+    assertGatewayError(
+      await call('refund', config, inputs.input(order, newRefundId('E2S'), '1', hook.url('stale')), { now: Date.now() - p.staleBy }),
+      p.codes.stale,
+    );
+  } finally {
+    await hook.close();
+  }
+}
+
+describe('end to end through the package, in Node', { skip: refundkit ? false : 'the package is not built: npm run build' }, () => {
   let sandbox;
   before(async () => {
     sandbox = await newSandbox();
   });
   after(() => sandbox?.close());
+  for (const gateway of Object.keys(PROTOCOLS)) {
+    test(gateway, (t) => packageFlow(t, sandbox, gateway, nodeCall));
+  }
+});
 
-  for (const [gateway, p] of Object.entries(PROTOCOLS)) {
-    const inputs = PACKAGE_INPUTS[gateway];
-    test(`${gateway}: refund, notification, query, partial refunds, wrong key, stale request`, async (t) => {
-      const config = sandbox.credentials[gateway];
-      const { client, skip } = packageClient(config);
-      if (skip) {
-        t.skip(`not in this build yet: ${skip}`);
-        return;
-      }
-      const hook = await startLibraryWebhook(client);
-      try {
-        // refund -> pending -> the notification arrives, verifies with the library, is acked.
-        const order = sandbox.orders[gateway][1];
-        const refundId = newRefundId('E2E');
-        const result = await client.refund(inputs.input(order, refundId, '10', hook.url(refundId)));
-        assert.equal(result.gateway, gateway);
-        assert.equal(result.status, 'pending');
-        assert.equal(result.refundId, refundId);
-        assert.equal(result.verified, p.signsResponses);
-        const note = await poll('the verified notification', () => hook.verified.find((n) => n.refund.refundId === refundId));
-        assert.equal(hook.rejected.length, 0, String(hook.rejected[0]));
-        assert.equal(note.gateway, gateway);
-        assert.equal(note.refund.status, 'succeeded');
-        assert.equal(note.refund.verified, true);
-        const entry = await poll('the ack', () =>
-          sandbox.refunds()[gateway].find((r) => r.refundId === refundId && r.deliveries.length > 0),
-        );
-        assert.deepEqual(entry.deliveries.map((d) => d.outcome), ['acknowledged'], 'the library ack is what the gateway expects');
-        const found = await client.queryRefund(inputs.query(result));
-        assert.ok(Array.isArray(found) && found.length >= 1);
-        const mine = found.find((r) => r.refundId === refundId) ?? found[0];
-        assert.equal(mine.status, 'succeeded');
-        assert.equal(mine.gatewayStatus, p.statuses.succeeded);
+async function browserPrerequisites() {
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(new URL('pkg/web/refundkit.js', repoRoot))) return { skip: 'the web build is missing: npm run build' };
+  if (!existsSync(new URL('js/web.mjs', repoRoot))) return { skip: 'the browser entry js/web.mjs is missing' };
+  if (!existsSync(CHROMIUM)) return { skip: `no Chromium at ${CHROMIUM}` };
+  const playwright = await import('playwright-core').catch(() => null);
+  if (!playwright) return { skip: 'playwright-core is not installed: npm install' };
+  return { playwright };
+}
 
-        // Partial refunds up to the paid amount pass; one more is refused with the gateway's code.
-        const full = sandbox.orders[gateway][0];
-        for (const amount of p.partials) {
-          const partial = await client.refund(inputs.input(full, newRefundId('E2P'), amount, hook.url('partial')));
-          assert.equal(partial.status, 'pending');
-          await poll('the partial refund to settle', async () => {
-            const [r] = await client.queryRefund(inputs.query(partial));
-            return r.status === 'succeeded';
-          });
-        }
-        await expectGatewayError(client.refund(inputs.input(full, newRefundId('E2O'), p.oneMore, hook.url('over'))), p.codes.exceeds);
+const browser = await browserPrerequisites();
 
-        // A request signed with a key the sandbox does not know is refused by the sandbox.
-        const stranger = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
-        const wrong = new refundkit.RefundClient({ ...config, privateKey: stranger });
-        await expectGatewayError(wrong.refund(inputs.input(order, newRefundId('E2W'), '1', hook.url('wrong'))), p.codes.sign);
-
-        // A stale request (as a replay of an old one would be) is refused.
-        await expectGatewayError(
-          client.refund(inputs.input(order, newRefundId('E2S'), '1', hook.url('stale')), { now: Date.now() - p.staleBy }),
-          p.codes.stale,
-        );
-      } finally {
-        await hook.close();
-      }
+describe('end to end through the web build, in headless Chromium', { skip: browser.skip ?? false }, () => {
+  let sandbox;
+  let chromium;
+  let page;
+  let pageRoot;
+  before(async () => {
+    // A blank page served under the console's Content-Security-Policy from http://localhost:PORT,
+    // another origin than the http://127.0.0.1:PORT of the configs: every call is cross-origin and
+    // needs the sandbox's CORS answers (PayerMax's also the exposed sign header).
+    pageRoot = await mkdtemp(join(tmpdir(), 'sandbox-page-'));
+    await writeFile(join(pageRoot, 'index.html'), '<!doctype html><title>sandbox browser test</title>');
+    let origins = [];
+    sandbox = await newSandbox({
+      fallback: createStaticHandler({
+        root: pageRoot,
+        pkgDir: new URL('pkg', repoRoot).pathname,
+        entryDir: new URL('js', repoRoot).pathname,
+        connectOrigins: () => origins,
+      }),
     });
+    origins = [sandbox.url];
+    chromium = await browser.playwright.chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await chromium.newPage();
+    const violations = [];
+    page.on('console', (m) => m.type() === 'error' && violations.push(m.text()));
+    await page.goto(`http://localhost:${sandbox.port}/`);
+    const loaded = await browserCall(page)('construct', sandbox.credentials.wisepay);
+    // init() compiled the wasm under the policy (it throws otherwise); the client answered.
+    assert.ok(loaded.ok || loaded.error.code === 'CONFIG_INVALID', loaded.error?.message);
+    assert.deepEqual(violations.filter((v) => /Content Security Policy/i.test(v)), []);
+  });
+  after(async () => {
+    await chromium?.close();
+    await sandbox?.close();
+    if (pageRoot) await rm(pageRoot, { recursive: true, force: true });
+  });
+  for (const gateway of Object.keys(PROTOCOLS)) {
+    test(gateway, (t) => packageFlow(t, sandbox, gateway, browserCall(page)));
   }
 });
