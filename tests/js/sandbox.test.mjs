@@ -507,6 +507,51 @@ describe('sandbox gateway details', () => {
     assert.deepEqual(sandbox.orders.payermax.map((o) => o.currency), ['USD', 'IDR', 'USD']);
   });
 
+  test('WisePay: /api/entry serves the call its method names', async () => {
+    const cfg = sandbox.credentials.wisepay;
+    const p = PROTOCOLS.wisepay;
+    const refundId = newRefundId('WE');
+    const refund = p.refund(cfg, { order: sandbox.orders.wisepay[0], refundId, amount: '1', notifyUrl: '' }, { now: Date.now(), key: cfg.privateKey });
+    assert.equal(p.read(cfg, await send(sandbox, 'wisepay', { ...refund, path: '/api/entry' })).ok, true);
+    const query = p.query(cfg, { refundId }, { now: Date.now(), key: cfg.privateKey });
+    const found = p.read(cfg, await send(sandbox, 'wisepay', { ...query, path: '/api/entry' }));
+    assert.equal(found.refund.refundId, refundId);
+    // The suffixed paths insist on their own method.
+    const wrongPath = p.read(cfg, await send(sandbox, 'wisepay', { ...query, path: '/api/entry/refund' }));
+    assert.equal(wrongPath.ok, false);
+  });
+
+  test('BluePay: the refund payments query by original transaction lists every refund of it', async () => {
+    const cfg = sandbox.credentials.bluepay;
+    const p = PROTOCOLS.bluepay;
+    const order = sandbox.orders.bluepay[1];
+    const made = [];
+    for (const amount of ['1.00', '2.50']) {
+      const refundId = newRefundId('BL');
+      const reply = p.read(cfg, await send(sandbox, 'bluepay', p.refund(cfg, { order, refundId, amount, notifyUrl: 'http://127.0.0.1:9/none' }, { now: Date.now(), key: cfg.privateKey })));
+      assert.equal(reply.ok, true, `code ${reply.code}`);
+      made.push(refundId);
+      await poll('the refund to settle', () => sandbox.refunds().bluepay.find((r) => r.refundId === refundId && r.status !== 'pending'));
+    }
+    const param = q({ originalTransactionId: order.originalTransactionId, timestamp: Date.now() }); // milliseconds are accepted too
+    const res = await send(sandbox, 'bluepay', { path: '/open-api/refund/payments', headers: { 'content-type': 'application/json' }, body: q({ appId: cfg.appId, param, sign: signText(cfg.privateKey, param) }) });
+    const body = JSON.parse(res.text);
+    assert.equal(body.code, 10000);
+    assert.deepEqual(body.data.map((r) => r.mchRefundOrderId), made);
+    assert.deepEqual(body.data.map((r) => r.refundAmount), [100, 250]);
+    assert.deepEqual(body.data.map((r) => r.refundStatus), ['COMPLETE', 'COMPLETE']);
+  });
+
+  test('a corrupt key file is reported, not silently replaced', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sandbox-badkeys-'));
+    try {
+      await writeFile(join(dir, 'sandbox-test-keys.json'), '{ not json');
+      await assert.rejects(startSandbox({ keysDir: dir }), /delete it/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('BIEASES: a correctly signed body that does not decrypt is refused with 44003', async () => {
     const cfg = sandbox.credentials.bieases;
     const garbage = Buffer.alloc(32, 7).toString('base64');

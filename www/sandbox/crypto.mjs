@@ -113,7 +113,12 @@ async function readKeyFile(path) {
     if (err.code === 'ENOENT') return null;
     throw err;
   }
-  const parsed = JSON.parse(text);
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = null;
+  }
   if (parsed?.format !== KEYS_FORMAT || typeof parsed.gateways !== 'object') {
     throw new Error(`${path} is not a sandbox key file of format ${KEYS_FORMAT}; delete it to make new keys`);
   }

@@ -51,13 +51,13 @@ export async function startSandbox({
 
   const gateways = {};
   for (const name of GATEWAYS) {
-    const module = MODULES[name];
-    const schedule = notifyRetryScheduleMs ?? module.retryScheduleMs.map((ms) => Math.round(ms / notifyTimeScale));
+    const gatewayModule = MODULES[name];
+    const schedule = notifyRetryScheduleMs ?? gatewayModule.retryScheduleMs.map((ms) => Math.round(ms / notifyTimeScale));
     const ctx = {
       name,
-      identity: module.identity,
+      identity: gatewayModule.identity,
       keys: keys.objects[name],
-      ledger: new Ledger(seedOrders(module.seeded, module.digitsOf, parseMajor), module.newRefundId),
+      ledger: new Ledger(seedOrders(gatewayModule.seeded, gatewayModule.digitsOf, parseMajor), gatewayModule.newRefundId),
       now: () => Date.now(),
       major: (entry) => formatMinor(entry.amountMinor, entry.order.digits),
       accept: (order, details) => {
@@ -70,9 +70,11 @@ export async function startSandbox({
       entry.status = entry.order.refundsFail ? 'failed' : 'succeeded';
       entry.completedAt = ctx.now();
       log(`${name} refund ${entry.refundId} ${entry.status}`);
-      if (entry.notifyUrl) notifier.deliver(entry, module.notification(ctx, entry), module.isAck, schedule);
+      if (entry.notifyUrl) {
+        notifier.deliver(entry, gatewayModule.notification(ctx, entry), gatewayModule.isAck, schedule);
+      }
     };
-    gateways[name] = { module, ctx };
+    gateways[name] = { gatewayModule, ctx };
   }
 
   const server = createServer((req, res) => {
@@ -99,8 +101,8 @@ export async function startSandbox({
       }
     }
     if (match) {
-      const { module, ctx } = gateways[match[1]];
-      const handler = module.routes[match[2]];
+      const { gatewayModule, ctx } = gateways[match[1]];
+      const handler = gatewayModule.routes[match[2]];
       if (!handler) {
         res.writeHead(404, { ...cors, 'content-type': 'application/json' }).end('{"error":"no such endpoint"}');
         return;
@@ -146,7 +148,7 @@ export async function startSandbox({
         baseUrl: `${url}/${name}`,
         privateKey: raw.merchantPrivateKey,
         gatewayPublicKey: raw.gatewayPublicKey,
-        ...gateways[name].module.identity,
+        ...gateways[name].gatewayModule.identity,
         ...(name === 'bieases' ? { aesKey: raw.aesKey, aesIv: raw.aesIv } : {}),
       };
     }
