@@ -350,3 +350,74 @@ test('the documented webhook handler acks a verified notification and refuses a 
     await new Promise((resolve) => server.close(resolve))
   }
 })
+
+test('refund() and queryRefund() round-trip through a local PayerMax that checks the sent bytes', async () => {
+  const received = []
+  const server = createServer(async (req, res) => {
+    const chunks = []
+    for await (const chunk of req) chunks.push(chunk)
+    const raw = Buffer.concat(chunks)
+    const signatureOk = verifiesWith(merchantPublicPem, raw, req.headers.sign ?? '')
+    received.push({ path: req.url, raw: raw.toString('utf8'), signatureOk, type: req.headers['content-type'] })
+    const request = JSON.parse(raw)
+    let answer
+    if (!signatureOk) answer = { code: 'SIGN_VERIFY_FAILED', msg: 'sign verify failed' }
+    else if (req.url.endsWith('/refundQuery'))
+      answer = {
+        code: 'APPLY_SUCCESS',
+        msg: 'Success.',
+        data: {
+          outRefundNo: request.data.outRefundNo,
+          refundTradeNo: 'G42',
+          refundAmount: '10000',
+          refundCurrency: 'IDR',
+          outTradeNo: 'P1',
+          status: 'REFUND_SUCCESS',
+          refundFinishTime: '2024-01-17T07:05:00.000Z',
+        },
+      }
+    else
+      answer = {
+        code: 'APPLY_SUCCESS',
+        msg: '',
+        data: { outRefundNo: request.data.outRefundNo, tradeOrderNo: 'T1', refundTradeNo: 'G42', status: 'REFUND_PENDING' },
+      }
+    const body = JSON.stringify(answer, null, 1)
+    res.writeHead(200, { 'content-type': 'application/json', sign: gatewaySign(body) }).end(body)
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  try {
+    const client = makeClient({ environment: undefined, baseUrl: `http://127.0.0.1:${server.address().port}` })
+    const input = refundInput({ refundId: 'R-900', amount: '10000', currency: 'IDR' })
+    const refund = await client.refund(input)
+    assert.equal(refund.status, 'pending')
+    assert.equal(refund.gatewayRefundId, 'G42')
+    const [state] = await client.queryRefund({ refundId: 'R-900' })
+    assert.equal(state.status, 'succeeded')
+    assert.equal(state.amount, '10000')
+    assert.equal(state.completedAt, '2024-01-17T07:05:00.000Z')
+
+    // The documented manual path: build, fetch, then parse with the response's Headers and raw bytes.
+    const request = client.buildRefundQuery({ gatewayRefundId: 'G42' })
+    const res = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body })
+    const [again] = client.parseRefundQueryResponse({
+      status: res.status,
+      headers: res.headers,
+      body: new Uint8Array(await res.arrayBuffer()),
+    })
+    assert.equal(again.status, 'succeeded')
+
+    assert.deepEqual(
+      received.map((r) => [r.path, r.signatureOk, r.type]),
+      [
+        ['/aggregate-pay/api/gateway/refund', true, 'application/json'],
+        ['/aggregate-pay/api/gateway/refundQuery', true, 'application/json'],
+        ['/aggregate-pay/api/gateway/refundQuery', true, 'application/json'],
+      ],
+    )
+    assert.match(received[0].raw, /"data":\{"outRefundNo":"R-900","refundAmount":10000,"refundCurrency":"IDR",/)
+    assert.match(received[2].raw, /"data":\{"refundTradeNo":"G42"\}\}$/)
+  } finally {
+    await new Promise((resolve) => server.close(resolve))
+  }
+})
