@@ -137,36 +137,42 @@ pub struct GeneratedKeyPair {
     pub public_key_pem: String,
 }
 
-/// Generates an RSA key pair of 2048, 3072 or 4096 bits.
-pub fn generate_key_pair(bits: usize) -> crate::Result<GeneratedKeyPair> {
-    if ![2048, 3072, 4096].contains(&bits) {
-        return Err(crate::Error::input(
+/// Checks a requested key size: 2048, 3072 or 4096 bits.
+pub fn check_generated_bits(bits: usize) -> crate::Result<()> {
+    if [2048, 3072, 4096].contains(&bits) {
+        Ok(())
+    } else {
+        Err(crate::Error::input(
             "bits",
             "key size must be 2048, 3072 or 4096 bits",
-        ));
+        ))
     }
-    let mut rng = rsa::rand_core::UnwrapErr(getrandom::SysRng);
-    let key = RsaPrivateKey::new(&mut rng, bits)
-        .map_err(|_| crate::Error::key("bits", "key generation failed"))?;
-    let pkcs8 = key
-        .to_pkcs8_der()
-        .map_err(|_| crate::Error::key("bits", "key encoding failed"))?;
-    key_pair_from_der(pkcs8.as_bytes(), &key.to_public_key())
 }
 
-/// Encodes a key pair whose PKCS#8 DER is already known (WebCrypto export, or our own generation).
-pub fn key_pair_from_der(pkcs8: &[u8], public: &RsaPublicKey) -> crate::Result<GeneratedKeyPair> {
-    let spki = public
+/// Generates an RSA key pair of 2048, 3072 or 4096 bits with the rsa crate.
+pub fn generate_key_pair(bits: usize) -> crate::Result<GeneratedKeyPair> {
+    check_generated_bits(bits)?;
+    let mut rng = rsa::rand_core::UnwrapErr(getrandom::SysRng);
+    let failed = || crate::Error::key("bits", "key generation failed");
+    let key = RsaPrivateKey::new(&mut rng, bits).map_err(|_| failed())?;
+    let pkcs8 = key.to_pkcs8_der().map_err(|_| failed())?;
+    let spki = key
+        .to_public_key()
         .to_public_key_der()
-        .map_err(|_| crate::Error::key("bits", "key encoding failed"))?;
+        .map_err(|_| failed())?;
+    Ok(key_pair_from_der(pkcs8.as_bytes(), spki.as_bytes()))
+}
+
+/// Encodes a key pair given as PKCS#8 and SPKI DER (from WebCrypto's export or our own generation).
+pub fn key_pair_from_der(pkcs8: &[u8], spki: &[u8]) -> GeneratedKeyPair {
     let private_b64 = Zeroizing::new(STANDARD.encode(pkcs8));
-    let public_b64 = STANDARD.encode(spki.as_bytes());
-    Ok(GeneratedKeyPair {
+    let public_b64 = STANDARD.encode(spki);
+    GeneratedKeyPair {
         private_key_pem: Zeroizing::new(pem("PRIVATE KEY", &private_b64)),
         public_key_pem: pem("PUBLIC KEY", &public_b64),
         private_key: private_b64,
         public_key: public_b64,
-    })
+    }
 }
 
 /// Lowercase hex SHA-256 of a public key's SPKI DER; the key may be given in any accepted format.

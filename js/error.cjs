@@ -1,0 +1,11 @@
+'use strict';
+/** Every failure of refundkit: a real Error with a stable `code` (and `field`, `gatewayCode`, `gatewayMessage` where they apply). */
+class RefundKitError extends Error {
+  constructor(code, message, details) {
+    super(message);
+    this.name = 'RefundKitError';
+    this.code = code;
+    if (details) Object.assign(this, details);
+  }
+}
+module.exports = { RefundKitError };

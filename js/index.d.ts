@@ -1,0 +1,238 @@
+// Type declarations of the refundkit package (Node and browser entries share them).
+/// <reference lib="dom" />
+
+/** The gateways refundkit speaks to. */
+export type GatewayId = 'wisepay' | 'payermax' | 'bluepay' | 'bieases';
+
+/** A `fetch`-compatible function: the global one, or a replacement (proxies, tests). */
+export type FetchLike = (url: string, init: {
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+  signal: AbortSignal;
+}) => Promise<{
+  status: number;
+  headers: Headers;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}>;
+
+/** Settings every gateway takes. */
+interface BaseConfig {
+  /** The merchant's RSA private key: PEM or bare base64 DER, PKCS#8 or PKCS#1 (at least 2048 bits).
+   * In browsers also an existing non-extractable `CryptoKey` (RSASSA-PKCS1-v1_5), used by the async calls. */
+  privateKey: string | CryptoKey;
+  /** Replaces the global `fetch` for `refund()` and `queryRefund()`. */
+  fetch?: FetchLike;
+  /** How long `refund()` and `queryRefund()` wait for an answer, in milliseconds (default 30000). */
+  timeoutMs?: number;
+}
+
+/** Either a named environment or an explicit base URL (which wins when both are given). */
+type Endpoint<Env extends string> =
+  | { environment: Env; baseUrl?: string }
+  | { environment?: Env; baseUrl: string };
+
+/** WisePay Cloud (Wiseasy) and its Japanese reseller N-age. */
+export type WisePayConfig = BaseConfig & Endpoint<'sg-sandbox' | 'sg-production' | 'n-age'> & {
+  gateway: 'wisepay';
+  /** The gateway's RSA public key (SPKI or PKCS#1, PEM or base64). */
+  gatewayPublicKey: string;
+  appId: string;
+  merchantNo: string;
+};
+
+/** PayerMax. */
+export type PayerMaxConfig = BaseConfig & Endpoint<'sandbox' | 'production'> & {
+  gateway: 'payermax';
+  gatewayPublicKey: string;
+  appId: string;
+  merchantNo: string;
+};
+
+/** BluePay (Thailand): the base URL is issued to each merchant. */
+export type BluePayConfig = BaseConfig & {
+  gateway: 'bluepay';
+  baseUrl: string;
+  gatewayPublicKey: string;
+  appId: string;
+  /** The currency of the merchant's BluePay account (default "THB"). */
+  currency?: string;
+  /** Unit of the `timestamp` field (default "seconds"). */
+  timestampUnit?: 'seconds' | 'milliseconds';
+};
+
+/** BIEASES: AES-encrypted bodies with RSA signatures. */
+export type BieasesConfig = BaseConfig & Endpoint<'sandbox' | 'production'> & {
+  gateway: 'bieases';
+  gatewayPublicKey: string;
+  merchantId: string;
+  /** The AES key issued by BIEASES (16, 24 or 32 bytes once decoded with `keyEncoding`). */
+  aesKey: string;
+  /** The AES IV issued by BIEASES (16 bytes once decoded). */
+  aesIv: string;
+  /** What the RSA signature covers (default "ciphertext"). */
+  signTarget?: 'ciphertext' | 'plaintext';
+  /** The digest under the signature (default "sha256"). */
+  hash?: 'sha256' | 'sha1';
+  /** How `aesKey` and `aesIv` are written (default "utf8"). */
+  keyEncoding?: 'utf8' | 'base64' | 'hex';
+};
+
+/** A client configuration: one type per gateway, told apart by `gateway`. */
+export type RefundClientConfig = WisePayConfig | PayerMaxConfig | BluePayConfig | BieasesConfig;
+
+/** A refund to make. */
+export interface RefundInput {
+  /** The merchant's refund number: the idempotency key. Reuse it when retrying. */
+  refundId: string;
+  /** The merchant's number of the paid order. */
+  originalOrderId?: string;
+  /** The gateway's id of the paid order. */
+  originalTransactionId?: string;
+  /** Decimal string in major units, e.g. "10.50". Numbers are refused: they cannot hold every amount exactly. */
+  amount: string;
+  /** ISO 4217 code, e.g. "USD". */
+  currency: string;
+  reason?: string;
+  /** Where the gateway posts the refund's outcome. */
+  notifyUrl?: string;
+  /** Further gateway fields, passed through. */
+  extra?: Record<string, unknown>;
+}
+
+/** Which refund to look up. */
+export type RefundQuery =
+  | { refundId: string; gatewayRefundId?: string; originalTransactionId?: string }
+  | { refundId?: string; gatewayRefundId: string; originalTransactionId?: string }
+  | { refundId?: string; gatewayRefundId?: string; originalTransactionId: string };
+
+/** Options of the build, parse and verify calls. */
+export interface CallOptions {
+  /** The clock, in epoch milliseconds, for timestamps and freshness checks (default `Date.now()`). */
+  now?: number;
+}
+
+/** A request ready for `fetch(url, { method, headers, body })`; `body` is exactly what was signed. */
+export interface SignedRequest {
+  url: string;
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Something that lists headers: a `Headers`, or a plain object (Node's `req.headers`). */
+export type HeadersLike = Headers | Record<string, string | string[] | undefined>;
+
+/** What came back (or arrived): the raw body, never parsed JSON. */
+export interface RawResponse {
+  status?: number;
+  headers?: HeadersLike;
+  body: string | Uint8Array | ArrayBuffer;
+}
+
+export type RefundStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled' | 'unknown';
+
+/** JSON data as the gateway sent it. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A refund as the gateway reported it. A failed refund is a result, not an error. */
+export interface RefundResult {
+  gateway: GatewayId;
+  status: RefundStatus;
+  /** The gateway's own status word. */
+  gatewayStatus: string;
+  refundId?: string;
+  gatewayRefundId?: string;
+  originalOrderId?: string;
+  originalTransactionId?: string;
+  /** Decimal string in major units with the gateway's digits for the currency. */
+  amount?: string;
+  currency?: string;
+  createdAt?: string;
+  completedAt?: string;
+  failureReason?: string;
+  /** Whether a gateway signature was checked (false only where the gateway does not sign). */
+  verified: boolean;
+  /** The gateway's data as parsed. */
+  raw: JsonValue;
+}
+
+/** The exact reply the gateway expects once its notification is handled. */
+export interface Ack {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface RefundNotification {
+  gateway: GatewayId;
+  event?: string;
+  refund: RefundResult;
+  ack: Ack;
+}
+
+export type RefundKitErrorCode =
+  | 'CONFIG_INVALID'
+  | 'KEY_INVALID'
+  | 'INPUT_INVALID'
+  | 'AMOUNT_INVALID'
+  | 'SIGNATURE_MISSING'
+  | 'SIGNATURE_INVALID'
+  | 'RESPONSE_MALFORMED'
+  | 'TIMESTAMP_OUT_OF_WINDOW'
+  | 'DECRYPT_FAILED'
+  | 'GATEWAY_ERROR'
+  | 'TRANSPORT';
+
+/** Every failure of refundkit. */
+export class RefundKitError extends Error {
+  constructor(code: RefundKitErrorCode, message: string, details?: { field?: string; gatewayCode?: string; gatewayMessage?: string });
+  readonly name: 'RefundKitError';
+  readonly code: RefundKitErrorCode;
+  /** The one input or config field at fault, where there is one. */
+  readonly field?: string;
+  /** With GATEWAY_ERROR: the gateway's own code and message. */
+  readonly gatewayCode?: string;
+  readonly gatewayMessage?: string;
+}
+
+export class RefundClient {
+  /** Checks the whole config and both keys; throws RefundKitError. */
+  constructor(config: RefundClientConfig);
+  readonly gateway: GatewayId;
+  buildRefund(input: RefundInput, opts?: CallOptions): SignedRequest;
+  buildRefundQuery(query: RefundQuery, opts?: CallOptions): SignedRequest;
+  /** The same bytes and signature as buildRefund, signed through WebCrypto where present. */
+  buildRefundAsync(input: RefundInput, opts?: CallOptions): Promise<SignedRequest>;
+  buildRefundQueryAsync(query: RefundQuery, opts?: CallOptions): Promise<SignedRequest>;
+  parseRefundResponse(response: RawResponse): RefundResult;
+  parseRefundQueryResponse(response: RawResponse): RefundResult[];
+  /** Verifies before it parses; throws unless the notification is authentic (and fresh, where the gateway dates it). */
+  verifyNotification(request: RawResponse, opts?: CallOptions): RefundNotification;
+  /** Builds, signs, sends through fetch and parses. Never retries: see the README's retry recipe. */
+  refund(input: RefundInput, opts?: CallOptions): Promise<RefundResult>;
+  queryRefund(query: RefundQuery, opts?: CallOptions): Promise<RefundResult[]>;
+  /** Releases the wasm memory of this client now rather than at garbage collection. */
+  free(): void;
+}
+
+export interface GeneratedKeyPair {
+  /** Base64 PKCS#8 DER. */
+  privateKey: string;
+  /** Base64 SPKI DER: the half to upload to the gateway. */
+  publicKey: string;
+  privateKeyPem: string;
+  publicKeyPem: string;
+}
+
+/** Generates an RSA key pair (2048 by default; 3072 and 4096 too). */
+export function generateKeyPair(bits?: 2048 | 3072 | 4096): Promise<GeneratedKeyPair>;
+
+/** Lowercase hex SHA-256 of the public key's SPKI DER. */
+export function keyFingerprint(publicKey: string): string;
+
+/** The stable error codes. */
+export function errorCodes(): RefundKitErrorCode[];
+
+/** Loads the WebAssembly module. Needed once in browsers (web entry); a no-op in Node. */
+export function init(moduleOrPath?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;

@@ -1,0 +1,22 @@
+// Browser entry: the same names as the Node entry, plus init(), awaited once before first use. It
+// fetches refundkit_bg.wasm next to the generated glue (or takes a URL, Response, bytes or a
+// WebAssembly.Module).
+import initWasm, {
+  RefundClient,
+  generateKeyPair,
+  keyFingerprint,
+  errorCodes,
+  __registerErrorClass,
+} from '../pkg/web/refundkit.js';
+import { RefundKitError } from './error.mjs';
+
+let ready;
+
+export function init(moduleOrPath) {
+  ready ??= initWasm(moduleOrPath === undefined ? undefined : { module_or_path: moduleOrPath }).then(() => {
+    __registerErrorClass(RefundKitError);
+  });
+  return ready;
+}
+
+export { RefundClient, RefundKitError, generateKeyPair, keyFingerprint, errorCodes };

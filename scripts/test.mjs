@@ -1,0 +1,61 @@
+// Runs every test of the project, in order, and stops at the first failure:
+// formatting and lints, native Rust tests, the wasm tests in Node and in headless Chromium,
+// the package build, the TypeScript check and the JavaScript tests against the built package.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { root, run } from './lib.mjs';
+import { build } from './build.mjs';
+import { setup } from './setup.mjs';
+
+const started = Date.now();
+const steps = [];
+
+function step(name, fn) {
+  const t0 = Date.now();
+  console.log(`\n=== ${name}`);
+  fn();
+  steps.push(`${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+/** Runs a wasm-pack test command and fails it when it ran no test at all (a browser run silently
+ * skips tests that are not marked for the browser). */
+function wasmPackTest(args, env = {}) {
+  console.log(`\n$ wasm-pack ${args.join(' ')}`);
+  const result = spawnSync('wasm-pack', args, {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  process.stdout.write(result.stdout ?? '');
+  process.stderr.write(result.stderr ?? '');
+  if (result.status !== 0) throw new Error(`wasm-pack ${args.join(' ')} failed`);
+  const passed = [...(result.stdout ?? '').matchAll(/test result: ok\. (\d+) passed/g)]
+    .reduce((sum, m) => sum + Number(m[1]), 0);
+  if (passed === 0) throw new Error(`wasm-pack ${args.join(' ')} ran no test`);
+  if (/skipping|only configured to run in/i.test(`${result.stdout}${result.stderr}`)) {
+    throw new Error(`wasm-pack ${args.join(' ')} skipped tests`);
+  }
+}
+
+try {
+  step('tools', () => setup({ browser: true, wasmPack: true }));
+  step('format', () => run('cargo', ['fmt', '--check']));
+  step('clippy (native)', () => run('cargo', ['clippy', '--all-targets', '--', '-D', 'warnings']));
+  step('clippy (wasm32)', () =>
+    run('cargo', ['clippy', '--all-targets', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']));
+  step('cargo test (native)', () => run('cargo', ['test']));
+  step('wasm tests in Node', () => wasmPackTest(['test', '--node']));
+  step('wasm tests in headless Chromium', () =>
+    wasmPackTest(['test', '--headless', '--chrome'], { WASM_BINDGEN_USE_BROWSER: '1' }));
+  step('package build', () => build());
+  step('TypeScript declarations', () => run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tests/types']));
+  step('JavaScript tests', () =>
+    run(process.execPath, ['--test', '--test-concurrency=1', 'tests/js/']));
+} catch (error) {
+  console.error(`\nFAILED: ${error.message}`);
+  process.exit(1);
+}
+
+console.log(`\nAll test steps passed in ${((Date.now() - started) / 60000).toFixed(1)} min:`);
+for (const line of steps) console.log(`  ${line}`);

@@ -1,0 +1,260 @@
+//! `RefundClient`, the class JavaScript callers use.
+
+use super::convert::{now_ms, raw_response, to_js, to_json};
+use super::webcrypto::AsyncSigner;
+use super::{to_js_error, transport};
+use crate::refund::{RefundInput, RefundQuery};
+use crate::wire::printable_key;
+use crate::{Client, Config, Error, Result, SignedRequest};
+use js_sys::{Function, Object, Reflect};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+/// Default time a `refund()` or `queryRefund()` call waits for the gateway.
+const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+/// The longest timeout accepted: ten minutes.
+const MAX_TIMEOUT_MS: f64 = 600_000.0;
+
+/// A client for one gateway with one merchant's credentials. The config and both keys are checked
+/// when it is constructed, and the keys are parsed once, here.
+#[wasm_bindgen]
+pub struct RefundClient {
+    inner: Rc<Client>,
+    signer: Rc<AsyncSigner>,
+    fetch: Option<Function>,
+    timeout_ms: u32,
+}
+
+/// What the JavaScript config carries besides the JSON-able settings.
+struct HostSettings {
+    fetch: Option<Function>,
+    timeout_ms: u32,
+    crypto_key: Option<JsValue>,
+}
+
+type JsResult<T> = std::result::Result<T, JsValue>;
+
+#[wasm_bindgen]
+impl RefundClient {
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> JsResult<RefundClient> {
+        let (settings, host) = read_config(&config).map_err(to_js_error)?;
+        let config = Config::new(settings);
+        let inner = match &host.crypto_key {
+            Some(_) => Client::with_external_signer(config),
+            None => Client::new(config),
+        }
+        .map_err(to_js_error)?;
+        Ok(RefundClient {
+            inner: Rc::new(inner),
+            signer: Rc::new(AsyncSigner::new(host.crypto_key)),
+            fetch: host.fetch,
+            timeout_ms: host.timeout_ms,
+        })
+    }
+
+    /// The gateway id this client was configured for.
+    #[wasm_bindgen(getter)]
+    pub fn gateway(&self) -> String {
+        self.inner.gateway_id().to_string()
+    }
+
+    #[wasm_bindgen(js_name = "buildRefund")]
+    pub fn build_refund(&self, input: JsValue, opts: JsValue) -> JsResult<JsValue> {
+        let signed = self
+            .draft_refund(&input, &opts)
+            .and_then(|draft| self.inner.sign_draft(draft))
+            .map_err(to_js_error)?;
+        to_js(&signed)
+    }
+
+    #[wasm_bindgen(js_name = "buildRefundQuery")]
+    pub fn build_refund_query(&self, query: JsValue, opts: JsValue) -> JsResult<JsValue> {
+        let signed = self
+            .draft_refund_query(&query, &opts)
+            .and_then(|draft| self.inner.sign_draft(draft))
+            .map_err(to_js_error)?;
+        to_js(&signed)
+    }
+
+    #[wasm_bindgen(js_name = "parseRefundResponse")]
+    pub fn parse_refund_response(&self, response: JsValue) -> JsResult<JsValue> {
+        let result = raw_response(&response, "response")
+            .and_then(|raw| self.inner.parse_refund_response(&raw))
+            .map_err(to_js_error)?;
+        to_js(&result)
+    }
+
+    #[wasm_bindgen(js_name = "parseRefundQueryResponse")]
+    pub fn parse_refund_query_response(&self, response: JsValue) -> JsResult<JsValue> {
+        let results = raw_response(&response, "response")
+            .and_then(|raw| self.inner.parse_refund_query_response(&raw))
+            .map_err(to_js_error)?;
+        to_js(&results)
+    }
+
+    #[wasm_bindgen(js_name = "verifyNotification")]
+    pub fn verify_notification(&self, request: JsValue, opts: JsValue) -> JsResult<JsValue> {
+        let notification = (|| {
+            let raw = raw_response(&request, "request")?;
+            self.inner.verify_notification(&raw, now_ms(&opts)?)
+        })()
+        .map_err(to_js_error)?;
+        to_js(&notification)
+    }
+
+    /// The same bytes as `buildRefund`, signed through WebCrypto where the platform has it.
+    #[wasm_bindgen(js_name = "buildRefundAsync")]
+    pub fn build_refund_async(&self, input: JsValue, opts: JsValue) -> js_sys::Promise {
+        let draft = self.draft_refund(&input, &opts).map_err(to_js_error);
+        let (client, signer) = (self.inner.clone(), self.signer.clone());
+        future_to_promise(async move {
+            let signed = signer.sign(&client, draft?).await?;
+            to_js(&signed)
+        })
+    }
+
+    #[wasm_bindgen(js_name = "buildRefundQueryAsync")]
+    pub fn build_refund_query_async(&self, query: JsValue, opts: JsValue) -> js_sys::Promise {
+        let draft = self.draft_refund_query(&query, &opts).map_err(to_js_error);
+        let (client, signer) = (self.inner.clone(), self.signer.clone());
+        future_to_promise(async move {
+            let signed = signer.sign(&client, draft?).await?;
+            to_js(&signed)
+        })
+    }
+
+    /// Builds, signs, sends through `fetch` and returns the verified result. Never retries: see the
+    /// README's retry recipe.
+    pub fn refund(&self, input: JsValue, opts: JsValue) -> js_sys::Promise {
+        let draft = self.draft_refund(&input, &opts).map_err(to_js_error);
+        let call = self.call();
+        future_to_promise(async move {
+            let raw = call.send(draft?).await?;
+            let result = call
+                .client
+                .parse_refund_response(&raw)
+                .map_err(|e| transport::explain_http_failure(e, &raw))
+                .map_err(to_js_error)?;
+            to_js(&result)
+        })
+    }
+
+    /// Builds, signs, sends a refund query and returns the verified results.
+    #[wasm_bindgen(js_name = "queryRefund")]
+    pub fn query_refund(&self, query: JsValue, opts: JsValue) -> js_sys::Promise {
+        let draft = self.draft_refund_query(&query, &opts).map_err(to_js_error);
+        let call = self.call();
+        future_to_promise(async move {
+            let raw = call.send(draft?).await?;
+            let results = call
+                .client
+                .parse_refund_query_response(&raw)
+                .map_err(|e| transport::explain_http_failure(e, &raw))
+                .map_err(to_js_error)?;
+            to_js(&results)
+        })
+    }
+}
+
+impl RefundClient {
+    fn draft_refund(&self, input: &JsValue, opts: &JsValue) -> Result<crate::Draft> {
+        let input = RefundInput::from_json(&to_json(input, "input")?)?;
+        self.inner.draft_refund(&input, now_ms(opts)?)
+    }
+
+    fn draft_refund_query(&self, query: &JsValue, opts: &JsValue) -> Result<crate::Draft> {
+        let query = RefundQuery::from_json(&to_json(query, "query")?)?;
+        self.inner.draft_refund_query(&query, now_ms(opts)?)
+    }
+
+    fn call(&self) -> Call {
+        Call {
+            client: self.inner.clone(),
+            signer: self.signer.clone(),
+            fetch: self.fetch.clone(),
+            timeout_ms: self.timeout_ms,
+        }
+    }
+}
+
+/// Everything one network call needs, owned, so the promise can outlive the borrow of the client.
+struct Call {
+    client: Rc<Client>,
+    signer: Rc<AsyncSigner>,
+    fetch: Option<Function>,
+    timeout_ms: u32,
+}
+
+impl Call {
+    async fn send(&self, draft: crate::Draft) -> JsResult<crate::RawResponse> {
+        let signed: SignedRequest = self.signer.sign(&self.client, draft).await?;
+        transport::send(self.fetch.as_ref(), self.timeout_ms, &signed)
+            .await
+            .map_err(to_js_error)
+    }
+}
+
+/// Splits the JavaScript config into JSON settings for the core and the host-only parts: `fetch`,
+/// `timeoutMs` and a `privateKey` given as a WebCrypto `CryptoKey`.
+fn read_config(config: &JsValue) -> Result<(crate::wire::Object, HostSettings)> {
+    if !config.is_object() || js_sys::Array::is_array(config) {
+        return Err(Error::config(
+            "config must be an object such as { gateway, ... }",
+        ));
+    }
+    let mut settings = crate::wire::Object::new();
+    let mut host = HostSettings {
+        fetch: None,
+        timeout_ms: DEFAULT_TIMEOUT_MS,
+        crypto_key: None,
+    };
+    for key in Object::keys(config.unchecked_ref::<Object>()).iter() {
+        let name = key.as_string().unwrap_or_default();
+        let value = Reflect::get(config, &key).unwrap_or(JsValue::UNDEFINED);
+        if value.is_undefined() {
+            continue;
+        }
+        match name.as_str() {
+            "fetch" => host.fetch = Some(read_fetch(value)?),
+            "timeoutMs" => host.timeout_ms = read_timeout(&value)?,
+            "privateKey" if is_crypto_key(&value) => host.crypto_key = Some(value),
+            _ => {
+                let json = to_json(&value, &name).map_err(|_| {
+                    Error::config_field(
+                        &printable_key(&name),
+                        format!("{} must be plain data", printable_key(&name)),
+                    )
+                })?;
+                settings.insert(name, json);
+            }
+        }
+    }
+    Ok((settings, host))
+}
+
+fn read_fetch(value: JsValue) -> Result<Function> {
+    value.dyn_into::<Function>().map_err(|_| {
+        Error::config_field(
+            "fetch",
+            "fetch must be a function with the signature of globalThis.fetch",
+        )
+    })
+}
+
+fn read_timeout(value: &JsValue) -> Result<u32> {
+    match value.as_f64() {
+        Some(ms) if ms.fract() == 0.0 && (1.0..=MAX_TIMEOUT_MS).contains(&ms) => Ok(ms as u32),
+        _ => Err(Error::config_field(
+            "timeoutMs",
+            format!("timeoutMs must be a whole number of milliseconds from 1 to {MAX_TIMEOUT_MS}"),
+        )),
+    }
+}
+
+/// A WebCrypto `CryptoKey` (browsers, Node's webcrypto). Strings and plain data go the import road.
+/// wasm-bindgen's `instanceof` check is false, not an error, where `CryptoKey` does not exist.
+fn is_crypto_key(value: &JsValue) -> bool {
+    value.is_instance_of::<web_sys::CryptoKey>()
+}

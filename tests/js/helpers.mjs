@@ -1,0 +1,56 @@
+// Shared test helpers: fixture keys and an independent signer/verifier (node:crypto) playing the
+// gateway's side.
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
+
+/** A fixture file's text, e.g. fixture('merchant_test_key.pem'). */
+export const fixture = (name) => readFileSync(fixtures + name, 'utf8');
+
+/** The published sample keys and documented signatures (tests/fixtures/vectors.json). */
+export const vectors = JSON.parse(fixture('vectors.json'));
+
+export const keys = {
+  merchantPrivate: fixture('merchant_test_key.pem'),
+  merchantPublic: fixture('merchant_test_key.pub.pem'),
+  gatewayPrivate: fixture('gateway_test_key.pem'),
+  gatewayPublic: fixture('gateway_test_key.pub.pem'),
+  merchant4096Private: fixture('merchant_4096_test_key.pem'),
+  merchant4096Public: fixture('merchant_4096_test_key.pub.pem'),
+};
+
+/** Accepts PEM or bare base64 DER, as the library does. */
+function keyObject(text, kind) {
+  if (text.includes('-----BEGIN')) return kind === 'private' ? createPrivateKey(text) : createPublicKey(text);
+  const der = Buffer.from(text, 'base64');
+  return kind === 'private'
+    ? createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
+    : createPublicKey({ key: der, format: 'der', type: 'spki' });
+}
+
+/** RSASSA-PKCS1-v1_5 signature by node:crypto, standard base64. */
+export function rsaSign(privateKey, data, hash = 'sha256') {
+  return sign(hash, Buffer.from(data), keyObject(privateKey, 'private')).toString('base64');
+}
+
+/** Verifies a base64 RSASSA-PKCS1-v1_5 signature with node:crypto. */
+export function rsaVerify(publicKey, data, signatureB64, hash = 'sha256') {
+  return verify(hash, Buffer.from(data), keyObject(publicKey, 'public'), Buffer.from(signatureB64, 'base64'));
+}
+
+/** Asserts that fn throws a RefundKitError with the given code (and field, when given). */
+export async function rejectsWith(assert, RefundKitError, fn, code, field) {
+  let error;
+  try {
+    await fn();
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error, `expected ${code}, nothing was thrown`);
+  assert.ok(error instanceof RefundKitError, `expected a RefundKitError, got ${error?.constructor?.name}: ${error?.message}`);
+  assert.equal(error.code, code, error.message);
+  if (field !== undefined) assert.equal(error.field, field, error.message);
+  return error;
+}

@@ -1,0 +1,86 @@
+//! The library inside WebAssembly, run by `wasm-pack test --node` and, with WASM_BINDGEN_USE_BROWSER=1,
+//! `wasm-pack test --headless --chrome`.
+#![cfg(target_arch = "wasm32")]
+
+use refundkit::keys::{PrivateKey, PublicKey};
+use refundkit::signature::{sign, verify, HashAlg};
+use refundkit::wasm::{generate_key_pair, key_fingerprint, RefundClient};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const VECTORS: &str = include_str!("fixtures/vectors.json");
+const MERCHANT_PUBLIC: &str = include_str!("fixtures/merchant_test_key.pub.pem");
+
+fn vector(gateway: &str, field: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(VECTORS).unwrap();
+    v[gateway][field].as_str().unwrap().to_string()
+}
+
+fn js_get(value: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(value, &key.into()).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn rsa_in_wasm_reproduces_the_documented_signatures() {
+    let key = PrivateKey::import(&vector("payermax", "privateKey"), "privateKey").unwrap();
+    let body = vector("payermax", "body");
+    let signature = sign(&key, body.as_bytes(), HashAlg::Sha256).unwrap();
+    assert_eq!(signature, vector("payermax", "sign"));
+    let public = PublicKey::import(&vector("payermax", "publicKey"), "gatewayPublicKey").unwrap();
+    verify(&public, body.as_bytes(), &signature, HashAlg::Sha256).unwrap();
+
+    let key = PrivateKey::import(&vector("wisepay", "privateKey"), "privateKey").unwrap();
+    let canonical = vector("wisepay", "canonical");
+    assert_eq!(
+        sign(&key, canonical.as_bytes(), HashAlg::Sha256).unwrap(),
+        vector("wisepay", "sign")
+    );
+}
+
+#[wasm_bindgen_test]
+fn errors_cross_the_boundary_with_their_code_and_field() {
+    let config = js_sys::JSON::parse(r#"{"gateway":"nope"}"#).unwrap();
+    let error = match RefundClient::new(config) {
+        Err(e) => e,
+        Ok(_) => panic!("an unknown gateway must be refused"),
+    };
+    assert!(error.is_instance_of::<js_sys::Error>());
+    assert_eq!(
+        js_get(&error, "code").as_string().unwrap(),
+        "CONFIG_INVALID"
+    );
+    assert_eq!(js_get(&error, "field").as_string().unwrap(), "gateway");
+    let not_an_object = RefundClient::new(JsValue::from_f64(1.0)).err().unwrap();
+    assert_eq!(
+        js_get(&not_an_object, "code").as_string().unwrap(),
+        "CONFIG_INVALID"
+    );
+}
+
+#[wasm_bindgen_test]
+fn fingerprints_refuse_non_strings_and_private_keys() {
+    let fp = key_fingerprint(MERCHANT_PUBLIC.into()).unwrap();
+    assert_eq!(fp.len(), 64);
+    let e = key_fingerprint(JsValue::from_f64(3.0)).err().unwrap();
+    assert_eq!(js_get(&e, "code").as_string().unwrap(), "KEY_INVALID");
+    let e = key_fingerprint(vector("payermax", "privateKey").into())
+        .err()
+        .unwrap();
+    assert_eq!(js_get(&e, "code").as_string().unwrap(), "KEY_INVALID");
+}
+
+#[wasm_bindgen_test]
+async fn generated_key_pairs_work_in_the_rsa_crate() {
+    let pair = generate_key_pair(Some(2048)).await.unwrap();
+    let private = js_get(&pair, "privateKeyPem").as_string().unwrap();
+    let public = js_get(&pair, "publicKey").as_string().unwrap();
+    let key = PrivateKey::import(&private, "privateKey").unwrap();
+    let public = PublicKey::import(&public, "publicKey").unwrap();
+    let signature = sign(&key, b"refund", HashAlg::Sha256).unwrap();
+    verify(&public, b"refund", &signature, HashAlg::Sha256).unwrap();
+    let refused = generate_key_pair(Some(1000)).await.err().unwrap();
+    assert_eq!(
+        js_get(refused.unchecked_ref(), "code").as_string().unwrap(),
+        "INPUT_INVALID"
+    );
+}
