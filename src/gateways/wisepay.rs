@@ -1,12 +1,759 @@
-//! wisepay: not built yet.
+//! WisePay Cloud (Wiseasy) and its Japanese reseller N-age: one platform, one wire format.
+//!
+//! Requests are flat JSON objects whose values are all strings. The signature is RSA-SHA256 over a
+//! canonical string built from the sent fields (see `canonical_string`) and travels in the body as
+//! the field `sign`. Responses `{code, msg, psn, data, sign}` and notifications are signed by the
+//! gateway over the same kind of canonical string, built from what was received.
 
 use crate::config::Config;
-use crate::gateway::Gateway;
+use crate::gateway::{Draft, Gateway, RawResponse, SignedRequest};
+use crate::keys::PublicKey;
+use crate::money::{format_received_amount, Currency, Decimal};
+use crate::refund::{
+    Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
+};
+use crate::signature::{verify, HashAlg};
+use crate::time::iso_from_utc_datetime;
+use crate::wire::{
+    check_max_chars, check_no_control_chars, check_url, compact_json, non_empty_text, parse_form,
+    parse_json_object, printable_key, Object,
+};
 use crate::{Error, Result};
+use serde_json::Value;
 
-pub fn from_config(_config: &mut Config) -> Result<Box<dyn Gateway>> {
-    Err(Error::config_field(
-        "gateway",
-        "the wisepay gateway is not available in this build yet",
+const GATEWAY_ID: &str = "wisepay";
+/// The name used in messages.
+const GATEWAY_NAME: &str = "WisePay";
+
+const PRESETS: &[(&str, &str)] = &[
+    ("sg-sandbox", "https://wiseasy-open.sg.wisepaycloud.com"),
+    ("sg-production", "https://wiseasy-open.sg.paycloud.world"),
+    ("n-age", "https://open.n-age.co.jp"),
+];
+
+const REFUND_PATH: &str = "/api/entry/refund";
+const QUERY_PATH: &str = "/api/entry/refundquery";
+const REFUND_METHOD: &str = "order.refund.submit";
+const QUERY_METHOD: &str = "order.refund.query";
+
+/// Fields every request carries; the library sets them, so `extra` may not.
+const COMMON_FIELDS: &[&str] = &[
+    "app_id",
+    "method",
+    "format",
+    "charset",
+    "sign_type",
+    "version",
+    "timestamp",
+    "sign",
+];
+
+/// Fields the library fills from the refund input or the config; `extra` may not set them either.
+const MAPPED_FIELDS: &[&str] = &[
+    "merchant_no",
+    "merchant_order_no",
+    "orig_merchant_order_no",
+    "orig_trans_no",
+    "trans_no",
+    "price_currency",
+    "order_amount",
+    "description",
+    "notify_url",
+];
+
+/// The gateway's limit for `merchant_order_no`, `app_id` and `merchant_no`.
+const MAX_ID_CHARS: usize = 32;
+/// Gateway transaction numbers have no published limit; this keeps absurd values out.
+const MAX_TRANS_NO_CHARS: usize = 64;
+const MAX_EXTRA_KEY_CHARS: usize = 64;
+
+pub struct WisePay {
+    app_id: String,
+    merchant_no: String,
+    base_url: String,
+    gateway_key: PublicKey,
+}
+
+pub fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
+    let app_id = config.required("appId")?;
+    check_credential("appId", &app_id)?;
+    let merchant_no = config.required("merchantNo")?;
+    check_credential("merchantNo", &merchant_no)?;
+    let base_url = config.base_url(PRESETS)?;
+    let gateway_key = config.gateway_public_key()?;
+    Ok(Box::new(WisePay {
+        app_id,
+        merchant_no,
+        base_url,
+        gateway_key,
+    }))
+}
+
+/// `app_id` and `merchant_no` are short ASCII identifiers; anything else is a pasting mistake, and
+/// a `&` or `=` in them would blur the canonical string.
+fn check_credential(key: &str, value: &str) -> Result<()> {
+    let plain = value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if !plain || value.chars().count() > MAX_ID_CHARS {
+        return Err(Error::config_field(
+            key,
+            format!("{key} must be 1 to {MAX_ID_CHARS} letters, digits, '_' or '-'"),
+        ));
+    }
+    Ok(())
+}
+
+/// The string the signature covers: every field except `sign`, empty values dropped, sorted by key
+/// in byte order, written `key=value` and joined with `&`, values raw (no escaping, UTF-8).
+///
+/// The values are not escaped, so the string is ambiguous: `{"a":"1&b=2"}` and `{"a":"1","b":"2"}`
+/// both give `a=1&b=2`, and one signature covers both. The gateway defines the string this way and
+/// escaping would break its check, so requests are signed as they are (the caller chose the values).
+/// On what the gateway sends, the ambiguity lets someone re-cut a genuinely signed message: merge
+/// fields into one value, or split a value holding `&name=` into fields. `check_unambiguous`
+/// refuses the merged form; the split form cannot be told apart from an honest message, and needs
+/// the gateway to have signed a value holding `&name=` (a refund reason it echoes, for instance).
+pub fn canonical_string(fields: &[(&str, &str)]) -> String {
+    let mut kept: Vec<&(&str, &str)> = fields
+        .iter()
+        .filter(|(key, value)| *key != "sign" && !value.is_empty())
+        .collect();
+    kept.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    kept.iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Request fields in the order they are written into the body.
+type Fields = Vec<(String, String)>;
+
+fn push(fields: &mut Fields, key: &str, value: Option<&str>) {
+    if let Some(value) = value.filter(|v| !v.is_empty()) {
+        fields.push((key.to_string(), value.to_string()));
+    }
+}
+
+impl WisePay {
+    fn common_fields(&self, method: &str, now_ms: u64) -> Fields {
+        let mut fields = Fields::new();
+        push(&mut fields, "app_id", Some(&self.app_id));
+        push(&mut fields, "method", Some(method));
+        push(&mut fields, "format", Some("JSON"));
+        push(&mut fields, "charset", Some("UTF-8"));
+        push(&mut fields, "sign_type", Some("RSA2"));
+        push(&mut fields, "version", Some("1.0"));
+        push(&mut fields, "timestamp", Some(&now_ms.to_string()));
+        push(&mut fields, "merchant_no", Some(&self.merchant_no));
+        fields
+    }
+
+    /// Fixes the canonical string of `fields` as the bytes to sign; the signature is then appended
+    /// to the same fields as `sign` and the body written once.
+    fn draft(&self, path: &str, fields: Fields) -> Draft {
+        let pairs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let message = canonical_string(&pairs).into_bytes();
+        let url = format!("{}{path}", self.base_url);
+        Draft::new(message, HashAlg::Sha256, move |signature| {
+            let mut body = Object::new();
+            for (key, value) in fields {
+                body.insert(key, Value::String(value));
+            }
+            body.insert("sign".to_string(), Value::String(signature));
+            SignedRequest {
+                url,
+                method: "POST",
+                headers: vec![(
+                    "Content-Type".to_string(),
+                    "application/json; charset=UTF-8".to_string(),
+                )],
+                body: compact_json(&Value::Object(body)),
+            }
+        })
+    }
+
+    /// Checks the gateway's signature over the received top-level fields.
+    fn verify_fields(&self, fields: &[ReceivedField], what: &str) -> Result<()> {
+        check_field_names(fields, what)?;
+        let signature = fields
+            .iter()
+            .find(|f| f.key == "sign")
+            .and_then(|f| f.text.as_deref())
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| Error::signature_missing(format!("the {what} carries no sign field")))?;
+        let pairs: Vec<(&str, &str)> = fields
+            .iter()
+            .filter_map(|f| f.text.as_deref().map(|t| (f.key.as_str(), t)))
+            .collect();
+        let canonical = canonical_string(&pairs);
+        verify(
+            &self.gateway_key,
+            canonical.as_bytes(),
+            signature,
+            HashAlg::Sha256,
+        )?;
+        check_unambiguous(fields, what)
+    }
+
+    /// Verifies a `{code, msg, psn, data, sign}` response and returns its business data and the
+    /// envelope to keep as `raw`.
+    fn parse_envelope(&self, response: &RawResponse) -> Result<(Object, Value)> {
+        let fields =
+            json_fields(&response.body, "response").map_err(|e| match response.status {
+                Some(status) if !(200..300).contains(&status) => Error::malformed(format!(
+                    "{GATEWAY_NAME} answered HTTP {status} without a JSON response body"
+                )),
+                _ => e,
+            })?;
+        let envelope = fields_object(&fields);
+        let code = non_empty_text(&envelope, "code")
+            .ok_or_else(|| Error::malformed(format!("the {GATEWAY_NAME} response has no code")))?;
+        if code != "0" {
+            return Err(gateway_error(&envelope, code));
+        }
+        self.verify_fields(&fields, "response")?;
+        let data = business_data(&envelope)?
+            .ok_or_else(|| Error::malformed("the response has code 0 but no data"))?;
+        let mut raw = envelope;
+        raw.shift_remove("sign");
+        raw.insert("data".to_string(), Value::Object(data.clone()));
+        Ok((data, Value::Object(raw)))
+    }
+}
+
+impl Gateway for WisePay {
+    fn id(&self) -> &'static str {
+        GATEWAY_ID
+    }
+
+    fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
+        check_merchant_order_no("refundId", &input.refund_id)?;
+        if input.original_order_id.is_none() && input.original_transaction_id.is_none() {
+            return Err(Error::input(
+                "originalOrderId",
+                "a WisePay refund needs originalOrderId (the paid order's merchant_order_no) \
+                 or originalTransactionId (its trans_no)",
+            ));
+        }
+        if let Some(id) = &input.original_order_id {
+            check_merchant_order_no("originalOrderId", id)?;
+        }
+        if let Some(id) = &input.original_transaction_id {
+            check_trans_no("originalTransactionId", id)?;
+        }
+        if let Some(url) = &input.notify_url {
+            check_notify_url(url)?;
+        }
+        let extra = extra_fields(&input.extra)?;
+
+        let mut fields = self.common_fields(REFUND_METHOD, now_ms);
+        push(&mut fields, "merchant_order_no", Some(&input.refund_id));
+        push(
+            &mut fields,
+            "orig_merchant_order_no",
+            input.original_order_id.as_deref(),
+        );
+        push(
+            &mut fields,
+            "orig_trans_no",
+            input.original_transaction_id.as_deref(),
+        );
+        push(&mut fields, "price_currency", Some(input.currency.code));
+        push(
+            &mut fields,
+            "order_amount",
+            Some(&input.amount.to_major_text()),
+        );
+        push(&mut fields, "description", input.reason.as_deref());
+        push(&mut fields, "notify_url", input.notify_url.as_deref());
+        fields.extend(extra);
+        Ok(self.draft(REFUND_PATH, fields))
+    }
+
+    fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft> {
+        if query.refund_id.is_none() && query.gateway_refund_id.is_none() {
+            return Err(Error::input(
+                "refundId",
+                "WisePay finds a refund by refundId (its merchant_order_no) or gatewayRefundId \
+                 (its trans_no), not by the paid order",
+            ));
+        }
+        if let Some(id) = &query.refund_id {
+            check_merchant_order_no("refundId", id)?;
+        }
+        if let Some(id) = &query.gateway_refund_id {
+            check_trans_no("gatewayRefundId", id)?;
+        }
+        let mut fields = self.common_fields(QUERY_METHOD, now_ms);
+        push(&mut fields, "merchant_order_no", query.refund_id.as_deref());
+        push(&mut fields, "trans_no", query.gateway_refund_id.as_deref());
+        Ok(self.draft(QUERY_PATH, fields))
+    }
+
+    fn parse_refund_response(&self, response: &RawResponse) -> Result<RefundResult> {
+        let (data, raw) = self.parse_envelope(response)?;
+        refund_result(&data, raw, RefundStatus::Pending)
+    }
+
+    fn parse_refund_query_response(&self, response: &RawResponse) -> Result<Vec<RefundResult>> {
+        let (data, raw) = self.parse_envelope(response)?;
+        Ok(vec![refund_result(&data, raw, RefundStatus::Unknown)?])
+    }
+
+    fn verify_notification(
+        &self,
+        request: &RawResponse,
+        _now_ms: u64,
+    ) -> Result<RefundNotification> {
+        // The notification carries no timestamp to check freshness against; a replay carries the
+        // same refund state, so handlers must be idempotent on refundId (the gateway retries anyway).
+        let fields = notification_fields(request)?;
+        self.verify_fields(&fields, "notification")?;
+        let object = fields_object(&fields);
+        let data = if object.contains_key("trans_status") {
+            object.clone()
+        } else {
+            business_data(&object)?.unwrap_or_else(|| object.clone())
+        };
+        let mut raw = object;
+        raw.shift_remove("sign");
+        Ok(RefundNotification {
+            gateway: GATEWAY_ID,
+            event: None,
+            refund: refund_result(&data, Value::Object(raw), RefundStatus::Unknown)?,
+            ack: Ack::text("success"),
+        })
+    }
+}
+
+/// `merchant_order_no`: 1 to 32 characters of `[0-9A-Za-z_-|*@]`, as the gateway documents it.
+fn check_merchant_order_no(field: &str, value: &str) -> Result<()> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "_-|*@".contains(c);
+    check_no_control_chars(field, value)?;
+    if value.is_empty() || value.chars().count() > MAX_ID_CHARS || !value.chars().all(allowed) {
+        return Err(Error::input(
+            field,
+            format!(
+                "{field} must be 1 to {MAX_ID_CHARS} characters of 0-9, A-Z, a-z and _ - | * @ \
+                 (it becomes a WisePay merchant_order_no)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A gateway transaction number: short printable ASCII without spaces or separators.
+fn check_trans_no(field: &str, value: &str) -> Result<()> {
+    check_no_control_chars(field, value)?;
+    check_max_chars(field, value, MAX_TRANS_NO_CHARS)?;
+    if !value
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'&' && b != b'=')
+    {
+        return Err(Error::input(
+            field,
+            format!("{field} must be printable ASCII without spaces, '&' or '='"),
+        ));
+    }
+    Ok(())
+}
+
+/// The gateway posts to `notify_url` as given and documents that it must carry no query string.
+fn check_notify_url(url: &str) -> Result<()> {
+    check_url("notifyUrl", url)?;
+    if url.contains(['?', '#']) {
+        return Err(Error::input(
+            "notifyUrl",
+            "notifyUrl must not carry a query string or fragment: WisePay refuses them",
+        ));
+    }
+    Ok(())
+}
+
+/// `extra` entries become further string fields. Names must be plain field names that the library
+/// does not already set (`sign` in any letter case included: the gateway drops it case-blind from
+/// its canonical string); values must be strings. Empty values are not sent, like every empty field.
+fn extra_fields(extra: &Object) -> Result<Fields> {
+    let mut fields = Fields::new();
+    for (key, value) in extra {
+        let field = format!("extra.{}", printable_key(key));
+        let plain_name = !key.is_empty()
+            && key.len() <= MAX_EXTRA_KEY_CHARS
+            && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !plain_name {
+            return Err(Error::input(
+                "extra",
+                format!(
+                    "extra field names must be 1 to {MAX_EXTRA_KEY_CHARS} letters, digits or '_'; \
+                     got {}",
+                    printable_key(key)
+                ),
+            ));
+        }
+        let lower = key.to_ascii_lowercase();
+        if COMMON_FIELDS.contains(&lower.as_str()) || MAPPED_FIELDS.contains(&key.as_str()) {
+            return Err(Error::input(
+                &field,
+                format!("{field} would overwrite a field this library sets itself"),
+            ));
+        }
+        let text = match value {
+            Value::String(s) => s,
+            Value::Null => continue,
+            _ => {
+                return Err(Error::input(
+                    &field,
+                    format!(
+                        "{field} must be a string: WisePay fields are strings (write structured \
+                         values as JSON text yourself)"
+                    ),
+                ))
+            }
+        };
+        check_no_control_chars(&field, text)?;
+        check_max_chars(&field, text, 2048)?;
+        push(&mut fields, key, Some(text));
+    }
+    Ok(fields)
+}
+
+/// One received top-level field: its name, the text the canonical string uses (`None` for null,
+/// which is dropped like an empty value) and its parsed value.
+struct ReceivedField {
+    key: String,
+    text: Option<String>,
+    value: Value,
+}
+
+/// The top-level fields of a JSON body, each with the text the gateway signed: a string's decoded
+/// value; a number's or boolean's exact received text; an object's or array's exact received text,
+/// sliced from the body and never re-serialized (a re-serialization could reorder keys or rewrite
+/// numbers and so verify something other than what arrived). Duplicate names are refused: the
+/// canonical string could not say which of the two was signed.
+fn json_fields(body: &[u8], what: &str) -> Result<Vec<ReceivedField>> {
+    parse_json_object(body, what)?;
+    let text = std::str::from_utf8(body)
+        .map_err(|_| Error::malformed(format!("the {what} is not valid UTF-8")))?;
+    let members = top_level_members(text)
+        .ok_or_else(|| Error::malformed(format!("the {what} is not a JSON object")))?;
+    let mut fields: Vec<ReceivedField> = Vec::with_capacity(members.len());
+    for (key, raw) in members {
+        if fields.iter().any(|f| f.key == key) {
+            return Err(duplicate_field(&key, what));
+        }
+        let value: Value = serde_json::from_str(raw)
+            .map_err(|_| Error::malformed(format!("the {what} is not valid JSON")))?;
+        let text = match &value {
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
+            _ => Some(raw.to_string()),
+        };
+        fields.push(ReceivedField { key, text, value });
+    }
+    Ok(fields)
+}
+
+fn duplicate_field(key: &str, what: &str) -> Error {
+    Error::malformed(format!(
+        "the {what} carries the field {} twice",
+        printable_key(key)
     ))
+}
+
+/// A notification body: JSON when it says so or looks like an object, form-encoded otherwise.
+fn notification_fields(request: &RawResponse) -> Result<Vec<ReceivedField>> {
+    let content_type = request
+        .header("content-type")
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let looks_like_json = request
+        .body
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'{');
+    if content_type.contains("json") || (!content_type.contains("form") && looks_like_json) {
+        return json_fields(&request.body, "notification");
+    }
+    let text = request.body_text()?;
+    let pairs = parse_form(text.trim())
+        .ok_or_else(|| Error::malformed("the notification is not valid form data"))?;
+    let mut fields: Vec<ReceivedField> = Vec::with_capacity(pairs.len());
+    for (key, value) in pairs {
+        if fields.iter().any(|f| f.key == key) {
+            return Err(duplicate_field(&key, "notification"));
+        }
+        fields.push(ReceivedField {
+            key,
+            text: Some(value.clone()),
+            value: Value::String(value),
+        });
+    }
+    if fields.is_empty() {
+        return Err(Error::malformed("the notification body is empty"));
+    }
+    Ok(fields)
+}
+
+fn fields_object(fields: &[ReceivedField]) -> Object {
+    fields
+        .iter()
+        .map(|f| (f.key.clone(), f.value.clone()))
+        .collect()
+}
+
+fn is_field_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// The gateway's field names are letters, digits and `_`. A name with `&` or `=` would make the
+/// canonical string say something else than the fields, so only plain names are accepted.
+fn check_field_names(fields: &[ReceivedField], what: &str) -> Result<()> {
+    match fields.iter().find(|f| !is_field_name(&f.key)) {
+        Some(f) => Err(Error::malformed(format!(
+            "the {what} carries a field name that is not letters, digits and '_': {}",
+            printable_key(&f.key)
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a verified message in which some value contains `&name=`: the same signed string also
+/// reads as a message where `name` is a field of its own, so this may be a forgery that merged
+/// genuinely signed fields into one value (see `canonical_string`). With plain field names
+/// checked first, a value without `&name=` cannot hide another field.
+fn check_unambiguous(fields: &[ReceivedField], what: &str) -> Result<()> {
+    let hides_a_field = |text: &str| {
+        text.split('&').skip(1).any(|piece| {
+            piece
+                .split_once('=')
+                .is_some_and(|(name, _)| is_field_name(name))
+        })
+    };
+    match fields
+        .iter()
+        .filter(|f| f.key != "sign")
+        .find(|f| f.text.as_deref().is_some_and(hides_a_field))
+    {
+        Some(f) => Err(Error::signature_invalid(format!(
+            "the {what}'s field {} contains '&name=', so its signed string also reads as a \
+             message with other fields; refused",
+            f.key
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// `data` as a JSON string holding an object (the usual form) or as an object; `None` if absent.
+fn business_data(envelope: &Object) -> Result<Option<Object>> {
+    match envelope.get("data") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.is_empty() => Ok(None),
+        Some(Value::String(s)) => parse_json_object(s.as_bytes(), "data field").map(Some),
+        Some(Value::Object(map)) => Ok(Some(map.clone())),
+        Some(_) => Err(Error::malformed(
+            "the data field is neither an object nor JSON text",
+        )),
+    }
+}
+
+fn gateway_error(envelope: &Object, code: String) -> Error {
+    let message = non_empty_text(envelope, "msg").unwrap_or_default();
+    let mut error = Error::gateway(GATEWAY_NAME, code, message);
+    if let Some(psn) = non_empty_text(envelope, "psn")
+        .filter(|p| p.len() <= 64 && !p.chars().any(char::is_control))
+    {
+        error.message.push_str(&format!(" (psn {psn})"));
+    }
+    error
+}
+
+/// `trans_status`: 9 created and 0 in progress are pending, 1 closed is failed, 2 success,
+/// 3 cancelled; any other word is unknown and kept as `gatewayStatus`.
+fn refund_status(word: &str) -> RefundStatus {
+    match word {
+        "9" | "0" => RefundStatus::Pending,
+        "1" => RefundStatus::Failed,
+        "2" => RefundStatus::Succeeded,
+        "3" => RefundStatus::Cancelled,
+        _ => RefundStatus::Unknown,
+    }
+}
+
+/// Maps the gateway's refund fields. `without_status` is the status when `trans_status` is absent
+/// (then `gatewayStatus` is empty): pending for a submit response, which means the gateway accepted
+/// the refund (code 0) and completes it later; unknown for a query answer or a notification.
+fn refund_result(data: &Object, raw: Value, without_status: RefundStatus) -> Result<RefundResult> {
+    let (status, word) = match non_empty_text(data, "trans_status") {
+        Some(word) => (refund_status(&word), word),
+        None => (without_status, String::new()),
+    };
+    let mut result = RefundResult::new(GATEWAY_ID, status, word, true, raw);
+    result.refund_id = non_empty_text(data, "merchant_order_no");
+    result.gateway_refund_id = non_empty_text(data, "trans_no");
+    result.original_order_id = non_empty_text(data, "orig_merchant_order_no");
+    result.original_transaction_id = non_empty_text(data, "orig_trans_no");
+    result.currency = non_empty_text(data, "price_currency");
+    let amount_field = ["order_amount", "trans_amount"]
+        .into_iter()
+        .find(|k| non_empty_text(data, k).is_some());
+    if let Some(field) = amount_field {
+        let text = non_empty_text(data, field).unwrap_or_default();
+        result.amount = Some(received_amount(&text, result.currency.as_deref(), field)?);
+    }
+    result.completed_at =
+        non_empty_text(data, "trans_end_time").and_then(|t| iso_from_utc_datetime(&t));
+    result.failure_reason = failure_reason(data);
+    Ok(result)
+}
+
+/// A received amount with the currency's ISO digits when it fits them, else exactly as received.
+fn received_amount(text: &str, currency: Option<&str>, field: &str) -> Result<String> {
+    let digits = currency
+        .and_then(|c| Currency::from_code(c).ok())
+        .map(|c| c.exponent);
+    let formatted = match digits {
+        Some(digits) => format_received_amount(text, digits),
+        None => Decimal::parse(text.trim()).map(Decimal::to_text),
+    };
+    formatted.ok_or_else(|| Error::malformed(format!("{field} is not a decimal amount")))
+}
+
+fn failure_reason(data: &Object) -> Option<String> {
+    match (
+        non_empty_text(data, "trans_error_code"),
+        non_empty_text(data, "trans_error_msg"),
+    ) {
+        (Some(code), Some(msg)) => Some(format!("{code}: {msg}")),
+        (code, msg) => code.or(msg),
+    }
+}
+
+/// The top-level members of a JSON object, each value as the exact slice of `text` it came from.
+/// `text` must already be known to be valid JSON; `None` means it is not an object.
+fn top_level_members(text: &str) -> Option<Vec<(String, &str)>> {
+    let bytes = text.as_bytes();
+    let mut pos = skip_whitespace(bytes, 0);
+    if bytes.get(pos) != Some(&b'{') {
+        return None;
+    }
+    pos = skip_whitespace(bytes, pos + 1);
+    let mut members = Vec::new();
+    if bytes.get(pos) == Some(&b'}') {
+        return Some(members);
+    }
+    loop {
+        let key_end = string_end(bytes, pos)?;
+        let key: String = serde_json::from_str(text.get(pos..key_end)?).ok()?;
+        pos = skip_whitespace(bytes, key_end);
+        if bytes.get(pos) != Some(&b':') {
+            return None;
+        }
+        let start = skip_whitespace(bytes, pos + 1);
+        let end = value_end(bytes, start)?;
+        members.push((key, text.get(start..end)?));
+        pos = skip_whitespace(bytes, end);
+        match bytes.get(pos)? {
+            b',' => pos = skip_whitespace(bytes, pos + 1),
+            b'}' => return Some(members),
+            _ => return None,
+        }
+    }
+}
+
+fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
+    while bytes
+        .get(pos)
+        .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        pos += 1;
+    }
+    pos
+}
+
+/// The index just past the JSON string starting at `start`.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    if bytes.get(start) != Some(&b'"') {
+        return None;
+    }
+    let mut pos = start + 1;
+    loop {
+        match bytes.get(pos)? {
+            b'\\' => pos += 2,
+            b'"' => return Some(pos + 1),
+            _ => pos += 1,
+        }
+    }
+}
+
+/// The index just past the JSON value starting at `start`.
+fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
+    match bytes.get(start)? {
+        b'"' => string_end(bytes, start),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut pos = start;
+            loop {
+                match bytes.get(pos)? {
+                    b'"' => {
+                        pos = string_end(bytes, pos)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return Some(pos + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                pos += 1;
+            }
+        }
+        _ => {
+            let mut pos = start;
+            while bytes
+                .get(pos)
+                .is_some_and(|b| !matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
+            {
+                pos += 1;
+            }
+            (pos > start).then_some(pos)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_keep_the_exact_received_text() {
+        let text =
+            r#" { "a" : "x\"}" , "b":{"z":1, "y":[1,{"q":"]"}]} ,"c":1.50,"d":null,"e":true } "#;
+        let members = top_level_members(text).unwrap();
+        let got: Vec<(&str, &str)> = members.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("a", r#""x\"}""#),
+                ("b", r#"{"z":1, "y":[1,{"q":"]"}]}"#),
+                ("c", "1.50"),
+                ("d", "null"),
+                ("e", "true"),
+            ]
+        );
+        assert_eq!(top_level_members("{}").unwrap().len(), 0);
+        assert!(top_level_members("[1]").is_none());
+    }
+
+    #[test]
+    fn escaped_keys_are_decoded() {
+        let members = top_level_members(r#"{"tr\u0061ns_no":"1"}"#).unwrap();
+        assert_eq!(members[0].0, "trans_no");
+    }
 }

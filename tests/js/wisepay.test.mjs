@@ -1,0 +1,374 @@
+// WisePay Cloud / N-age through the built package. Every request is checked with node:crypto over a
+// canonical string this file computes itself; every response and notification is signed here with
+// node:crypto by the test gateway key.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { RefundClient, RefundKitError } from 'refundkit';
+
+const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+/** A PEM file as one line of base64, the way the WisePay portal hands keys out. */
+const base64Of = (pem) =>
+  pem
+    .split(/\r?\n/)
+    .filter((line) => line && !line.startsWith('-----'))
+    .join('');
+
+const vector = JSON.parse(fixture('vectors.json')).wisepay;
+const merchantPublic = createPublicKey(fixture('merchant_test_key.pub.pem'));
+const gatewayPrivate = createPrivateKey(fixture('gateway_test_key.pem'));
+const merchantPrivate = createPrivateKey(fixture('merchant_test_key.pem'));
+const NOW = 1723012596622;
+
+function makeClient(overrides = {}) {
+  return new RefundClient({
+    gateway: 'wisepay',
+    environment: 'sg-sandbox',
+    appId: 'wz715fc0d10ee9d156',
+    merchantNo: '302100085224',
+    privateKey: base64Of(fixture('merchant_test_key.pem')),
+    gatewayPublicKey: base64Of(fixture('gateway_test_key.pub.pem')),
+    ...overrides,
+  });
+}
+
+/** The canonical string by the gateway's rule: all fields but sign, non-empty, sorted by key bytes. */
+function canonical(fields) {
+  return Object.entries(fields)
+    .filter(([key, value]) => key !== 'sign' && value !== null && value !== undefined && value !== '')
+    .sort(([a], [b]) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')))
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join('&');
+}
+
+function assertSignedByMerchant(request) {
+  const body = JSON.parse(request.body);
+  for (const value of Object.values(body)) assert.equal(typeof value, 'string');
+  assert.equal(body.sign.length, 344);
+  const ok = verify(
+    'sha256',
+    Buffer.from(canonical(body), 'utf8'),
+    merchantPublic,
+    Buffer.from(body.sign, 'base64'),
+  );
+  assert.ok(ok, `signature does not verify over ${canonical(body)}`);
+  return body;
+}
+
+function gatewaySign(fields, key = gatewayPrivate) {
+  return sign('sha256', Buffer.from(canonical(fields), 'utf8'), key).toString('base64');
+}
+
+/** A JSON body of `fields` (in their order) with sign appended. */
+function signedBody(fields, key) {
+  return JSON.stringify({ ...fields, sign: gatewaySign(fields, key) });
+}
+
+const jsonResponse = (body) => ({
+  status: 200,
+  headers: { 'content-type': 'application/json' },
+  body,
+});
+
+function assertRefundKitError(fn, code, field) {
+  assert.throws(fn, (error) => {
+    assert.ok(error instanceof RefundKitError, `not a RefundKitError: ${error}`);
+    assert.equal(error.code, code, error.message);
+    if (field !== undefined) assert.equal(error.field, field);
+    return true;
+  });
+}
+
+// -------------------------------------------------------------------------------------------------
+// Requests
+
+test('the published vector reproduces through buildRefundQuery with opts.now', () => {
+  const client = new RefundClient({
+    gateway: 'wisepay',
+    environment: 'sg-sandbox',
+    appId: vector.appId,
+    merchantNo: vector.merchantNo,
+    privateKey: vector.privateKey,
+    gatewayPublicKey: vector.gatewayPublicKey,
+  });
+  const request = client.buildRefundQuery({ refundId: vector.merchantOrderNo }, { now: vector.timestamp });
+  assert.equal(request.url, 'https://wiseasy-open.sg.wisepaycloud.com/api/entry/refundquery');
+  assert.equal(request.method, 'POST');
+  assert.equal(request.headers['Content-Type'], 'application/json; charset=UTF-8');
+  const body = JSON.parse(request.body);
+  assert.equal(canonical(body), vector.canonical);
+  assert.equal(body.sign, vector.sign);
+  assert.equal(body.timestamp, String(vector.timestamp));
+});
+
+test('refund requests verify with node:crypto, with &, =, spaces and Japanese text', () => {
+  const client = makeClient();
+  const reasons = [
+    '返品のため 全額返金',
+    'a&b',
+    'x=y',
+    'a & b = c',
+    'A&B=C&D=E',
+    '  spaced  out  ',
+    '商品&サービス=返金 テスト',
+    'emoji 🎌 and "quotes" \\ backslash',
+  ];
+  for (const reason of reasons) {
+    const request = client.buildRefund(
+      {
+        refundId: 'RF_2024-08|07*A@1',
+        originalOrderId: 'ORDER_1',
+        originalTransactionId: '2024080600009',
+        amount: '1000',
+        currency: 'JPY',
+        reason,
+        notifyUrl: 'https://shop.example/wisepay/notify',
+        extra: { ext_params: `{"note":"${reason.replace(/["\\]/g, '')}"}`, attach: 'k=v&k2=v 2' },
+      },
+      { now: NOW },
+    );
+    assert.equal(request.url, 'https://wiseasy-open.sg.wisepaycloud.com/api/entry/refund');
+    const body = assertSignedByMerchant(request);
+    assert.equal(body.description, reason);
+    assert.equal(body.method, 'order.refund.submit');
+    assert.equal(body.merchant_order_no, 'RF_2024-08|07*A@1');
+    assert.equal(body.orig_merchant_order_no, 'ORDER_1');
+    assert.equal(body.orig_trans_no, '2024080600009');
+    assert.equal(body.order_amount, '1000');
+    assert.equal(body.price_currency, 'JPY');
+    assert.equal(body.notify_url, 'https://shop.example/wisepay/notify');
+    assert.equal(body.attach, 'k=v&k2=v 2');
+    assert.equal(body.timestamp, String(NOW));
+  }
+});
+
+test('amounts carry the currency digits and queries verify too', () => {
+  const client = makeClient({ environment: 'n-age' });
+  for (const [amount, currency, expected] of [
+    ['1', 'JPY', '1'],
+    ['12.3', 'USD', '12.30'],
+    ['5000.34', 'ZAR', '5000.34'],
+    ['0.5', 'KWD', '0.500'],
+  ]) {
+    const request = client.buildRefund(
+      { refundId: 'R1', originalOrderId: 'O1', amount, currency },
+      { now: NOW },
+    );
+    assert.equal(assertSignedByMerchant(request).order_amount, expected);
+    assert.equal(request.url, 'https://open.n-age.co.jp/api/entry/refund');
+  }
+  const query = client.buildRefundQuery({ refundId: 'R1', gatewayRefundId: '2024080700001' }, { now: NOW });
+  const body = assertSignedByMerchant(query);
+  assert.equal(query.url, 'https://open.n-age.co.jp/api/entry/refundquery');
+  assert.equal(body.method, 'order.refund.query');
+  assert.equal(body.trans_no, '2024080700001');
+});
+
+test('the async build signs the same bytes', async () => {
+  const client = makeClient();
+  const input = { refundId: 'R1', originalOrderId: 'O1', amount: '9.90', currency: 'SGD', reason: '返金 & more' };
+  const sync = client.buildRefund(input, { now: NOW });
+  const viaAsync = await client.buildRefundAsync(input, { now: NOW });
+  assert.deepEqual(viaAsync, sync);
+  assertSignedByMerchant(viaAsync);
+});
+
+test('invalid input is refused with the field named', () => {
+  const client = makeClient();
+  const base = { refundId: 'R1', originalOrderId: 'O1', amount: '1', currency: 'JPY' };
+  const cases = [
+    [{ refundId: 'x'.repeat(33) }, 'INPUT_INVALID', 'refundId'],
+    [{ refundId: 'R 1' }, 'INPUT_INVALID', 'refundId'],
+    [{ refundId: 'R&1' }, 'INPUT_INVALID', 'refundId'],
+    [{ refundId: 'R\n1' }, 'INPUT_INVALID', 'refundId'],
+    [{ reason: 'a\u0000b' }, 'INPUT_INVALID', 'reason'],
+    [{ originalOrderId: undefined }, 'INPUT_INVALID', 'originalOrderId'],
+    [{ notifyUrl: 'https://shop.example/n?x=1' }, 'INPUT_INVALID', 'notifyUrl'],
+    [{ extra: { merchant_no: '1' } }, 'INPUT_INVALID', 'extra.merchant_no'],
+    [{ extra: { sign: 'x' } }, 'INPUT_INVALID', 'extra.sign'],
+    [{ extra: { app_id: 'x' } }, 'INPUT_INVALID', 'extra.app_id'],
+    [{ extra: { order_amount: '1' } }, 'INPUT_INVALID', 'extra.order_amount'],
+    [{ extra: { note: 5 } }, 'INPUT_INVALID', 'extra.note'],
+    [{ extra: { 'a=b': 'x' } }, 'INPUT_INVALID', 'extra'],
+    [{ amount: '1.5' }, 'AMOUNT_INVALID', 'amount'],
+  ];
+  for (const [change, code, field] of cases) {
+    assertRefundKitError(() => client.buildRefund({ ...base, ...change }, { now: NOW }), code, field);
+  }
+  assertRefundKitError(
+    () => client.buildRefundQuery({ originalTransactionId: '1' }, { now: NOW }),
+    'INPUT_INVALID',
+    'refundId',
+  );
+  assertRefundKitError(() => makeClient({ merchantNo: undefined }), 'CONFIG_INVALID', 'merchantNo');
+  assertRefundKitError(() => makeClient({ environment: 'sandbox' }), 'CONFIG_INVALID', 'environment');
+});
+
+// -------------------------------------------------------------------------------------------------
+// Responses
+
+const queryData = {
+  trans_no: '2024080700001',
+  orig_trans_no: '2024080600009',
+  merchant_order_no: 'R-2024_0001',
+  trans_status: '2',
+  price_currency: 'USD',
+  order_amount: '12.3',
+  trans_end_time: '2024-08-07 06:36:36',
+};
+const queryEnvelope = () => ({
+  code: '0',
+  msg: 'success',
+  psn: '08071436360012345678',
+  data: JSON.stringify(queryData),
+});
+
+test('a signed query response parses, from a string or from bytes', () => {
+  const client = makeClient();
+  const body = signedBody(queryEnvelope());
+  for (const response of [
+    jsonResponse(body),
+    { status: 200, headers: new Headers({ 'Content-Type': 'application/json' }), body: new TextEncoder().encode(body) },
+  ]) {
+    const [result] = client.parseRefundQueryResponse(response);
+    assert.equal(result.gateway, 'wisepay');
+    assert.equal(result.status, 'succeeded');
+    assert.equal(result.gatewayStatus, '2');
+    assert.equal(result.refundId, 'R-2024_0001');
+    assert.equal(result.gatewayRefundId, '2024080700001');
+    assert.equal(result.originalTransactionId, '2024080600009');
+    assert.equal(result.amount, '12.30');
+    assert.equal(result.currency, 'USD');
+    assert.equal(result.completedAt, '2024-08-07T06:36:36Z');
+    assert.equal(result.verified, true);
+    assert.equal(result.raw.psn, '08071436360012345678');
+  }
+});
+
+test('trans_status maps with unknown as the default', () => {
+  const client = makeClient();
+  for (const [word, status] of [
+    ['9', 'pending'],
+    ['0', 'pending'],
+    ['1', 'failed'],
+    ['2', 'succeeded'],
+    ['3', 'cancelled'],
+    ['7', 'unknown'],
+  ]) {
+    const body = signedBody({ code: '0', data: JSON.stringify({ ...queryData, trans_status: word }) });
+    const result = client.parseRefundResponse(jsonResponse(body));
+    assert.deepEqual([result.status, result.gatewayStatus], [status, word]);
+  }
+});
+
+test('changing, adding or removing anything, or another key, is refused; key order is free', () => {
+  const client = makeClient();
+  const envelope = queryEnvelope();
+  const signature = gatewaySign(envelope);
+  const parse = (fields) => client.parseRefundQueryResponse(jsonResponse(JSON.stringify(fields)));
+
+  for (const key of ['msg', 'psn', 'data']) {
+    const changed = { ...envelope, sign: signature };
+    changed[key] = key === 'data' ? envelope.data.replace('12.3', '99.3') : `${envelope[key]}x`;
+    assertRefundKitError(() => parse(changed), 'SIGNATURE_INVALID');
+  }
+  assertRefundKitError(() => parse({ ...envelope, extra_field: '1', sign: signature }), 'SIGNATURE_INVALID');
+  const { psn, ...withoutPsn } = envelope;
+  assert.ok(psn);
+  assertRefundKitError(() => parse({ ...withoutPsn, sign: signature }), 'SIGNATURE_INVALID');
+  assertRefundKitError(() => parse(envelope), 'SIGNATURE_MISSING');
+  assertRefundKitError(() => parse({ ...envelope, sign: '' }), 'SIGNATURE_MISSING');
+  assertRefundKitError(() => parse({ ...envelope, sign: gatewaySign(envelope, merchantPrivate) }), 'SIGNATURE_INVALID');
+
+  const reversed = Object.fromEntries([...Object.entries(envelope), ['sign', signature]].reverse());
+  assert.equal(parse(reversed)[0].status, 'succeeded');
+});
+
+test('data sent as an object verifies over its received text only', () => {
+  const client = makeClient();
+  const dataText = '{"trans_status":"1", "merchant_order_no":"R1","trans_error_code":"E9","trans_error_msg":"残高不足"}';
+  const signature = sign('sha256', Buffer.from(`code=0&data=${dataText}&msg=ok`, 'utf8'), gatewayPrivate).toString('base64');
+  const body = `{"code":"0","msg":"ok","data":${dataText},"sign":"${signature}"}`;
+  const result = client.parseRefundResponse(jsonResponse(body));
+  assert.equal(result.status, 'failed');
+  assert.equal(result.failureReason, 'E9: 残高不足');
+  const reserialized = `{"code":"0","msg":"ok","data":${JSON.stringify(JSON.parse(dataText))},"sign":"${signature}"}`;
+  assertRefundKitError(() => client.parseRefundResponse(jsonResponse(reserialized)), 'SIGNATURE_INVALID');
+});
+
+test('a non-zero code is GATEWAY_ERROR with the gateway code and message', () => {
+  const client = makeClient();
+  const envelope = { code: 'E04111', msg: '[E04111]Merchant order number is invalid', psn: '1' };
+  for (const body of [JSON.stringify(envelope), signedBody(envelope)]) {
+    assert.throws(
+      () => client.parseRefundResponse(jsonResponse(body)),
+      (error) =>
+        error instanceof RefundKitError &&
+        error.code === 'GATEWAY_ERROR' &&
+        error.gatewayCode === 'E04111' &&
+        error.gatewayMessage === '[E04111]Merchant order number is invalid',
+    );
+  }
+  assertRefundKitError(() => client.parseRefundResponse(jsonResponse('<html>')), 'RESPONSE_MALFORMED');
+});
+
+// -------------------------------------------------------------------------------------------------
+// Notifications
+
+const notificationFields = {
+  merchant_no: '302100085224',
+  merchant_order_no: 'R-2024_0001',
+  trans_no: '2024080700001',
+  orig_trans_no: '2024080600009',
+  trans_status: '2',
+  price_currency: 'JPY',
+  order_amount: '1000',
+  description: '返金 テスト & more = yes',
+  trans_end_time: '2024-08-07 06:36:36',
+};
+
+test('a JSON notification verifies and acks with plain-text success', () => {
+  const client = makeClient();
+  const body = signedBody(notificationFields);
+  const notification = client.verifyNotification(
+    { headers: { 'content-type': 'application/json' }, body: Buffer.from(body, 'utf8') },
+    { now: NOW },
+  );
+  assert.equal(notification.gateway, 'wisepay');
+  assert.equal(notification.refund.status, 'succeeded');
+  assert.equal(notification.refund.refundId, 'R-2024_0001');
+  assert.equal(notification.refund.amount, '1000');
+  assert.equal(notification.refund.currency, 'JPY');
+  assert.equal(notification.refund.verified, true);
+  assert.equal(notification.ack.status, 200);
+  assert.equal(notification.ack.body, 'success');
+  assert.match(notification.ack.headers['content-type'], /^text\/plain/);
+});
+
+test('a form-encoded notification verifies over the decoded values', () => {
+  const client = makeClient();
+  const signature = gatewaySign(notificationFields);
+  const form = new URLSearchParams({ ...notificationFields, sign: signature }).toString();
+  const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+  const notification = client.verifyNotification({ headers, body: form }, { now: NOW });
+  assert.equal(notification.refund.status, 'succeeded');
+  assert.equal(notification.refund.raw.description, notificationFields.description);
+
+  const tampered = new URLSearchParams({ ...notificationFields, order_amount: '100000', sign: signature }).toString();
+  assertRefundKitError(() => client.verifyNotification({ headers, body: tampered }, { now: NOW }), 'SIGNATURE_INVALID');
+  const unsigned = new URLSearchParams(notificationFields).toString();
+  assertRefundKitError(() => client.verifyNotification({ headers, body: unsigned }, { now: NOW }), 'SIGNATURE_MISSING');
+  const added = `${form}&refund_fee=1`;
+  assertRefundKitError(() => client.verifyNotification({ headers, body: added }, { now: NOW }), 'SIGNATURE_INVALID');
+});
+
+test('a notification signed by another key, or re-cut around &name=, is refused', () => {
+  const client = makeClient();
+  const headers = { 'content-type': 'application/json' };
+  const foreign = signedBody(notificationFields, merchantPrivate);
+  assertRefundKitError(() => client.verifyNotification({ headers, body: foreign }, { now: NOW }), 'SIGNATURE_INVALID');
+  // Genuinely signed, but `description` swallows what would otherwise be separate fields.
+  const merged = signedBody({ description: 'x&trans_status=2', trans_status: '0' });
+  assertRefundKitError(() => client.verifyNotification({ headers, body: merged }, { now: NOW }), 'SIGNATURE_INVALID');
+});
