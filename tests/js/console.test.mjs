@@ -259,6 +259,52 @@ describe('admin console in Chromium', { skip: skipAll }, () => {
     }
   });
 
+  test('a gateway origin the CSP does not allow is blocked by the browser, and the page says so', async (t) => {
+    const { page, context } = await openConsole();
+    const problems = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(msg.text());
+    });
+    try {
+      // Any gateway with named environments will do.
+      let gateway;
+      for (const id of ['wisepay', 'payermax', 'bieases']) {
+        if (!(await page.locator(`#gateway option[value="${id}"]`).isDisabled())) {
+          gateway = id;
+          break;
+        }
+      }
+      if (!gateway) {
+        t.skip('no gateway with named environments is in this build of the package yet');
+        return;
+      }
+      await page.getByLabel('Gateway', { exact: true }).selectOption(gateway);
+      await page.getByRole('button', { name: 'Load sandbox credentials' }).click();
+      await page.locator('#connection-state').filter({ hasText: /^Ready:/ }).waitFor();
+      const environment = await page.locator('#environment option').nth(1).getAttribute('value');
+      await page.getByLabel('Environment').selectOption(environment);
+      assert.equal(await page.getByLabel('Base URL').isVisible(), false);
+      const hint = await page.locator('#environment-hint').textContent();
+      const origin = /(https:\/\/[^ ]+?)\.(?: |$)/.exec(hint)?.[1];
+      assert.ok(origin, hint);
+      await page.getByLabel(/^Amount/).fill('1.00');
+      await page.getByLabel(/^Currency/).fill('USD');
+      await page.getByLabel('Original order id', { exact: true }).fill('ORDER-1');
+      await page.getByLabel('Original transaction id', { exact: true }).fill('T1');
+      await page.getByLabel(/^Notify URL/).fill('https://merchant.example/notify');
+      await page.getByRole('button', { name: 'Refund', exact: true }).click();
+      const error = await outputErrorCode(page);
+      assert.equal(error.code, 'TRANSPORT');
+      assert.match(await page.locator('#output-error').textContent(), new RegExp(`blocked the connection to ${origin}`));
+      const violations = await page.evaluate(() => window.__violations);
+      assert.ok(violations.length > 0 && violations.every((v) => v.startsWith(`connect-src blocked ${origin}`)), violations.join('; '));
+      assert.ok(problems.every((text) => text.includes(origin) || text.includes('Content Security Policy')), problems.join('; '));
+      await shot(page, '03-csp-blocked');
+    } finally {
+      await context.close();
+    }
+  });
+
   for (const gateway of GATEWAYS) {
     test(`${gateway}: refund, pending, refresh, succeeded; KEY_INVALID; genuine and tampered notifications`, async (t) => {
       const { page, context, assertClean } = await openConsole();
@@ -285,7 +331,7 @@ describe('admin console in Chromium', { skip: skipAll }, () => {
         await page.getByLabel(/^Reason/).fill('console test');
         const refundId = await page.getByLabel('Refund number (refundId)', { exact: true }).inputValue();
         await page.getByRole('button', { name: 'Refund', exact: true }).click();
-        await page.locator('#output-summary').filter({ hasText: `refund ${refundId} is pending` }).waitFor();
+        await page.locator('#output-summary').filter({ hasText: `refund ${refundId}: pending` }).waitFor();
         assert.equal(await page.locator('#output-result .badge').first().textContent(), 'pending');
         const row = page.locator(`#history-body tr[data-refund-id="${refundId}"]`);
         assert.equal(await row.locator('.badge').textContent(), 'pending');
@@ -319,9 +365,34 @@ describe('admin console in Chromium', { skip: skipAll }, () => {
         );
         await row.getByRole('button', { name: `Refresh refund ${refundId}` }).click();
         await row.locator('.badge', { hasText: 'succeeded' }).waitFor();
-        await page.locator('#output-summary').filter({ hasText: `refund ${refundId} is succeeded` }).waitFor();
+        await page.locator('#output-summary').filter({ hasText: `refund ${refundId}: succeeded` }).waitFor();
         assert.equal(await page.locator('#output-result .badge').first().textContent(), 'succeeded');
         await shot(page, `${gateway}-2-succeeded`);
+
+        // The query form finds it by the ids this gateway looks refunds up by; Refresh all agrees.
+        const gatewayRefundId = (await row.locator('td').nth(3).textContent()).trim();
+        await page.getByRole('tab', { name: 'Query' }).click();
+        if (gateway === 'wisepay' || gateway === 'payermax') await page.getByLabel(/^By refund number/).fill(refundId);
+        else await page.getByLabel(/^By gateway refund id/).fill(gatewayRefundId);
+        await page.getByRole('button', { name: 'Query', exact: true }).click();
+        await page.locator('#output-summary').filter({ hasText: /^Query: / }).waitFor();
+        assert.equal(await page.locator('#output-error').textContent(), '');
+        assert.ok(
+          (await page.locator('#output-result .badge').allTextContents()).includes('succeeded'),
+          'the queried refund is succeeded',
+        );
+        await page.getByRole('button', { name: 'Refresh all' }).click();
+        await page.locator('#output-summary').filter({ hasText: '1 refund refreshed' }).waitFor();
+
+        // A refund of more than was paid: the gateway's refusal, with its own code.
+        await page.getByRole('tab', { name: 'Refund' }).click();
+        await page.getByLabel(/^Amount/).fill('99999.00');
+        await page.getByRole('button', { name: 'Refund', exact: true }).click();
+        const refusal = await outputErrorCode(page);
+        assert.equal(refusal.code, 'GATEWAY_ERROR');
+        assert.match(await page.locator('#output-error').textContent(), /Gateway code/);
+        assert.equal(await page.locator('#output-exchange .response-body').count(), 1, 'the refusal as received');
+        await shot(page, `${gateway}-3-gateway-error`);
 
         // The notification the sandbox posted, pasted as it arrived: authentic. Then tampered: refused.
         const delivery = await until(`the ${gateway} notification`, () =>
@@ -335,7 +406,7 @@ describe('admin console in Chromium', { skip: skipAll }, () => {
         assert.equal(await page.locator('#output-result .badge').first().textContent(), 'succeeded');
         assert.equal(await page.locator('#output-result .verified').first().textContent(), 'signature verified');
         assert.equal(await page.locator('#output-error').textContent(), '');
-        await shot(page, `${gateway}-3-notification`);
+        await shot(page, `${gateway}-4-notification`);
 
         const tampered = tamper(delivery.body, refundId);
         assert.notEqual(tampered, delivery.body);
@@ -344,7 +415,7 @@ describe('admin console in Chromium', { skip: skipAll }, () => {
         const refused = await outputErrorCode(page);
         assert.equal(refused.code, 'SIGNATURE_INVALID');
         assert.equal(await page.locator('#output-result').textContent(), '', 'no result is shown for a forged notification');
-        await shot(page, `${gateway}-4-tampered-notification`);
+        await shot(page, `${gateway}-5-tampered-notification`);
 
         // A private key that is not a key.
         await page.getByLabel(/^Merchant private key/).fill('-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----');
@@ -352,7 +423,7 @@ describe('admin console in Chromium', { skip: skipAll }, () => {
         const broken = await outputErrorCode(page);
         assert.deepEqual(broken, { code: 'KEY_INVALID', field: 'privateKey' });
         assert.match(await page.locator('#output-error .error-message').textContent(), /\S/);
-        await shot(page, `${gateway}-5-key-invalid`);
+        await shot(page, `${gateway}-6-key-invalid`);
 
         await assertClean();
       } finally {

@@ -4,7 +4,7 @@
 import { init, RefundClient, generateKeyPair, keyFingerprint } from '/refundkit/web.mjs';
 import { wisepayCanonical } from './canonical.mjs';
 import { GATEWAYS, GATEWAY_IDS } from './gateways.mjs';
-import { headerLines, parseHeaderLines } from './headers.mjs';
+import { parseHeaderLines } from './headers.mjs';
 import { block, details, h, headerTable, replace, statusBadge, timeOfDay } from './view.mjs';
 
 const $ = (id) => document.getElementById(id);
@@ -297,6 +297,9 @@ async function run(title, action) {
     outcome = await action();
   } catch (err) {
     error = err;
+    // The browser reports a CSP block as an event queued after the failed fetch: let it arrive,
+    // so the error can name the blocked origin.
+    if (error?.code === 'TRANSPORT') await new Promise((resolve) => setTimeout(resolve, 100));
   } finally {
     const exchanges = state.exchanges;
     state.exchanges = null;
@@ -421,7 +424,7 @@ async function refund() {
   const result = await client.refund(input);
   addToHistory(client, input, result);
   $('refund-id').value = newRefundId();
-  return { summary: `refund ${result.refundId ?? input.refundId} is ${result.status}`, view: resultView(result) };
+  return { summary: `refund ${result.refundId ?? input.refundId}: ${result.status}`, view: resultView(result) };
 }
 
 async function query() {
@@ -438,7 +441,7 @@ async function query() {
   const results = await client.queryRefund(lookup);
   for (const result of results) updateHistoryFrom(client.gateway, result);
   return {
-    summary: results.length === 1 ? `the refund is ${results[0].status}` : `${results.length} refunds found`,
+    summary: results.length === 1 ? `refund ${results[0].refundId ?? results[0].gatewayRefundId}: ${results[0].status}` : `${results.length} refunds found`,
     view: results.length === 0 ? h('p', {}, 'The gateway knows no refund for this query.') : results.map((r) => resultView(r)),
   };
 }
@@ -451,12 +454,14 @@ async function verifyNotification() {
   updateHistoryFrom(client.gateway, notification.refund);
   const ack = notification.ack;
   return {
-    summary: `authentic notification: refund ${notification.refund.refundId ?? ''} is ${notification.refund.status}`,
+    summary: `authentic notification, refund ${notification.refund.refundId ?? notification.refund.gatewayRefundId}: ${notification.refund.status}`,
     view: [
       resultView(notification.refund, 'Verified notification'),
       details([['Event', notification.event]]),
-      h('h4', {}, 'Reply the gateway expects'),
-      block(`HTTP ${ack.status}\n${headerLines(ack.headers)}`, ack.body, { class: 'ack' }),
+      h('h3', {}, 'Reply the gateway expects, once the refund is stored'),
+      details([['HTTP status', String(ack.status)]]),
+      headerTable('Reply headers', Object.entries(ack.headers ?? {})),
+      block('Reply body', ack.body, { class: 'ack' }),
     ],
   };
 }
@@ -565,7 +570,7 @@ function renderHistory() {
               onclick: () =>
                 run(`Refresh of refund ${entry.refundId}`, async () => {
                   const result = await refreshEntry(entry);
-                  return { summary: `refund ${entry.refundId} is ${result.status}`, view: resultView(result) };
+                  return { summary: `refund ${entry.refundId}: ${result.status}`, view: resultView(result) };
                 }),
             },
             'Refresh',

@@ -18,9 +18,3 @@ export function parseHeaderLines(text) {
   });
   return { headers, problems };
 }
-
-/** Headers (a Headers object or a plain object) as "Name: value" lines. */
-export function headerLines(headers) {
-  const entries = typeof headers?.entries === 'function' ? [...headers.entries()] : Object.entries(headers ?? {});
-  return entries.map(([name, value]) => `${name}: ${value}`).join('\n');
-}
