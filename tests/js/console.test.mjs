@@ -331,7 +331,7 @@ describe('admin console in Chromium', { skip: skipAll }, () => {
         await page.getByLabel(/^Reason/).fill('console test');
         const refundId = await page.getByLabel('Refund number (refundId)', { exact: true }).inputValue();
         await page.getByRole('button', { name: 'Refund', exact: true }).click();
-        await page.locator('#output-summary').filter({ hasText: `refund ${refundId}: pending` }).waitFor();
+        await page.locator('#output-summary').filter({ hasText: `Refund: ${refundId}, status pending` }).waitFor();
         assert.equal(await page.locator('#output-result .badge').first().textContent(), 'pending');
         const row = page.locator(`#history-body tr[data-refund-id="${refundId}"]`);
         assert.equal(await row.locator('.badge').textContent(), 'pending');
@@ -365,12 +365,12 @@ describe('admin console in Chromium', { skip: skipAll }, () => {
         );
         await row.getByRole('button', { name: `Refresh refund ${refundId}` }).click();
         await row.locator('.badge', { hasText: 'succeeded' }).waitFor();
-        await page.locator('#output-summary').filter({ hasText: `refund ${refundId}: succeeded` }).waitFor();
+        await page.locator('#output-summary').filter({ hasText: `Refresh: ${refundId}, status succeeded` }).waitFor();
         assert.equal(await page.locator('#output-result .badge').first().textContent(), 'succeeded');
         await shot(page, `${gateway}-2-succeeded`);
 
         // The query form finds it by the ids this gateway looks refunds up by; Refresh all agrees.
-        const gatewayRefundId = (await row.locator('td').nth(3).textContent()).trim();
+        const gatewayRefundId = (await row.locator('td.gateway-refund-id').textContent()).trim();
         await page.getByRole('tab', { name: 'Query' }).click();
         if (gateway === 'wisepay' || gateway === 'payermax') await page.getByLabel(/^By refund number/).fill(refundId);
         else await page.getByLabel(/^By gateway refund id/).fill(gatewayRefundId);
@@ -382,7 +382,7 @@ describe('admin console in Chromium', { skip: skipAll }, () => {
           'the queried refund is succeeded',
         );
         await page.getByRole('button', { name: 'Refresh all' }).click();
-        await page.locator('#output-summary').filter({ hasText: '1 refund refreshed' }).waitFor();
+        await page.locator('#output-summary').filter({ hasText: 'Refresh all: 1 refund refreshed.' }).waitFor();
 
         // A refund of more than was paid: the gateway's refusal, with its own code.
         await page.getByRole('tab', { name: 'Refund' }).click();
@@ -402,7 +402,7 @@ describe('admin console in Chromium', { skip: skipAll }, () => {
         await page.getByLabel(/^Headers/).fill(headerText(delivery.headers));
         await page.getByLabel(/^Body/).fill(delivery.body);
         await page.getByRole('button', { name: 'Verify notification' }).click();
-        await page.locator('#output-summary').filter({ hasText: /^Notification check: authentic notification/ }).waitFor();
+        await page.locator('#output-summary').filter({ hasText: /^Notification check: authentic; .*, status succeeded\.$/ }).waitFor();
         assert.equal(await page.locator('#output-result .badge').first().textContent(), 'succeeded');
         assert.equal(await page.locator('#output-result .verified').first().textContent(), 'signature verified');
         assert.equal(await page.locator('#output-error').textContent(), '');

@@ -424,7 +424,7 @@ async function refund() {
   const result = await client.refund(input);
   addToHistory(client, input, result);
   $('refund-id').value = newRefundId();
-  return { summary: `refund ${result.refundId ?? input.refundId}: ${result.status}`, view: resultView(result) };
+  return { summary: `${result.refundId ?? input.refundId}, status ${result.status}`, view: resultView(result) };
 }
 
 async function query() {
@@ -441,7 +441,10 @@ async function query() {
   const results = await client.queryRefund(lookup);
   for (const result of results) updateHistoryFrom(client.gateway, result);
   return {
-    summary: results.length === 1 ? `refund ${results[0].refundId ?? results[0].gatewayRefundId}: ${results[0].status}` : `${results.length} refunds found`,
+    summary:
+      results.length === 1
+        ? `${results[0].refundId ?? results[0].gatewayRefundId}, status ${results[0].status}`
+        : `${results.length} refunds found`,
     view: results.length === 0 ? h('p', {}, 'The gateway knows no refund for this query.') : results.map((r) => resultView(r)),
   };
 }
@@ -454,7 +457,7 @@ async function verifyNotification() {
   updateHistoryFrom(client.gateway, notification.refund);
   const ack = notification.ack;
   return {
-    summary: `authentic notification, refund ${notification.refund.refundId ?? notification.refund.gatewayRefundId}: ${notification.refund.status}`,
+    summary: `authentic; ${notification.refund.refundId ?? notification.refund.gatewayRefundId}, status ${notification.refund.status}`,
     view: [
       resultView(notification.refund, 'Verified notification'),
       details([['Event', notification.event]]),
@@ -481,7 +484,7 @@ async function fingerprint() {
   $('fingerprint-output').textContent = '';
   const value = keyFingerprint($('fingerprint-input').value.trim());
   $('fingerprint-output').textContent = value;
-  return { summary: `fingerprint ${value}`, view: null };
+  return { summary: value, view: null };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -497,7 +500,6 @@ function addToHistory(client, input, result) {
     amount: result.amount ?? input.amount,
     currency: result.currency ?? input.currency,
     status: result.status,
-    madeAt: new Date(),
     checkedAt: new Date(),
   });
   renderHistory();
@@ -551,10 +553,9 @@ function renderHistory() {
       h(
         'tr',
         { 'data-refund-id': entry.refundId },
-        h('td', {}, timeOfDay(entry.madeAt)),
         h('td', {}, entry.gateway),
         h('td', {}, h('code', {}, entry.refundId)),
-        h('td', {}, entry.gatewayRefundId ? h('code', {}, entry.gatewayRefundId) : '–'),
+        h('td', { class: 'gateway-refund-id' }, entry.gatewayRefundId ? h('code', {}, entry.gatewayRefundId) : '–'),
         h('td', { class: 'amount' }, `${entry.amount} ${entry.currency}`),
         h('td', {}, statusBadge(entry.status)),
         h('td', {}, timeOfDay(entry.checkedAt)),
@@ -568,9 +569,9 @@ function renderHistory() {
               class: 'small',
               'aria-label': `Refresh refund ${entry.refundId}`,
               onclick: () =>
-                run(`Refresh of refund ${entry.refundId}`, async () => {
+                run('Refresh', async () => {
                   const result = await refreshEntry(entry);
-                  return { summary: `refund ${entry.refundId}: ${result.status}`, view: resultView(result) };
+                  return { summary: `${entry.refundId}, status ${result.status}`, view: resultView(result) };
                 }),
             },
             'Refresh',
@@ -665,17 +666,17 @@ async function main() {
     $('refund-id').value = newRefundId();
   });
   $('seeded-order').addEventListener('change', useSeededOrder);
-  onSubmit('refund-form', () => `Refund ${$('refund-id').value.trim()}`, refund);
+  onSubmit('refund-form', 'Refund', refund);
   onSubmit('query-form', 'Query', query);
   onSubmit('notification-form', 'Notification check', verifyNotification);
   onSubmit('keygen-form', 'Key generation', generateKeys);
-  onSubmit('fingerprint-form', 'Fingerprint', fingerprint);
+  onSubmit('fingerprint-form', 'Public key fingerprint', fingerprint);
   $('use-generated').addEventListener('click', () => {
     $('private-key').value = $('generated-private').value;
     markDirty();
     $('private-key').focus();
   });
-  $('refresh-all').addEventListener('click', () => run('Refresh of every refund', refreshAll));
+  $('refresh-all').addEventListener('click', () => run('Refresh all', refreshAll));
   setUpTabs();
   const missing = GATEWAY_IDS.filter((id) => state.unavailable[id]);
   $('load-state').textContent =
