@@ -20,6 +20,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const GATEWAYS = ['wisepay', 'payermax', 'bluepay', 'bieases'];
 const STEP_TIMEOUT_MS = 15_000;
 const REFUND_DELAY_MS = 400;
+/** Every test ends, passed or failed, within this. */
+const LIMIT = { timeout: 120_000 };
 
 /** Resolves with the promise's value, or rejects after ms: nothing in these tests waits forever. */
 function within(ms, promise, what) {
@@ -96,7 +98,7 @@ const built = existsSync(join(repo, 'pkg', 'web', 'refundkit.js'));
 const haveChromium = existsSync(CHROMIUM);
 const skipAll = !built ? 'pkg/web is not built: run npm run build' : !haveChromium ? `${CHROMIUM} is missing` : false;
 
-describe('admin console in Chromium', { skip: skipAll }, () => {
+describe('admin console in Chromium', { skip: skipAll, timeout: 600_000 }, () => {
   let chromium;
   let browser;
   let sandbox;
@@ -188,7 +190,8 @@ describe('admin console in Chromium', { skip: skipAll }, () => {
     };
   }
 
-  test('loads under the strict CSP, labels every control and moves between tabs with the keyboard', async () => {
+  const loads = 'loads under the strict CSP, labels every control and moves between tabs with the keyboard';
+  test(loads, LIMIT, async () => {
     const { page, context, assertClean } = await openConsole();
     try {
       for (const label of [/^Gateway$/, /^Environment$/, /^Merchant private key/, /^Gateway public key/, /^Amount/, /^Currency$/]) {
@@ -212,7 +215,7 @@ describe('admin console in Chromium', { skip: skipAll }, () => {
     }
   });
 
-  test('generates a key pair and shows fingerprints that node:crypto agrees with', async () => {
+  test('generates a key pair and shows fingerprints that node:crypto agrees with', LIMIT, async () => {
     const { page, context, assertClean } = await openConsole();
     try {
       await page.getByRole('tab', { name: 'Keys' }).click();
@@ -259,7 +262,8 @@ describe('admin console in Chromium', { skip: skipAll }, () => {
     }
   });
 
-  test('a gateway origin the CSP does not allow is blocked by the browser, and the page says so', async (t) => {
+  const blocked = 'a gateway origin the CSP does not allow is blocked by the browser, and the page says so';
+  test(blocked, LIMIT, async (t) => {
     const { page, context } = await openConsole();
     const problems = [];
     page.on('console', (msg) => {
@@ -306,7 +310,8 @@ describe('admin console in Chromium', { skip: skipAll }, () => {
   });
 
   for (const gateway of GATEWAYS) {
-    test(`${gateway}: refund, pending, refresh, succeeded; KEY_INVALID; genuine and tampered notifications`, async (t) => {
+    const flow = `${gateway}: refund, pending, refresh, succeeded; GATEWAY_ERROR; genuine and tampered notifications; KEY_INVALID`;
+    test(flow, LIMIT, async (t) => {
       const { page, context, assertClean } = await openConsole();
       try {
         const option = page.locator(`#gateway option[value="${gateway}"]`);

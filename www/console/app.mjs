@@ -11,6 +11,7 @@ const $ = (id) => document.getElementById(id);
 const LOCAL = 'local';
 const CUSTOM = 'custom';
 const SANDBOX_NOTIFY_URL = 'https://merchant.example/refunds/notify';
+const CSP_NOTE = "The page's Content-Security-Policy must allow it (connect-src), or the browser blocks the request.";
 
 const state = {
   /** gateway id -> null when built in, else why not */
@@ -63,9 +64,8 @@ function fillGatewaySelect() {
   const select = $('gateway');
   for (const id of GATEWAY_IDS) {
     const missing = state.unavailable[id];
-    select.append(
-      h('option', { value: id, disabled: Boolean(missing) }, missing ? `${GATEWAYS[id].label} (not in this build)` : GATEWAYS[id].label),
-    );
+    const label = missing ? `${GATEWAYS[id].label} (not in this build)` : GATEWAYS[id].label;
+    select.append(h('option', { value: id, disabled: Boolean(missing) }, label));
   }
   const first = GATEWAY_IDS.find((id) => !state.unavailable[id]);
   if (first) select.value = first;
@@ -101,11 +101,10 @@ function showEnvironment() {
     $('base-url-field').hidden = false;
     baseUrl.readOnly = false;
     if (baseUrl.value === localBaseUrl(gateway)) baseUrl.value = '';
-    hint.textContent =
-      "Any host of this gateway's API. The page's Content-Security-Policy must allow it (connect-src), or the browser blocks the request.";
+    hint.textContent = `Any host of this gateway's API. ${CSP_NOTE}`;
   } else {
     $('base-url-field').hidden = true;
-    hint.textContent = `${env} is ${GATEWAYS[gateway].environments[env]}. The page's Content-Security-Policy must allow it (connect-src), or the browser blocks the request.`;
+    hint.textContent = `${env} is ${GATEWAYS[gateway].environments[env]}. ${CSP_NOTE}`;
   }
 }
 
@@ -333,13 +332,10 @@ function errorView(error, blocked) {
   const hints = [];
   if (blocked.length > 0) {
     const origins = [...new Set(blocked.map((u) => safeOrigin(u)))].join(', ');
-    hints.push(
-      h(
-        'p',
-        { class: 'hint' },
-        `The browser blocked the connection to ${origins}: this page's Content-Security-Policy (connect-src) does not allow it. Serve the console with that origin allowed.`,
-      ),
-    );
+    const text =
+      `The browser blocked the connection to ${origins}: this page's Content-Security-Policy ` +
+      '(connect-src) does not allow it. Serve the console with that origin allowed.';
+    hints.push(h('p', { class: 'hint' }, text));
   }
   return h('div', { class: 'error', role: 'alert' }, h('h3', {}, 'Error'), details(pairs), hints);
 }
@@ -363,7 +359,9 @@ function resultView(result, heading = 'Result') {
       ' ',
       statusBadge(result.status),
       ' ',
-      h('span', { class: result.verified ? 'verified' : 'unverified' }, result.verified ? 'signature verified' : 'not signed by the gateway'),
+      result.verified
+        ? h('span', { class: 'verified' }, 'signature verified')
+        : h('span', { class: 'unverified' }, 'not signed by the gateway'),
     ),
     details([
       ['Status', result.status],
@@ -377,7 +375,12 @@ function resultView(result, heading = 'Result') {
       ['Completed', result.completedAt],
       ['Failure reason', result.failureReason],
     ]),
-    h('details', {}, h('summary', {}, 'Gateway data as parsed'), h('pre', { tabindex: '0' }, JSON.stringify(result.raw, null, 2))),
+    h(
+      'details',
+      {},
+      h('summary', {}, 'Gateway data as parsed'),
+      h('pre', { tabindex: '0' }, JSON.stringify(result.raw, null, 2)),
+    ),
   );
 }
 
@@ -445,7 +448,10 @@ async function query() {
       results.length === 1
         ? `${results[0].refundId ?? results[0].gatewayRefundId}, status ${results[0].status}`
         : `${results.length} refunds found`,
-    view: results.length === 0 ? h('p', {}, 'The gateway knows no refund for this query.') : results.map((r) => resultView(r)),
+    view:
+      results.length === 0
+        ? h('p', {}, 'The gateway knows no refund for this query.')
+        : results.map((r) => resultView(r)),
   };
 }
 
@@ -455,9 +461,9 @@ async function verifyNotification() {
   if (problems.length > 0) throw Object.assign(new Error(`Headers: ${problems.join('; ')}`), { name: 'Pasted headers' });
   const notification = client.verifyNotification({ headers, body: $('notification-body').value });
   updateHistoryFrom(client.gateway, notification.refund);
-  const ack = notification.ack;
+  const { ack, refund: refunded } = notification;
   return {
-    summary: `authentic; ${notification.refund.refundId ?? notification.refund.gatewayRefundId}, status ${notification.refund.status}`,
+    summary: `authentic; ${refunded.refundId ?? refunded.gatewayRefundId}, status ${refunded.status}`,
     view: [
       resultView(notification.refund, 'Verified notification'),
       details([['Event', notification.event]]),
