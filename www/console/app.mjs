@@ -156,15 +156,6 @@ function markDirty() {
   $('connection-state').textContent = state.client ? 'Changed: the next action uses the new settings.' : '';
 }
 
-/**
- * A pasted key on one line. The package refuses line breaks in config values, PEM ones included,
- * while its PEM reader ignores whitespace inside the armour: joining the lines with spaces keeps the
- * BEGIN/END labels (and so its precise errors) and gets the key through.
- */
-function oneLineKey(text) {
-  return text.trim().replace(/\s+/g, ' ');
-}
-
 /** The config for new RefundClient, from the form as it stands. Empty fields are left out. */
 function readConfig() {
   const gateway = selectedGateway();
@@ -172,8 +163,8 @@ function readConfig() {
   const put = (key, value) => {
     if (value.trim() !== '') config[key] = value.trim();
   };
-  put('privateKey', oneLineKey($('private-key').value));
-  put('gatewayPublicKey', oneLineKey($('gateway-public-key').value));
+  put('privateKey', $('private-key').value);
+  put('gatewayPublicKey', $('gateway-public-key').value);
   for (const field of GATEWAYS[gateway].fields) put(field.name, $(`cfg-${field.name}`).value);
   const env = $('environment').value;
   if (env === LOCAL || env === CUSTOM) put('baseUrl', $('base-url').value);
