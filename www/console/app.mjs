@@ -278,6 +278,7 @@ async function run(title, action) {
   if (state.busy) return;
   state.busy = true;
   document.body.classList.add('busy');
+  $('output').setAttribute('aria-busy', 'true');
   setSummary(`${title}…`);
   state.exchanges = [];
   const blockedBefore = state.blockedUrls.length;
@@ -295,6 +296,7 @@ async function run(title, action) {
     state.exchanges = null;
     state.busy = false;
     document.body.classList.remove('busy');
+    $('output').removeAttribute('aria-busy');
     render(title, outcome, error, exchanges, state.blockedUrls.slice(blockedBefore));
   }
 }
