@@ -427,6 +427,7 @@ describe('admin console in Chromium', { skip: skipAll, timeout: 600_000 }, () =>
         await page.getByRole('button', { name: 'Use these credentials' }).click();
         const broken = await outputErrorCode(page);
         assert.deepEqual(broken, { code: 'KEY_INVALID', field: 'privateKey' });
+        assert.equal(await page.locator('#connection-state').textContent(), 'Not usable: KEY_INVALID on privateKey.');
         assert.match(await page.locator('#output-error .error-message').textContent(), /\S/);
         await shot(page, `${gateway}-6-key-invalid`);
 

@@ -181,7 +181,13 @@ function describeConfig(config) {
 function currentClient() {
   if (state.client && !state.clientDirty) return state.client;
   const config = readConfig();
-  const client = new RefundClient(config);
+  let client;
+  try {
+    client = new RefundClient(config);
+  } catch (err) {
+    $('connection-state').textContent = `Not usable: ${err?.code ?? 'error'}${err?.field ? ` on ${err.field}` : ''}.`;
+    throw err;
+  }
   // Older clients stay alive: the history still refreshes refunds through the client that made them.
   state.client = client;
   state.clientDescription = describeConfig(config);
