@@ -1,32 +1,39 @@
 #!/usr/bin/env node
-// `npm start`: builds the package if it has never been built, then runs the sandbox gateways and the
+// `npm start`: builds the package where it is missing or out of date, then runs the sandbox gateways and the
 // admin console from one local server, prints where and the client configs, and stops on Ctrl-C.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printBanner } from '../www/sandbox/banner.mjs';
 import { startSandbox } from '../www/sandbox/index.mjs';
 import { createStaticHandler } from '../www/sandbox/static.mjs';
+import { build } from './build.mjs';
 
 const DEFAULT_PORT = 8700;
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
-function buildIfMissing() {
-  if (existsSync(join(repo, 'pkg'))) return;
-  const manifest = join(repo, 'package.json');
-  const scripts = existsSync(manifest) ? JSON.parse(readFileSync(manifest, 'utf8')).scripts ?? {} : {};
-  if (!scripts.build) {
-    console.warn('pkg/ is missing and there is no build script: the console will run without the package.');
-    return;
-  }
-  console.log('pkg/ is missing: running npm run build (first start only) ...');
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, ['run', 'build'], { cwd: repo, stdio: 'inherit' });
-  if (result.status !== 0) {
-    console.error('npm run build failed; fix the build, or run it by hand, then npm start again.');
-    process.exit(result.status ?? 1);
-  }
+/** Gateway origins the console may call besides the sandbox: `npm start -- --connect <url>` (repeatable)
+ * or CONNECT_SRC=<url>,<url>. They go into the page's Content-Security-Policy `connect-src`. */
+function gatewayOrigins() {
+  const given = (process.env.CONNECT_SRC ?? '').split(',');
+  process.argv.forEach((arg, i) => {
+    if (arg === '--connect') given.push(process.argv[i + 1] ?? '');
+  });
+  return given
+    .map((text) => text.trim())
+    .filter(Boolean)
+    .map((text) => {
+      let url = null;
+      try {
+        url = new URL(text);
+      } catch {
+        // reported below
+      }
+      if (!url || !['http:', 'https:'].includes(url.protocol)) {
+        console.error(`--connect takes an http(s) URL, not ${JSON.stringify(text)}`);
+        process.exit(2);
+      }
+      return url.origin;
+    });
 }
 
 function portFromEnv() {
@@ -40,7 +47,8 @@ function portFromEnv() {
   return port;
 }
 
-buildIfMissing();
+build();
+const extraOrigins = gatewayOrigins();
 let origins = [];
 const serveConsole = createStaticHandler({
   root: join(repo, 'www'),
@@ -62,7 +70,8 @@ try {
   }
   throw err;
 }
-origins = [sandbox.url, `http://localhost:${sandbox.port}`];
+origins = [sandbox.url, `http://localhost:${sandbox.port}`, ...extraOrigins];
+if (extraOrigins.length) console.log(`The console may also call: ${extraOrigins.join(' ')}`);
 printBanner(sandbox, { consoleUrl: `${sandbox.url}/` });
 // Counted from the start of the process, so loading the modules and any build are included.
 console.log(`Ready in ${process.uptime().toFixed(1)} s.`);
