@@ -1,12 +1,492 @@
-//! payermax: not built yet.
+//! PayerMax: refund, refund query, their responses and the refund notification.
+//!
+//! Every request is one compact JSON envelope (`version`, `keyVersion`, `requestTime`, `appId`,
+//! `merchantNo`, `data`, in that order) signed whole with RSASSA-PKCS1-v1_5 / SHA-256; the signature
+//! travels in the `sign` header. PayerMax canonicalizes nothing: it verifies the bytes it receives, so
+//! the body is serialized once and those very bytes are signed and sent. The same holds the other
+//! way: responses and notifications are verified over the raw bytes that arrived.
 
 use crate::config::Config;
-use crate::gateway::Gateway;
+use crate::gateway::{Draft, Gateway, RawResponse, SignedRequest};
+use crate::keys::PublicKey;
+use crate::money::{format_received_amount, Amount, Currency, Decimal};
+use crate::refund::{
+    Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
+};
+use crate::signature::{verify, HashAlg};
+use crate::time::UtcTime;
+use crate::wire::{
+    check_max_chars, check_url, compact_json, field_text, json_number, non_empty_text,
+    parse_json_object, Object,
+};
 use crate::{Error, Result};
+use serde_json::Value;
 
-pub fn from_config(_config: &mut Config) -> Result<Box<dyn Gateway>> {
-    Err(Error::config_field(
-        "gateway",
-        "the payermax gateway is not available in this build yet",
-    ))
+const ID: &str = "payermax";
+/// The name used in messages.
+const NAME: &str = "PayerMax";
+
+const PRESETS: &[(&str, &str)] = &[
+    ("sandbox", "https://pay-gate-uat.payermax.com"),
+    ("production", "https://pay-gate.payermax.com"),
+];
+
+const REFUND_PATH: &str = "/aggregate-pay/api/gateway/refund";
+const REFUND_QUERY_PATH: &str = "/aggregate-pay/api/gateway/refundQuery";
+
+/// The API version the current refund and refundQuery pages name.
+const API_VERSION: &str = "1.5";
+const KEY_VERSION: &str = "1";
+
+/// The only code that means the request was accepted (not that the refund succeeded).
+const ACCEPTED: &str = "APPLY_SUCCESS";
+const REFUND_NOTIFY_TYPE: &str = "REFUND";
+/// Anything but this reply makes PayerMax send the notification again.
+const ACK_BODY: &str = r#"{"code":"SUCCESS","msg":"Success"}"#;
+
+const SIGN_HEADER: &str = "sign";
+
+// Length limits from PayerMax's field tables, in characters.
+const MAX_APP_ID: usize = 64;
+const MAX_MERCHANT_NO: usize = 32;
+const MAX_ID: usize = 64;
+const MAX_COMMENTS: usize = 512;
+const MAX_NOTIFY_URL: usize = 256;
+
+/// A configured PayerMax merchant app.
+struct PayerMax {
+    base_url: String,
+    app_id: String,
+    merchant_no: String,
+    gateway_key: PublicKey,
+}
+
+pub fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
+    let app_id = config.required("appId")?;
+    check_config_length("appId", &app_id, MAX_APP_ID)?;
+    let merchant_no = config.required("merchantNo")?;
+    check_config_length("merchantNo", &merchant_no, MAX_MERCHANT_NO)?;
+    let gateway_key = config.gateway_public_key()?;
+    let base_url = config.base_url(PRESETS)?;
+    Ok(Box::new(PayerMax {
+        base_url,
+        app_id,
+        merchant_no,
+        gateway_key,
+    }))
+}
+
+fn check_config_length(key: &str, value: &str, max: usize) -> Result<()> {
+    if value.chars().count() > max {
+        return Err(Error::config_field(
+            key,
+            format!("{key} must be at most {max} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Fraction digits PayerMax accepts for a currency. Its rules are stricter than ISO 4217 in two
+/// places: some currencies are whole-only, and the three-digit dinars and rials take at most two.
+pub fn payermax_digits(currency: Currency) -> u32 {
+    match currency.code {
+        "IDR" | "TWD" | "PKR" | "COP" => 0,
+        "BHD" | "KWD" | "IQD" | "JOD" | "TND" | "LYD" | "OMR" => currency.exponent.min(2),
+        _ => currency.exponent.min(4),
+    }
+}
+
+/// `refundAmount` as PayerMax wants it: a JSON number in major units with the currency's PayerMax
+/// digits, written from the caller's exact decimal text.
+fn refund_amount(input: &RefundInput) -> Result<Value> {
+    let digits = payermax_digits(input.currency);
+    let amount = Amount::parse_with_digits(&input.amount_text, input.currency, digits)?;
+    let text = amount
+        .as_decimal()
+        .rescale(digits)
+        .map(Decimal::to_text)
+        .ok_or_else(|| Error::amount("amount could not be written with PayerMax's digits"))?;
+    json_number(&text)
+}
+
+/// An id field: at most 64 characters, as every PayerMax order and refund number.
+fn checked_id(field: &str, value: &str) -> Result<Value> {
+    check_max_chars(field, value, MAX_ID)?;
+    Ok(Value::String(value.to_string()))
+}
+
+/// PayerMax's refund `data`, keys in the order of its field table.
+fn refund_data(input: &RefundInput) -> Result<Object> {
+    if let Some(key) = input.extra.keys().next() {
+        return Err(Error::input(
+            "extra",
+            format!(
+                "PayerMax takes no extra refund fields; got {}",
+                crate::wire::printable_key(key)
+            ),
+        ));
+    }
+    if input.original_order_id.is_none() && input.original_transaction_id.is_none() {
+        return Err(Error::input(
+            "originalOrderId",
+            "PayerMax needs the paid order: originalOrderId (outTradeNo) or \
+             originalTransactionId (tradeToken)",
+        ));
+    }
+    let mut data = Object::new();
+    data.insert(
+        "outRefundNo".into(),
+        checked_id("refundId", &input.refund_id)?,
+    );
+    data.insert("refundAmount".into(), refund_amount(input)?);
+    data.insert(
+        "refundCurrency".into(),
+        Value::String(input.currency.code.to_string()),
+    );
+    if let Some(order) = &input.original_order_id {
+        data.insert("outTradeNo".into(), checked_id("originalOrderId", order)?);
+    }
+    if let Some(token) = &input.original_transaction_id {
+        data.insert(
+            "tradeToken".into(),
+            checked_id("originalTransactionId", token)?,
+        );
+    }
+    if let Some(reason) = &input.reason {
+        check_max_chars("reason", reason, MAX_COMMENTS)?;
+        data.insert("comments".into(), Value::String(reason.clone()));
+    }
+    if let Some(url) = &input.notify_url {
+        check_url("notifyUrl", url)?;
+        check_max_chars("notifyUrl", url, MAX_NOTIFY_URL)?;
+        data.insert("refundNotifyUrl".into(), Value::String(url.clone()));
+    }
+    Ok(data)
+}
+
+/// PayerMax's refund query `data`: the merchant's refund number or PayerMax's, exactly one.
+fn refund_query_data(query: &RefundQuery) -> Result<Object> {
+    let mut data = Object::new();
+    match (&query.refund_id, &query.gateway_refund_id) {
+        (Some(_), Some(_)) => {
+            return Err(Error::input(
+                "gatewayRefundId",
+                "PayerMax looks a refund up by refundId or by gatewayRefundId, not both",
+            ))
+        }
+        (Some(id), None) => {
+            data.insert("outRefundNo".into(), checked_id("refundId", id)?);
+        }
+        (None, Some(id)) => {
+            data.insert("refundTradeNo".into(), checked_id("gatewayRefundId", id)?);
+        }
+        (None, None) => {
+            return Err(Error::input(
+                "originalTransactionId",
+                "PayerMax cannot list refunds by payment: give refundId or gatewayRefundId",
+            ))
+        }
+    }
+    Ok(data)
+}
+
+impl PayerMax {
+    /// The request body, serialized once: these bytes are signed and these bytes are sent.
+    fn envelope(&self, data: Object, now_ms: u64) -> String {
+        let mut body = Object::new();
+        body.insert("version".into(), API_VERSION.into());
+        body.insert("keyVersion".into(), KEY_VERSION.into());
+        body.insert(
+            "requestTime".into(),
+            UtcTime::from_epoch_ms(now_ms)
+                .rfc3339_millis_offset()
+                .into(),
+        );
+        body.insert("appId".into(), self.app_id.clone().into());
+        body.insert("merchantNo".into(), self.merchant_no.clone().into());
+        body.insert("data".into(), Value::Object(data));
+        compact_json(&Value::Object(body))
+    }
+
+    fn draft(&self, path: &str, data: Object, now_ms: u64) -> Draft {
+        let body = self.envelope(data, now_ms);
+        let url = format!("{}{path}", self.base_url);
+        Draft::new(body.clone().into_bytes(), HashAlg::Sha256, move |sign| {
+            SignedRequest {
+                url,
+                method: "POST",
+                headers: vec![
+                    ("Content-Type".to_string(), "application/json".to_string()),
+                    (SIGN_HEADER.to_string(), sign),
+                ],
+                body,
+            }
+        })
+    }
+
+    /// Checks the `sign` header over exactly the bytes received.
+    fn verify_raw(&self, message: &RawResponse, what: &str) -> Result<()> {
+        let sign = message
+            .header(SIGN_HEADER)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| Error::signature_missing(format!("the {what} has no `sign` header")))?;
+        verify(&self.gateway_key, &message.body, sign, HashAlg::Sha256)
+    }
+
+    /// The accepted response's parsed body, after its signature has been checked. A refusal is
+    /// `GATEWAY_ERROR` whether or not it is signed: PayerMax signs only accepted responses, and a
+    /// refusal changes no state.
+    fn accepted_body(&self, response: &RawResponse) -> Result<Object> {
+        let http_failed = response.status.filter(|s| !(200..300).contains(s));
+        let body =
+            parse_json_object(&response.body, "PayerMax response").map_err(
+                |e| match http_failed {
+                    Some(status) => Error::malformed(format!(
+                        "PayerMax answered HTTP {status} without a PayerMax result"
+                    )),
+                    None => e,
+                },
+            )?;
+        let code = non_empty_text(&body, "code")
+            .ok_or_else(|| Error::malformed("the PayerMax response has no code"))?;
+        if code != ACCEPTED {
+            let message = field_text(&body, "msg").unwrap_or_default();
+            return Err(Error::gateway(NAME, code, message));
+        }
+        if let Some(status) = http_failed {
+            return Err(Error::malformed(format!(
+                "PayerMax answered HTTP {status} with a success code"
+            )));
+        }
+        self.verify_raw(response, "PayerMax response")?;
+        Ok(body)
+    }
+
+    /// A notification's merchant must be this client's: PayerMax signs every merchant's
+    /// notifications with the same key, so a valid signature alone does not make it ours.
+    fn check_addressed_to_us(&self, body: &Object) -> Result<()> {
+        let merchant_no = non_empty_text(body, "merchantNo");
+        if merchant_no.as_deref() != Some(self.merchant_no.as_str()) {
+            return Err(Error::malformed(
+                "the PayerMax notification is not for this merchantNo",
+            ));
+        }
+        if let Some(app_id) = non_empty_text(body, "appId") {
+            if app_id != self.app_id {
+                return Err(Error::malformed(
+                    "the PayerMax notification is not for this appId",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `data` object of a verified body.
+fn data_object<'a>(body: &'a Object, what: &str) -> Result<&'a Object> {
+    match body.get("data") {
+        Some(Value::Object(data)) => Ok(data),
+        _ => Err(Error::malformed(format!("the {what} has no data object"))),
+    }
+}
+
+/// PayerMax's refund status words; anything else is `unknown` and kept as `gatewayStatus`.
+fn refund_status(word: &str) -> RefundStatus {
+    match word {
+        "REFUND_SUCCESS" => RefundStatus::Succeeded,
+        "REFUND_PENDING" => RefundStatus::Pending,
+        "REFUND_FAILED" => RefundStatus::Failed,
+        _ => RefundStatus::Unknown,
+    }
+}
+
+/// A received `refundAmount` (number or string) with PayerMax's digits for the currency. An amount
+/// that is not a plain decimal is refused rather than guessed at.
+fn received_amount(data: &Object, currency: Option<&str>) -> Result<Option<String>> {
+    let Some(text) = non_empty_text(data, "refundAmount") else {
+        return Ok(None);
+    };
+    let known = currency.and_then(|code| Currency::from_code(code).ok());
+    let formatted = match known {
+        Some(currency) => format_received_amount(&text, payermax_digits(currency)),
+        // Without a known currency there are no digits to pad to: keep the exact value.
+        None => Decimal::parse(text.trim()).map(Decimal::to_shortest_text),
+    };
+    formatted.map(Some).ok_or_else(|| {
+        Error::malformed("PayerMax sent a refundAmount that is not a decimal amount")
+    })
+}
+
+/// Maps PayerMax's refund `data` to a RefundResult; `raw` is the whole parsed body.
+fn refund_result(data: &Object, raw: &Object) -> Result<RefundResult> {
+    let gateway_status = non_empty_text(data, "status").unwrap_or_default();
+    let currency = non_empty_text(data, "refundCurrency");
+    let mut result = RefundResult::new(
+        ID,
+        refund_status(&gateway_status),
+        gateway_status,
+        true,
+        Value::Object(raw.clone()),
+    );
+    result.amount = received_amount(data, currency.as_deref())?;
+    result.currency = currency;
+    result.refund_id = non_empty_text(data, "outRefundNo");
+    result.gateway_refund_id = non_empty_text(data, "refundTradeNo");
+    result.original_order_id = non_empty_text(data, "outTradeNo");
+    result.original_transaction_id = non_empty_text(data, "tradeOrderNo");
+    result.completed_at = non_empty_text(data, "refundFinishTime");
+    result.failure_reason = non_empty_text(data, "resultMsg");
+    Ok(result)
+}
+
+impl Gateway for PayerMax {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
+        let data = refund_data(input)?;
+        Ok(self.draft(REFUND_PATH, data, now_ms))
+    }
+
+    fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft> {
+        let data = refund_query_data(query)?;
+        Ok(self.draft(REFUND_QUERY_PATH, data, now_ms))
+    }
+
+    fn parse_refund_response(&self, response: &RawResponse) -> Result<RefundResult> {
+        let body = self.accepted_body(response)?;
+        refund_result(data_object(&body, "PayerMax response")?, &body)
+    }
+
+    fn parse_refund_query_response(&self, response: &RawResponse) -> Result<Vec<RefundResult>> {
+        let body = self.accepted_body(response)?;
+        Ok(vec![refund_result(
+            data_object(&body, "PayerMax response")?,
+            &body,
+        )?])
+    }
+
+    /// PayerMax resends for hours and does not say whether `notifyTime` is renewed on each attempt,
+    /// so no freshness window is applied; `outRefundNo` makes handling idempotent.
+    fn verify_notification(
+        &self,
+        request: &RawResponse,
+        _now_ms: u64,
+    ) -> Result<RefundNotification> {
+        let what = "PayerMax notification";
+        self.verify_raw(request, what)?;
+        let body = parse_json_object(&request.body, what)?;
+        let event = non_empty_text(&body, "notifyType");
+        if event.as_deref() != Some(REFUND_NOTIFY_TYPE) {
+            return Err(Error::malformed(
+                "the PayerMax notification is not a refund notification (notifyType REFUND)",
+            ));
+        }
+        self.check_addressed_to_us(&body)?;
+        let mut refund = refund_result(data_object(&body, what)?, &body)?;
+        // A failed refund's reason comes in the envelope (code PAYMENT_FAILED, ...), not in data.
+        let code = non_empty_text(&body, "code").unwrap_or_default();
+        if refund.failure_reason.is_none() && !code.is_empty() && code != ACCEPTED {
+            let message = non_empty_text(&body, "msg").unwrap_or_default();
+            refund.failure_reason = Some(format!("{code} {message}").trim_end().to_string());
+        }
+        Ok(RefundNotification {
+            gateway: ID,
+            event,
+            refund,
+            ack: Ack::json(ACK_BODY),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn currency(code: &str) -> Currency {
+        Currency::from_code(code).unwrap()
+    }
+
+    #[test]
+    fn digits_follow_payermax_not_iso_where_they_differ() {
+        for (code, digits) in [
+            ("USD", 2),
+            ("JPY", 0),
+            ("IDR", 0),
+            ("TWD", 0),
+            ("PKR", 0),
+            ("COP", 0),
+            ("KWD", 2),
+            ("BHD", 2),
+            ("OMR", 2),
+            ("JOD", 2),
+            ("IQD", 2),
+            ("TND", 2),
+            ("LYD", 2),
+            ("THB", 2),
+        ] {
+            assert_eq!(payermax_digits(currency(code)), digits, "{code}");
+        }
+    }
+
+    #[test]
+    fn status_words_map_with_unknown_as_default() {
+        assert_eq!(refund_status("REFUND_SUCCESS"), RefundStatus::Succeeded);
+        assert_eq!(refund_status("REFUND_PENDING"), RefundStatus::Pending);
+        assert_eq!(refund_status("REFUND_FAILED"), RefundStatus::Failed);
+        assert_eq!(refund_status("REFUND_PENDING\t"), RefundStatus::Unknown);
+        assert_eq!(refund_status(""), RefundStatus::Unknown);
+    }
+
+    #[test]
+    fn received_amounts_use_payermax_digits_exactly() {
+        let data = |v: Value| {
+            let mut o = Object::new();
+            o.insert("refundAmount".into(), v);
+            o
+        };
+        let number = |t: &str| json_number(t).unwrap();
+        let cases = [
+            (number("10000"), "IDR", "10000"),
+            (Value::String("10000".into()), "IDR", "10000"),
+            (number("10000.00"), "IDR", "10000"),
+            (number("4.9"), "USD", "4.90"),
+            (Value::String("4.99".into()), "USD", "4.99"),
+            (number("1.2"), "KWD", "1.20"),
+            // Never rounded: a value beyond the digits stays exactly what was sent.
+            (number("1.234"), "KWD", "1.234"),
+            (
+                number("0.1000000000000000055"),
+                "USD",
+                "0.1000000000000000055",
+            ),
+        ];
+        for (value, code, expected) in cases {
+            assert_eq!(
+                received_amount(&data(value.clone()), Some(code))
+                    .unwrap()
+                    .as_deref(),
+                Some(expected),
+                "{value} {code}"
+            );
+        }
+        assert_eq!(
+            received_amount(&data(number("12.50")), Some("XYZ"))
+                .unwrap()
+                .as_deref(),
+            Some("12.5")
+        );
+        for bad in [
+            number("-1"),
+            number("1e3"),
+            Value::String("ten".into()),
+            Value::Bool(true),
+        ] {
+            let e = received_amount(&data(bad.clone()), Some("USD")).unwrap_err();
+            assert_eq!(e.code, crate::ErrorCode::ResponseMalformed, "{bad}");
+        }
+        assert_eq!(received_amount(&Object::new(), Some("USD")).unwrap(), None);
+    }
 }

@@ -1,0 +1,753 @@
+//! PayerMax end to end through the native client: the published vector, requests, amount rules,
+//! responses and notifications. Gateway messages are signed with the test gateway key, by the crate's
+//! signer (proven by the vector) and, for cross-checks, by the OpenSSL command line.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use refundkit::keys::{PrivateKey, PublicKey};
+use refundkit::signature::{sign, verify, HashAlg};
+use refundkit::{
+    Client, Config, ErrorCode, RawResponse, RefundInput, RefundQuery, RefundStatus, SignedRequest,
+};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// 2024-01-17T07:01:23.737Z, the requestTime of the published vector.
+const VECTOR_NOW_MS: u64 = 1_705_474_883_737;
+const APP_ID: &str = "a0dddd1f622243cb9aa1b676e808b5f8";
+const MERCHANT_NO: &str = "02021382719993";
+const ACK: &str = r#"{"code":"SUCCESS","msg":"Success"}"#;
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(fixture_path(name)).unwrap()
+}
+
+/// A PEM fixture as one line of base64 DER, the form PayerMax's portal hands out.
+fn bare_key(name: &str) -> String {
+    fixture(name)
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect()
+}
+
+fn fixture_path(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn vector() -> Value {
+    let all: Value = serde_json::from_str(&fixture("vectors.json")).unwrap();
+    all["payermax"].clone()
+}
+
+fn config(overrides: Value) -> Value {
+    let mut config = json!({
+        "gateway": "payermax",
+        "environment": "sandbox",
+        "appId": APP_ID,
+        "merchantNo": MERCHANT_NO,
+        "privateKey": bare_key("merchant_test_key.pem"),
+        "gatewayPublicKey": bare_key("gateway_test_key.pub.pem"),
+    });
+    for (k, v) in overrides.as_object().unwrap() {
+        if v.is_null() {
+            config.as_object_mut().unwrap().remove(k);
+        } else {
+            config[k] = v.clone();
+        }
+    }
+    config
+}
+
+fn client_with(overrides: Value) -> refundkit::Result<Client> {
+    Client::new(Config::from_json(&config(overrides))?)
+}
+
+fn client() -> Client {
+    client_with(json!({})).unwrap()
+}
+
+fn header<'a>(request: &'a SignedRequest, name: &str) -> &'a str {
+    request
+        .headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no {name} header"))
+}
+
+fn refund_input(fields: Value) -> refundkit::Result<RefundInput> {
+    let mut input = json!({
+        "refundId": "R1642411016202",
+        "originalOrderId": "P1642410680681",
+        "amount": "4.99",
+        "currency": "USD",
+    });
+    for (k, v) in fields.as_object().unwrap() {
+        if v.is_null() {
+            input.as_object_mut().unwrap().remove(k);
+        } else {
+            input[k] = v.clone();
+        }
+    }
+    RefundInput::from_json(&input)
+}
+
+fn build_refund(fields: Value) -> refundkit::Result<SignedRequest> {
+    client().build_refund(&refund_input(fields)?, VECTOR_NOW_MS)
+}
+
+fn gateway_key() -> PrivateKey {
+    PrivateKey::import(&fixture("gateway_test_key.pem"), "key").unwrap()
+}
+
+fn gateway_sign(body: &[u8]) -> String {
+    sign(&gateway_key(), body, HashAlg::Sha256).unwrap()
+}
+
+/// Signs with the OpenSSL command line, independently of the crate.
+fn openssl_sign(key_file: &str, body: &[u8]) -> String {
+    let mut child = Command::new("openssl")
+        .args(["dgst", "-sha256", "-sign", &fixture_path(key_file)])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("openssl is installed");
+    child.stdin.take().unwrap().write_all(body).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    STANDARD.encode(output.stdout)
+}
+
+/// Verifies with the OpenSSL command line against a public key file.
+fn openssl_verifies(public_key_file: &str, body: &[u8], signature_b64: &str) -> bool {
+    let dir = std::env::temp_dir().join(format!("refundkit-payermax-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let sig_path = dir.join(format!("{}.sig", NEXT.fetch_add(1, Ordering::Relaxed)));
+    std::fs::write(&sig_path, STANDARD.decode(signature_b64).unwrap()).unwrap();
+    let mut child = Command::new("openssl")
+        .args(["dgst", "-sha256", "-verify", &fixture_path(public_key_file)])
+        .arg("-signature")
+        .arg(&sig_path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("openssl is installed");
+    child.stdin.take().unwrap().write_all(body).unwrap();
+    let ok = child.wait_with_output().unwrap().status.success();
+    let _ = std::fs::remove_file(&sig_path);
+    ok
+}
+
+fn raw(headers: &[(&str, &str)], body: &str) -> RawResponse {
+    RawResponse::new(
+        Some(200),
+        headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        body.as_bytes().to_vec(),
+    )
+}
+
+fn signed(body: &str) -> RawResponse {
+    raw(&[("sign", &gateway_sign(body.as_bytes()))], body)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The published vector and the request envelope
+
+#[test]
+fn reproduces_the_published_vector_through_build_refund_query() {
+    let v = vector();
+    let client = client_with(json!({
+        "privateKey": v["privateKey"],
+        "gatewayPublicKey": v["publicKey"],
+    }))
+    .unwrap();
+    let query = RefundQuery::from_json(&json!({"refundId": "R1642411016202"})).unwrap();
+    let request = client.build_refund_query(&query, VECTOR_NOW_MS).unwrap();
+    assert_eq!(request.body, v["body"].as_str().unwrap());
+    assert_eq!(header(&request, "sign"), v["sign"].as_str().unwrap());
+    assert_eq!(header(&request, "Content-Type"), "application/json");
+    assert_eq!(request.headers.len(), 2);
+    assert_eq!(request.method, "POST");
+    assert_eq!(
+        request.url,
+        "https://pay-gate-uat.payermax.com/aggregate-pay/api/gateway/refundQuery"
+    );
+}
+
+#[test]
+fn builds_a_refund_with_every_field_in_table_order_and_signs_the_sent_bytes() {
+    let request = build_refund(json!({
+        "originalTransactionId": "T2025020713159038685354",
+        "reason": "damaged on arrival, 返品",
+        "notifyUrl": "https://shop.example/payermax/refunds?x=1",
+    }))
+    .unwrap();
+    assert_eq!(
+        request.url,
+        "https://pay-gate-uat.payermax.com/aggregate-pay/api/gateway/refund"
+    );
+    assert_eq!(
+        request.body,
+        concat!(
+            r#"{"version":"1.5","keyVersion":"1","requestTime":"2024-01-17T07:01:23.737+00:00","#,
+            r#""appId":"a0dddd1f622243cb9aa1b676e808b5f8","merchantNo":"02021382719993","#,
+            r#""data":{"outRefundNo":"R1642411016202","refundAmount":4.99,"refundCurrency":"USD","#,
+            r#""outTradeNo":"P1642410680681","tradeToken":"T2025020713159038685354","#,
+            r#""comments":"damaged on arrival, 返品","#,
+            r#""refundNotifyUrl":"https://shop.example/payermax/refunds?x=1"}}"#
+        )
+    );
+    let signature = header(&request, "sign");
+    let merchant = PublicKey::import(&fixture("merchant_test_key.pub.pem"), "key").unwrap();
+    verify(
+        &merchant,
+        request.body.as_bytes(),
+        signature,
+        HashAlg::Sha256,
+    )
+    .unwrap();
+    assert!(openssl_verifies(
+        "merchant_test_key.pub.pem",
+        request.body.as_bytes(),
+        signature
+    ));
+    assert!(!openssl_verifies(
+        "merchant_test_key.pub.pem",
+        request.body.replace("4.99", "4.98").as_bytes(),
+        signature
+    ));
+}
+
+#[test]
+fn request_time_is_utc_with_milliseconds_and_offset() {
+    let request = client()
+        .build_refund(&refund_input(json!({})).unwrap(), 1_709_164_800_005)
+        .unwrap();
+    assert!(request
+        .body
+        .contains(r#""requestTime":"2024-02-29T00:00:00.005+00:00""#));
+}
+
+#[test]
+fn presets_and_base_url_choose_the_host() {
+    let query = RefundQuery::from_json(&json!({"gatewayRefundId": "20220117091657TI790000055087"}))
+        .unwrap();
+    let production = client_with(json!({"environment": "production"})).unwrap();
+    let request = production
+        .build_refund_query(&query, VECTOR_NOW_MS)
+        .unwrap();
+    assert_eq!(
+        request.url,
+        "https://pay-gate.payermax.com/aggregate-pay/api/gateway/refundQuery"
+    );
+    assert!(request
+        .body
+        .ends_with(r#""data":{"refundTradeNo":"20220117091657TI790000055087"}}"#));
+    let local =
+        client_with(json!({"environment": null, "baseUrl": "http://127.0.0.1:8080/"})).unwrap();
+    assert_eq!(
+        local.build_refund_query(&query, VECTOR_NOW_MS).unwrap().url,
+        "http://127.0.0.1:8080/aggregate-pay/api/gateway/refundQuery"
+    );
+}
+
+#[test]
+fn config_mistakes_name_the_key() {
+    let cases = [
+        (json!({"environment": "uat"}), "environment"),
+        (json!({"environment": null}), "environment"),
+        (json!({"appId": null}), "appId"),
+        (json!({"merchantNo": null}), "merchantNo"),
+        (json!({"merchantNo": "1".repeat(33)}), "merchantNo"),
+        (json!({"appId": "a".repeat(65)}), "appId"),
+        (json!({"gatewayPublicKey": null}), "gatewayPublicKey"),
+        (json!({"merchantId": "x"}), "merchantId"),
+    ];
+    for (overrides, field) in cases {
+        let e = client_with(overrides.clone()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::ConfigInvalid, "{overrides}");
+        assert_eq!(e.field.as_deref(), Some(field), "{overrides}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Amounts
+
+fn refund_amount_of(amount: &str, currency: &str) -> refundkit::Result<String> {
+    let request = build_refund(json!({"amount": amount, "currency": currency}))?;
+    let body: Value = serde_json::from_str(&request.body).unwrap();
+    assert!(body["data"]["refundAmount"].is_number());
+    let start = request.body.find(r#""refundAmount":"#).unwrap() + r#""refundAmount":"#.len();
+    let end = start + request.body[start..].find(',').unwrap();
+    Ok(request.body[start..end].to_string())
+}
+
+#[test]
+fn amounts_are_exact_json_numbers_with_payermax_digits() {
+    for (amount, currency, wire) in [
+        ("4.99", "USD", "4.99"),
+        ("5", "USD", "5.00"),
+        ("0.1", "USD", "0.10"),
+        ("10000", "IDR", "10000"),
+        ("250", "TWD", "250"),
+        ("1.23", "KWD", "1.23"),
+        ("7", "OMR", "7.00"),
+        ("100", "JPY", "100"),
+        ("12345678901234567.89", "USD", "12345678901234567.89"),
+    ] {
+        assert_eq!(
+            refund_amount_of(amount, currency).unwrap(),
+            wire,
+            "{amount} {currency}"
+        );
+    }
+}
+
+#[test]
+fn amounts_beyond_payermax_digits_are_refused() {
+    for (amount, currency) in [
+        ("4.999", "USD"),
+        ("10000.5", "IDR"),
+        ("10000.00", "IDR"),
+        ("99.9", "COP"),
+        ("1.5", "PKR"),
+        ("1.234", "KWD"),
+        ("1.001", "BHD"),
+        ("0", "USD"),
+        ("-1", "USD"),
+        ("1e2", "USD"),
+    ] {
+        let e = build_refund(json!({"amount": amount, "currency": currency})).unwrap_err();
+        assert_eq!(e.code, ErrorCode::AmountInvalid, "{amount} {currency}");
+        assert_eq!(e.field.as_deref(), Some("amount"), "{amount} {currency}");
+    }
+    let e = refund_input(json!({"amount": 4.99})).unwrap_err();
+    assert_eq!(e.code, ErrorCode::AmountInvalid);
+    assert_eq!(e.field.as_deref(), Some("amount"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input checks
+
+#[test]
+fn input_mistakes_name_the_field() {
+    let cases = [
+        (json!({"originalOrderId": null}), "originalOrderId"),
+        (json!({"refundId": "R".repeat(65)}), "refundId"),
+        (
+            json!({"originalOrderId": "P".repeat(65)}),
+            "originalOrderId",
+        ),
+        (
+            json!({"originalTransactionId": "T".repeat(65)}),
+            "originalTransactionId",
+        ),
+        (json!({"reason": "x".repeat(513)}), "reason"),
+        (
+            json!({"notifyUrl": format!("https://a.example/{}", "x".repeat(240))}),
+            "notifyUrl",
+        ),
+        (json!({"notifyUrl": "ftp://a.example/hook"}), "notifyUrl"),
+        (json!({"extra": {"refundType": 1}}), "extra"),
+    ];
+    for (fields, field) in cases {
+        let e = build_refund(fields.clone()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InputInvalid, "{fields}");
+        assert_eq!(e.field.as_deref(), Some(field), "{fields}");
+    }
+    // The limits themselves are allowed.
+    build_refund(json!({
+        "refundId": "R".repeat(64),
+        "reason": "あ".repeat(512),
+        "notifyUrl": format!("https://a.example/{}", "x".repeat(238)),
+        "originalOrderId": null,
+        "originalTransactionId": "T".repeat(64),
+    }))
+    .unwrap();
+}
+
+#[test]
+fn refund_query_takes_exactly_one_refund_number() {
+    let client = client();
+    let both = RefundQuery::from_json(&json!({"refundId": "R1", "gatewayRefundId": "G1"})).unwrap();
+    let e = client.build_refund_query(&both, VECTOR_NOW_MS).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InputInvalid);
+    assert_eq!(e.field.as_deref(), Some("gatewayRefundId"));
+    let by_payment = RefundQuery::from_json(&json!({"originalTransactionId": "T1"})).unwrap();
+    let e = client
+        .build_refund_query(&by_payment, VECTOR_NOW_MS)
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InputInvalid);
+    assert_eq!(e.field.as_deref(), Some("originalTransactionId"));
+    let long = RefundQuery::from_json(&json!({"refundId": "R".repeat(65)})).unwrap();
+    let e = client.build_refund_query(&long, VECTOR_NOW_MS).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("refundId"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+const REFUND_RESPONSE: &str = r#"{"code":"APPLY_SUCCESS","msg":"","data":{"outRefundNo":"R1642411016202","tradeOrderNo":"20220117091121TI366100056090","refundTradeNo":"20220117091657TI790000055087","status":"REFUND_PENDING"}}"#;
+
+#[test]
+fn a_signed_refund_response_is_verified_and_mapped() {
+    let result = client()
+        .parse_refund_response(&signed(REFUND_RESPONSE))
+        .unwrap();
+    assert_eq!(result.gateway, "payermax");
+    assert_eq!(result.status, RefundStatus::Pending);
+    assert_eq!(result.gateway_status, "REFUND_PENDING");
+    assert!(result.verified);
+    assert_eq!(result.refund_id.as_deref(), Some("R1642411016202"));
+    assert_eq!(
+        result.gateway_refund_id.as_deref(),
+        Some("20220117091657TI790000055087")
+    );
+    assert_eq!(
+        result.original_transaction_id.as_deref(),
+        Some("20220117091121TI366100056090")
+    );
+    assert_eq!(result.raw["data"]["status"], "REFUND_PENDING");
+}
+
+#[test]
+fn a_refund_failed_at_once_is_a_result_not_an_error() {
+    let body = REFUND_RESPONSE.replace("REFUND_PENDING", "REFUND_FAILED");
+    let result = client().parse_refund_response(&signed(&body)).unwrap();
+    assert_eq!(result.status, RefundStatus::Failed);
+}
+
+#[test]
+fn response_signatures_are_checked_over_the_raw_bytes() {
+    let client = client();
+    let good = gateway_sign(REFUND_RESPONSE.as_bytes());
+
+    let missing = raw(&[("content-type", "application/json")], REFUND_RESPONSE);
+    let e = client.parse_refund_response(&missing).unwrap_err();
+    assert_eq!(e.code, ErrorCode::SignatureMissing);
+    let empty = raw(&[("sign", " ")], REFUND_RESPONSE);
+    assert_eq!(
+        client.parse_refund_response(&empty).unwrap_err().code,
+        ErrorCode::SignatureMissing
+    );
+
+    let tampered = REFUND_RESPONSE.replace("REFUND_PENDING", "REFUND_SUCCESS");
+    let e = client
+        .parse_refund_response(&raw(&[("sign", &good)], &tampered))
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::SignatureInvalid);
+
+    // The same JSON with one more space is different bytes.
+    let respaced = REFUND_RESPONSE.replacen(",", ", ", 1);
+    let e = client
+        .parse_refund_response(&raw(&[("sign", &good)], &respaced))
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::SignatureInvalid);
+
+    let merchant = PrivateKey::import(&fixture("merchant_test_key.pem"), "key").unwrap();
+    let wrong_key = sign(&merchant, REFUND_RESPONSE.as_bytes(), HashAlg::Sha256).unwrap();
+    let e = client
+        .parse_refund_response(&raw(&[("sign", &wrong_key)], REFUND_RESPONSE))
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::SignatureInvalid);
+
+    let e = client
+        .parse_refund_response(&raw(&[("sign", "not base64!")], REFUND_RESPONSE))
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::SignatureInvalid);
+
+    // Header names in any case; a signature made by OpenSSL verifies the same way.
+    let by_openssl = openssl_sign("gateway_test_key.pem", REFUND_RESPONSE.as_bytes());
+    assert_eq!(by_openssl, good);
+    for name in ["SIGN", "Sign"] {
+        client
+            .parse_refund_response(&raw(&[(name, &by_openssl)], REFUND_RESPONSE))
+            .unwrap();
+    }
+}
+
+#[test]
+fn refusals_are_gateway_errors_signed_or_not() {
+    let client = client();
+    for code in [
+        "SIGN_VERIFY_FAILED",
+        "REQ_TIME_OVER_TIME",
+        "PARAMS_INVALID",
+        "ORDER_NOT_EXIST",
+        "REFUND_INSUFFICIENT_BALANCE",
+    ] {
+        let body = format!(r#"{{"code":"{code}","msg":"refused for a reason"}}"#);
+        for response in [
+            raw(&[], &body),
+            signed(&body),
+            raw(&[("sign", "AAAA")], &body),
+        ] {
+            let e = client.parse_refund_response(&response).unwrap_err();
+            assert_eq!(e.code, ErrorCode::GatewayError, "{code}");
+            assert_eq!(e.gateway_code.as_deref(), Some(code));
+            assert_eq!(e.gateway_message.as_deref(), Some("refused for a reason"));
+        }
+        let e = client
+            .parse_refund_query_response(&raw(&[], &body))
+            .unwrap_err();
+        assert_eq!(e.gateway_code.as_deref(), Some(code));
+    }
+}
+
+#[test]
+fn malformed_responses_are_refused() {
+    let client = client();
+    for body in [
+        "",
+        "<html>bad gateway</html>",
+        "[]",
+        r#"{"msg":"no code"}"#,
+        r#"{"code":"APPLY_SUCCESS","msg":""}"#,
+        r#"{"code":"APPLY_SUCCESS","data":"R1"}"#,
+    ] {
+        let e = client.parse_refund_response(&signed(body)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::ResponseMalformed, "{body}");
+    }
+    let mut bad_gateway = raw(&[], "<html>502</html>");
+    bad_gateway.status = Some(502);
+    let e = client.parse_refund_response(&bad_gateway).unwrap_err();
+    assert_eq!(e.code, ErrorCode::ResponseMalformed);
+    assert!(e.message.contains("502"));
+    let mut success_on_error_status = signed(REFUND_RESPONSE);
+    success_on_error_status.status = Some(500);
+    assert_eq!(
+        client
+            .parse_refund_response(&success_on_error_status)
+            .unwrap_err()
+            .code,
+        ErrorCode::ResponseMalformed
+    );
+    let not_utf8 = RawResponse::new(Some(200), vec![], vec![0xff, 0xfe, b'{']);
+    assert_eq!(
+        client.parse_refund_response(&not_utf8).unwrap_err().code,
+        ErrorCode::ResponseMalformed
+    );
+}
+
+fn query_response(data: Value) -> String {
+    serde_json::to_string(&json!({"code": "APPLY_SUCCESS", "msg": "Success.", "data": data}))
+        .unwrap()
+}
+
+#[test]
+fn query_responses_map_status_amount_and_times() {
+    let body = r#"{"code":"APPLY_SUCCESS","msg":"Success.","data":{"outRefundNo":"R1642411016202","refundTradeNo":"20220117091657TI790000055087","refundAmount":10000,"refundCurrency":"IDR","outTradeNo":"P1642410680681","status":"REFUND_SUCCESS","refundFinishTime":"2023-10-20T03:28:23.092Z"}}"#;
+    let results = client().parse_refund_query_response(&signed(body)).unwrap();
+    assert_eq!(results.len(), 1);
+    let r = &results[0];
+    assert_eq!(r.status, RefundStatus::Succeeded);
+    assert_eq!(r.gateway_status, "REFUND_SUCCESS");
+    assert_eq!(r.amount.as_deref(), Some("10000"));
+    assert_eq!(r.currency.as_deref(), Some("IDR"));
+    assert_eq!(r.refund_id.as_deref(), Some("R1642411016202"));
+    assert_eq!(
+        r.gateway_refund_id.as_deref(),
+        Some("20220117091657TI790000055087")
+    );
+    assert_eq!(r.original_order_id.as_deref(), Some("P1642410680681"));
+    assert_eq!(r.completed_at.as_deref(), Some("2023-10-20T03:28:23.092Z"));
+    assert_eq!(r.failure_reason, None);
+    assert!(r.verified);
+}
+
+#[test]
+fn query_amounts_as_numbers_or_strings_get_payermax_digits() {
+    let client = client();
+    for (amount, currency, expected) in [
+        (json!(4.9), "USD", "4.90"),
+        (json!("4.9"), "USD", "4.90"),
+        (json!("10000"), "IDR", "10000"),
+        (json!(12.5), "KWD", "12.50"),
+        (json!("12.500"), "KWD", "12.50"),
+        (json!(3), "JPY", "3"),
+    ] {
+        let body = query_response(json!({
+            "outRefundNo": "R1", "refundAmount": amount, "refundCurrency": currency,
+            "status": "REFUND_PENDING",
+        }));
+        let r = client.parse_refund_query_response(&signed(&body)).unwrap();
+        assert_eq!(
+            r[0].amount.as_deref(),
+            Some(expected),
+            "{amount} {currency}"
+        );
+    }
+    // Exact text, never through a float: the bytes as PayerMax wrote them.
+    let body = r#"{"code":"APPLY_SUCCESS","msg":"","data":{"refundAmount":9007199254740993.01,"refundCurrency":"USD","status":"REFUND_PENDING"}}"#;
+    let r = client.parse_refund_query_response(&signed(body)).unwrap();
+    assert_eq!(r[0].amount.as_deref(), Some("9007199254740993.01"));
+    let body = query_response(json!({"refundAmount": "-5", "refundCurrency": "USD"}));
+    assert_eq!(
+        client
+            .parse_refund_query_response(&signed(&body))
+            .unwrap_err()
+            .code,
+        ErrorCode::ResponseMalformed
+    );
+}
+
+#[test]
+fn failed_and_unknown_statuses_keep_the_gateway_word() {
+    let client = client();
+    let body = query_response(json!({
+        "outRefundNo": "R1", "status": "REFUND_FAILED", "resultMsg": "card account closed",
+    }));
+    let r = &client.parse_refund_query_response(&signed(&body)).unwrap()[0];
+    assert_eq!(r.status, RefundStatus::Failed);
+    assert_eq!(r.failure_reason.as_deref(), Some("card account closed"));
+    for word in ["REFUND_REVIEWING", "REFUND_PENDING\t", ""] {
+        let body = query_response(json!({"outRefundNo": "R1", "status": word}));
+        let r = &client.parse_refund_query_response(&signed(&body)).unwrap()[0];
+        assert_eq!(r.status, RefundStatus::Unknown, "{word:?}");
+        assert_eq!(r.gateway_status, word);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notifications
+
+const NOTIFICATION: &str = r#"{"code":"APPLY_SUCCESS","msg":"Success.","keyVersion":"1","appId":"a0dddd1f622243cb9aa1b676e808b5f8","merchantNo":"02021382719993","notifyTime":"2022-01-17T09:33:54.540+00:00","notifyType":"REFUND","data":{"outRefundNo":"R1642411016202","refundTradeNo":"20220117091657TI790000055087","outTradeNo":"P1642410680681","refundAmount":10000,"refundCurrency":"IDR","refundFinishTime":"2023-10-20T03:28:23.092Z","status":"REFUND_SUCCESS"}}"#;
+
+fn pretty_notification() -> String {
+    let value: Value = serde_json::from_str(NOTIFICATION).unwrap();
+    let pretty = serde_json::to_string_pretty(&value).unwrap();
+    assert_ne!(pretty, NOTIFICATION);
+    pretty
+}
+
+#[test]
+fn a_verified_notification_maps_the_refund_and_gives_the_ack() {
+    let n = client()
+        .verify_notification(&signed(NOTIFICATION), VECTOR_NOW_MS)
+        .unwrap();
+    assert_eq!(n.gateway, "payermax");
+    assert_eq!(n.event.as_deref(), Some("REFUND"));
+    assert_eq!(n.refund.status, RefundStatus::Succeeded);
+    assert_eq!(n.refund.amount.as_deref(), Some("10000"));
+    assert_eq!(n.refund.currency.as_deref(), Some("IDR"));
+    assert_eq!(n.refund.refund_id.as_deref(), Some("R1642411016202"));
+    assert_eq!(
+        n.refund.completed_at.as_deref(),
+        Some("2023-10-20T03:28:23.092Z")
+    );
+    assert!(n.refund.verified);
+    assert_eq!(n.ack.status, 200);
+    assert_eq!(n.ack.body, ACK);
+    assert_eq!(
+        n.ack.headers.get("content-type").map(String::as_str),
+        Some("application/json")
+    );
+}
+
+#[test]
+fn pretty_and_compact_notifications_each_verify_only_with_their_own_signature() {
+    let client = client();
+    let compact = NOTIFICATION.to_string();
+    let pretty = pretty_notification();
+    let compact_sign = gateway_sign(compact.as_bytes());
+    let pretty_sign = openssl_sign("gateway_test_key.pem", pretty.as_bytes());
+    for (body, sign) in [(&compact, &compact_sign), (&pretty, &pretty_sign)] {
+        let n = client
+            .verify_notification(&raw(&[("sign", sign)], body), VECTOR_NOW_MS)
+            .unwrap();
+        assert_eq!(n.refund.status, RefundStatus::Succeeded);
+        assert_eq!(n.refund.amount.as_deref(), Some("10000"));
+    }
+    for (body, sign) in [(&compact, &pretty_sign), (&pretty, &compact_sign)] {
+        let e = client
+            .verify_notification(&raw(&[("sign", sign)], body), VECTOR_NOW_MS)
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::SignatureInvalid);
+    }
+}
+
+#[test]
+fn notifications_fail_closed() {
+    let client = client();
+    let now = VECTOR_NOW_MS;
+    let e = client
+        .verify_notification(&raw(&[], NOTIFICATION), now)
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::SignatureMissing);
+
+    let good = gateway_sign(NOTIFICATION.as_bytes());
+    let tampered = NOTIFICATION.replace("10000", "90000");
+    let e = client
+        .verify_notification(&raw(&[("sign", &good)], &tampered), now)
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::SignatureInvalid);
+
+    let with_newline = format!("{NOTIFICATION}\n");
+    let e = client
+        .verify_notification(&raw(&[("sign", &good)], &with_newline), now)
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::SignatureInvalid);
+
+    let merchant = PrivateKey::import(&fixture("merchant_test_key.pem"), "key").unwrap();
+    let wrong_key = sign(&merchant, NOTIFICATION.as_bytes(), HashAlg::Sha256).unwrap();
+    let e = client
+        .verify_notification(&raw(&[("sign", &wrong_key)], NOTIFICATION), now)
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::SignatureInvalid);
+
+    // Signed but not JSON: the signature is checked first, the parse fails after.
+    let e = client
+        .verify_notification(&signed("code=APPLY_SUCCESS"), now)
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ResponseMalformed);
+}
+
+#[test]
+fn signed_notifications_for_someone_else_or_something_else_are_refused() {
+    let client = client();
+    for body in [
+        NOTIFICATION.replace(MERCHANT_NO, "02021382719994"),
+        NOTIFICATION.replace(APP_ID, "b0dddd1f622243cb9aa1b676e808b5f8"),
+        NOTIFICATION.replace(r#""notifyType":"REFUND""#, r#""notifyType":"PAYMENT""#),
+        NOTIFICATION.replace(r#""notifyType":"REFUND","#, ""),
+        NOTIFICATION.replace(r#""merchantNo":"02021382719993","#, ""),
+    ] {
+        assert_ne!(body, NOTIFICATION);
+        let e = client
+            .verify_notification(&signed(&body), VECTOR_NOW_MS)
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::ResponseMalformed, "{body}");
+    }
+    // appId is optional in notifications.
+    let without_app_id = NOTIFICATION.replace(&format!(r#""appId":"{APP_ID}","#), "");
+    client
+        .verify_notification(&signed(&without_app_id), VECTOR_NOW_MS)
+        .unwrap();
+}
+
+#[test]
+fn a_failed_refund_notification_carries_the_reason() {
+    let body = NOTIFICATION
+        .replace("REFUND_SUCCESS", "REFUND_FAILED")
+        .replace(
+            r#""code":"APPLY_SUCCESS","msg":"Success.""#,
+            r#""code":"REFUND_INSUFFICIENT_BALANCE","msg":"balance too low""#,
+        )
+        .replace(r#""refundAmount":10000"#, r#""refundAmount":"10000""#);
+    let n = client()
+        .verify_notification(&signed(&body), VECTOR_NOW_MS)
+        .unwrap();
+    assert_eq!(n.refund.status, RefundStatus::Failed);
+    assert_eq!(n.refund.amount.as_deref(), Some("10000"));
+    assert_eq!(
+        n.refund.failure_reason.as_deref(),
+        Some("REFUND_INSUFFICIENT_BALANCE balance too low")
+    );
+    assert_eq!(n.ack.body, ACK);
+}
