@@ -1,12 +1,457 @@
-//! bluepay: not built yet.
+//! BluePay (Thailand), the PayCools Open API.
+//!
+//! Every request is `{"appId","param","sign"}`: `param` is the business JSON as a string and `sign` is
+//! RSASSA-PKCS1-v1_5 / SHA-256 over the UTF-8 bytes of that string, exactly as sent. BluePay signs
+//! its notifications the same way (`{"param","sign"}`) with its own key; its synchronous responses are
+//! not signed, so results parsed from them carry `verified: false`.
+//!
+//! Amounts travel as integers in minor units (satang for THB). BluePay takes no currency field: the
+//! merchant account has one currency, which the config names (`THB` unless told otherwise).
 
 use crate::config::Config;
-use crate::gateway::Gateway;
+use crate::gateway::{Draft, Gateway, RawResponse, SignedRequest};
+use crate::keys::PublicKey;
+use crate::money::{format_received_minor, Currency};
+use crate::refund::{
+    Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
+};
+use crate::signature::{verify, HashAlg};
+use crate::wire::{
+    check_max_chars, check_url, compact_json, json_number, json_type_name, non_empty_text,
+    parse_json_object, printable_key, Object,
+};
 use crate::{Error, Result};
+use serde_json::Value;
 
-pub fn from_config(_config: &mut Config) -> Result<Box<dyn Gateway>> {
-    Err(Error::config_field(
-        "gateway",
-        "the bluepay gateway is not available in this build yet",
+const GATEWAY_ID: &str = "bluepay";
+/// The name used in messages, as BluePay writes it.
+const GATEWAY_NAME: &str = "BluePay";
+
+const REFUND_PATH: &str = "/open-api/payment/refund";
+const REFUND_PAYMENTS_PATH: &str = "/open-api/refund/payments";
+
+/// The `code` of every successful response.
+const SUCCESS_CODE: &str = "10000";
+/// The reply BluePay expects once a notification has been handled (fixed values in its docs).
+const NOTIFICATION_ACK: &str = r#"{"code":10000,"message":"Success"}"#;
+
+/// BluePay's documented limits, in characters.
+const MAX_ID_CHARS: usize = 32;
+const MAX_REASON_CHARS: usize = 200;
+const MAX_CALLBACK_URL_CHARS: usize = 256;
+
+/// The keys this module writes into a refund `param`; `extra` may not replace them.
+const REFUND_PARAM_KEYS: &[&str] = &[
+    "originalTransactionId",
+    "mchRefundOrderId",
+    "refundAmount",
+    "refundReason",
+    "refundCallbackUrl",
+    "timestamp",
+];
+
+/// The unit of `param.timestamp`. BluePay's refund examples use seconds, other pages milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TimestampUnit {
+    Seconds,
+    Milliseconds,
+}
+
+impl TimestampUnit {
+    fn from_config(config: &mut Config) -> Result<TimestampUnit> {
+        match config.choice("timestampUnit", &["seconds", "milliseconds"])? {
+            "milliseconds" => Ok(TimestampUnit::Milliseconds),
+            _ => Ok(TimestampUnit::Seconds),
+        }
+    }
+
+    fn stamp(self, now_ms: u64) -> Value {
+        match self {
+            TimestampUnit::Seconds => Value::from(now_ms / 1000),
+            TimestampUnit::Milliseconds => Value::from(now_ms),
+        }
+    }
+}
+
+struct BluePay {
+    app_id: String,
+    base_url: String,
+    /// The merchant account's currency: every amount sent and received is in it.
+    currency: Currency,
+    timestamp_unit: TimestampUnit,
+    gateway_public_key: PublicKey,
+}
+
+pub fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
+    let app_id = config.required("appId")?;
+    let base_url = issued_base_url(config)?;
+    let currency = configured_currency(config)?;
+    let timestamp_unit = TimestampUnit::from_config(config)?;
+    let gateway_public_key = config.gateway_public_key()?;
+    Ok(Box::new(BluePay {
+        app_id,
+        base_url,
+        currency,
+        timestamp_unit,
+        gateway_public_key,
+    }))
+}
+
+/// `baseUrl`, always: BluePay issues each merchant its own host and has no public presets.
+fn issued_base_url(config: &mut Config) -> Result<String> {
+    if config.optional("environment")?.is_some() && config.optional("baseUrl")?.is_none() {
+        return Err(Error::config_field(
+            "baseUrl",
+            "BluePay has no environment presets: set baseUrl to the host BluePay issued to you",
+        ));
+    }
+    config.base_url(&[])
+}
+
+/// `currency`, THB by default. An unknown code is a config error here, not an amount error: no
+/// amount is involved yet.
+fn configured_currency(config: &mut Config) -> Result<Currency> {
+    let code = config
+        .optional("currency")?
+        .unwrap_or_else(|| "THB".to_string());
+    Currency::from_code(&code).map_err(|_| {
+        Error::config_field(
+            "currency",
+            "currency must be the ISO 4217 code of the BluePay account, such as THB",
+        )
+    })
+}
+
+impl Gateway for BluePay {
+    fn id(&self) -> &'static str {
+        GATEWAY_ID
+    }
+
+    fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
+        let param = self.refund_param(input, now_ms)?;
+        Ok(self.envelope(REFUND_PATH, compact_json(&Value::Object(param))))
+    }
+
+    fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft> {
+        let param = self.refund_payments_param(query, now_ms)?;
+        Ok(self.envelope(REFUND_PAYMENTS_PATH, compact_json(&Value::Object(param))))
+    }
+
+    fn parse_refund_response(&self, response: &RawResponse) -> Result<RefundResult> {
+        match successful_data(response)? {
+            Value::Object(data) => self.refund_result(data, false),
+            other => Err(Error::malformed(format!(
+                "the BluePay refund response's data is {}, not an object",
+                json_type_name(&other)
+            ))),
+        }
+    }
+
+    fn parse_refund_query_response(&self, response: &RawResponse) -> Result<Vec<RefundResult>> {
+        let list = match successful_data(response)? {
+            Value::Array(list) => list,
+            // A Java server writes an empty list as null as readily as [].
+            Value::Null => Vec::new(),
+            other => {
+                return Err(Error::malformed(format!(
+                    "the BluePay refund payments data is {}, not a list",
+                    json_type_name(&other)
+                )))
+            }
+        };
+        list.into_iter()
+            .map(|element| match element {
+                Value::Object(data) => self.refund_result(data, false),
+                other => Err(Error::malformed(format!(
+                    "a BluePay refund payments entry is {}, not an object",
+                    json_type_name(&other)
+                ))),
+            })
+            .collect()
+    }
+
+    fn verify_notification(
+        &self,
+        request: &RawResponse,
+        _now_ms: u64,
+    ) -> Result<RefundNotification> {
+        let envelope = parse_json_object(&request.body, "BluePay notification body")?;
+        let (param, sign) = notification_parts(&envelope)?;
+        // The signature covers the param string exactly as received; it is parsed only afterwards.
+        verify(
+            &self.gateway_public_key,
+            param.as_bytes(),
+            sign,
+            HashAlg::Sha256,
+        )?;
+        let data = parse_json_object(param.as_bytes(), "BluePay notification param")?;
+        let event = non_empty_text(&data, "eventName");
+        Ok(RefundNotification {
+            gateway: GATEWAY_ID,
+            event,
+            refund: self.refund_result(data, true)?,
+            ack: Ack::json(NOTIFICATION_ACK),
+        })
+    }
+}
+
+impl BluePay {
+    /// The 5.1 Refund `param`, with its keys in the order of BluePay's example.
+    fn refund_param(&self, input: &RefundInput, now_ms: u64) -> Result<Object> {
+        let original_transaction_id = required_original_transaction_id(input)?;
+        check_refund_order_id(&input.refund_id)?;
+        let amount = self.refund_amount(input)?;
+        let callback_url = required_callback_url(input)?;
+
+        let mut param = Object::new();
+        param.insert(
+            "originalTransactionId".into(),
+            original_transaction_id.into(),
+        );
+        param.insert("mchRefundOrderId".into(), input.refund_id.clone().into());
+        param.insert("refundAmount".into(), amount);
+        if let Some(reason) = &input.reason {
+            check_max_chars("reason", reason, MAX_REASON_CHARS)?;
+            param.insert("refundReason".into(), reason.clone().into());
+        }
+        param.insert("refundCallbackUrl".into(), callback_url.into());
+        insert_extra_fields(&mut param, &input.extra)?;
+        param.insert("timestamp".into(), self.timestamp_unit.stamp(now_ms));
+        Ok(param)
+    }
+
+    /// The amount in minor units as an exact JSON integer, in the account's currency only.
+    fn refund_amount(&self, input: &RefundInput) -> Result<Value> {
+        if input.currency.code != self.currency.code {
+            return Err(Error::input(
+                "currency",
+                format!(
+                    "this BluePay account refunds in {}; BluePay takes no currency per refund, \
+                     so a {} amount cannot be sent",
+                    self.currency.code, input.currency.code
+                ),
+            ));
+        }
+        let minor = input.amount.minor_units();
+        // BluePay types refundAmount as a Java long.
+        if minor > i64::MAX as u128 {
+            return Err(Error::amount("amount is too large for BluePay"));
+        }
+        json_number(&minor.to_string())
+    }
+
+    /// The 5.2 Get Refund Payments `param`: one BluePay id and the timestamp.
+    fn refund_payments_param(&self, query: &RefundQuery, now_ms: u64) -> Result<Object> {
+        let (key, field, id) = refund_payments_lookup(query)?;
+        check_gateway_id(field, id)?;
+        let mut param = Object::new();
+        param.insert(key.into(), id.into());
+        param.insert("timestamp".into(), self.timestamp_unit.stamp(now_ms));
+        Ok(param)
+    }
+
+    /// Wraps a `param` string into the signed `{"appId","param","sign"}` request. The signature is
+    /// computed over the very string that goes into the body.
+    fn envelope(&self, path: &str, param: String) -> Draft {
+        let url = format!("{}{path}", self.base_url);
+        let app_id = self.app_id.clone();
+        let message = param.clone().into_bytes();
+        Draft::new(message, HashAlg::Sha256, move |sign| {
+            let mut body = Object::new();
+            body.insert("appId".into(), app_id.into());
+            body.insert("param".into(), param.into());
+            body.insert("sign".into(), sign.into());
+            SignedRequest {
+                url,
+                method: "POST",
+                headers: vec![("Content-Type".into(), "application/json".into())],
+                body: compact_json(&Value::Object(body)),
+            }
+        })
+    }
+
+    /// Maps one refund record (5.1 data, a 5.2 list entry or a 5.3 notification param).
+    fn refund_result(&self, data: Object, verified: bool) -> Result<RefundResult> {
+        let gateway_status = non_empty_text(&data, "refundStatus").unwrap_or_default();
+        let mut result = RefundResult::new(
+            GATEWAY_ID,
+            refund_status(&gateway_status),
+            gateway_status,
+            verified,
+            Value::Null,
+        );
+        result.refund_id = non_empty_text(&data, "mchRefundOrderId");
+        result.gateway_refund_id = non_empty_text(&data, "refundTransactionId");
+        result.original_transaction_id = non_empty_text(&data, "originalTransactionId");
+        result.amount = self.received_amount(&data)?;
+        result.currency = Some(self.currency.code.to_string());
+        // BluePay writes `yyyy-MM-dd HH:mm:ss` without a zone, so the text is kept as sent.
+        result.created_at = non_empty_text(&data, "refundCreateTime");
+        result.completed_at = non_empty_text(&data, "refundReturnTime");
+        result.failure_reason = failure_reason(&data);
+        result.raw = Value::Object(data);
+        Ok(result)
+    }
+
+    /// `refundAmount` in minor units as major units. An amount that is present but not a whole
+    /// number of minor units is refused rather than guessed at.
+    fn received_amount(&self, data: &Object) -> Result<Option<String>> {
+        match non_empty_text(data, "refundAmount") {
+            None => Ok(None),
+            Some(text) => format_received_minor(&text, self.currency)
+                .map(Some)
+                .ok_or_else(|| {
+                    Error::malformed(
+                        "BluePay's refundAmount is not a whole non-negative number of minor units",
+                    )
+                }),
+        }
+    }
+}
+
+/// BluePay refunds against its own id of the paid transaction; the merchant's order number will not do.
+fn required_original_transaction_id(input: &RefundInput) -> Result<String> {
+    let id = input.original_transaction_id.clone().ok_or_else(|| {
+        Error::input(
+            "originalTransactionId",
+            "originalTransactionId is required: BluePay refunds by its own transaction id of \
+             the payment (originalOrderId is not enough)",
+        )
+    })?;
+    check_gateway_id("originalTransactionId", &id)?;
+    Ok(id)
+}
+
+/// BluePay delivers the refund outcome only to the callback URL given with the refund.
+fn required_callback_url(input: &RefundInput) -> Result<String> {
+    let url = input.notify_url.clone().ok_or_else(|| {
+        Error::input(
+            "notifyUrl",
+            "notifyUrl is required: BluePay needs refundCallbackUrl for every refund",
+        )
+    })?;
+    check_url("notifyUrl", &url)?;
+    check_max_chars("notifyUrl", &url, MAX_CALLBACK_URL_CHARS)?;
+    Ok(url)
+}
+
+/// `mchRefundOrderId`: 1 to 32 ASCII letters and digits.
+fn check_refund_order_id(refund_id: &str) -> Result<()> {
+    let valid = !refund_id.is_empty()
+        && refund_id.chars().count() <= MAX_ID_CHARS
+        && refund_id.chars().all(|c| c.is_ascii_alphanumeric());
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::input(
+            "refundId",
+            format!("refundId must be 1 to {MAX_ID_CHARS} letters and digits for BluePay"),
+        ))
+    }
+}
+
+/// BluePay's ids are 1 to 32 characters.
+fn check_gateway_id(field: &str, id: &str) -> Result<()> {
+    check_max_chars(field, id, MAX_ID_CHARS)
+}
+
+/// Further `param` fields from `input.extra`, placed before `timestamp`. They may not replace a
+/// field this module writes: the amount and ids that are signed must be the ones checked above.
+fn insert_extra_fields(param: &mut Object, extra: &Object) -> Result<()> {
+    for (key, value) in extra {
+        if REFUND_PARAM_KEYS.contains(&key.as_str()) {
+            return Err(Error::input(
+                &format!("extra.{key}"),
+                format!("extra.{key} is set from the refund input itself and cannot be overridden"),
+            ));
+        }
+        if key.is_empty() || printable_key(key) != *key {
+            return Err(Error::input(
+                "extra",
+                "extra keys must be short printable names",
+            ));
+        }
+        param.insert(key.clone(), value.clone());
+    }
+    Ok(())
+}
+
+/// Which id a 5.2 query sends: (param key, input field, value). BluePay looks refunds up by its own
+/// ids only; when both are given, the more precise refund id is used.
+fn refund_payments_lookup(query: &RefundQuery) -> Result<(&'static str, &'static str, &str)> {
+    if let Some(id) = &query.gateway_refund_id {
+        return Ok(("refundTransactionId", "gatewayRefundId", id));
+    }
+    if let Some(id) = &query.original_transaction_id {
+        return Ok(("originalTransactionId", "originalTransactionId", id));
+    }
+    Err(Error::input(
+        "refundId",
+        "BluePay cannot look up a refund by the merchant's refund number (refundId); query by \
+         gatewayRefundId (BluePay's refundTransactionId) or originalTransactionId",
     ))
+}
+
+/// The `data` of a successful response; any other `code` is the gateway refusing the request.
+fn successful_data(response: &RawResponse) -> Result<Value> {
+    let mut body = parse_json_object(&response.body, "BluePay response body").map_err(|e| {
+        match response.status {
+            Some(status) if !(200..300).contains(&status) => Error::malformed(format!(
+                "BluePay answered HTTP {status} without a JSON body"
+            )),
+            _ => e,
+        }
+    })?;
+    let code = non_empty_text(&body, "code")
+        .ok_or_else(|| Error::malformed("the BluePay response has no code"))?;
+    if code != SUCCESS_CODE {
+        let message = non_empty_text(&body, "message").unwrap_or_default();
+        return Err(Error::gateway(GATEWAY_NAME, code, message));
+    }
+    body.remove("data")
+        .ok_or_else(|| Error::malformed("the BluePay response has code 10000 but no data"))
+}
+
+/// The `{param, sign}` of a notification. A missing signature is reported as such, before anything
+/// else about the message is believed.
+fn notification_parts(envelope: &Object) -> Result<(&str, &str)> {
+    let sign = match envelope.get("sign") {
+        Some(Value::String(s)) if !s.trim().is_empty() => s.as_str(),
+        None | Some(Value::Null) | Some(Value::String(_)) => {
+            return Err(Error::signature_missing(
+                "the BluePay notification has no sign",
+            ))
+        }
+        Some(_) => {
+            return Err(Error::signature_invalid(
+                "the BluePay notification's sign is not a string",
+            ))
+        }
+    };
+    match envelope.get("param") {
+        Some(Value::String(param)) => Ok((param.as_str(), sign)),
+        _ => Err(Error::malformed(
+            "the BluePay notification has no param string",
+        )),
+    }
+}
+
+/// BluePay's refund status words; anything else is unknown, with the word kept in gatewayStatus.
+fn refund_status(word: &str) -> RefundStatus {
+    match word {
+        "PENDING" | "PROCESS" => RefundStatus::Pending,
+        "COMPLETE" => RefundStatus::Succeeded,
+        "FAILED" => RefundStatus::Failed,
+        "CANCEL" => RefundStatus::Cancelled,
+        _ => RefundStatus::Unknown,
+    }
+}
+
+/// `failedCode` and `failedMessage`, whichever are present, as one text.
+fn failure_reason(data: &Object) -> Option<String> {
+    let parts: Vec<String> = ["failedCode", "failedMessage"]
+        .iter()
+        .filter_map(|key| non_empty_text(data, key))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
