@@ -1,12 +1,790 @@
-//! bieases: not built yet.
+//! BIEASES: the business body travels AES-CBC encrypted inside a JSON envelope that carries an RSA
+//! signature.
+//!
+//! The public documentation confirms the envelope, the endpoints, the `method` values, the field
+//! names and the reply to notifications, but not the cipher mode, how the issued key and IV strings
+//! become bytes, or what exactly the signature covers. Those inferred choices form a crypto profile
+//! (`signTarget`, `hash`, `keyEncoding`) with the most likely choice as the default, so a merchant can
+//! switch them from configuration once the sandbox has told which one is right.
 
 use crate::config::Config;
-use crate::gateway::Gateway;
-use crate::{Error, Result};
+use crate::gateway::{Draft, Gateway, RawResponse, SignedRequest};
+use crate::keys::PublicKey;
+use crate::money::{format_received_amount, Amount, Currency, Decimal};
+use crate::refund::{
+    Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
+};
+use crate::signature::{verify, HashAlg};
+use crate::time::{iso_from_epoch_ms_text, UtcTime};
+use crate::wire::{
+    check_max_chars, check_no_control_chars, check_url, compact_json, field_text, json_number,
+    json_type_name, non_empty_text, parse_json_object, printable_key, Object,
+};
+use crate::{Error, ErrorCode, Result};
+use aes::cipher::block_padding::Pkcs7;
+use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt};
+use aes::cipher::{KeyInit, KeyIvInit};
+use aes::{Aes128, Aes192, Aes256};
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+use base64::Engine;
+use serde_json::Value;
+use zeroize::Zeroizing;
 
-pub fn from_config(_config: &mut Config) -> Result<Box<dyn Gateway>> {
-    Err(Error::config_field(
-        "gateway",
-        "the bieases gateway is not available in this build yet",
-    ))
+const ID: &str = "bieases";
+const NAME: &str = "BIEASES";
+
+const PRESETS: &[(&str, &str)] = &[
+    ("sandbox", "https://app-sandbox.bieases.com"),
+    ("production", "https://app.bieases.com"),
+];
+
+const REFUND_PATH: &str = "/cgi/payment/api/v1/payment-order/refund";
+const REFUND_METHOD: &str = "bieases.trade.refund";
+const QUERY_PATH: &str = "/cgi/payment/api/v1/payment-order/refund/query";
+/// The refund query shares its method name with the payment query; the documentation says so.
+const QUERY_METHOD: &str = "bieases.trade.query";
+
+const SUCCESS_CODE: &str = "20000";
+/// The reply BIEASES expects to a notification: unsigned, unencrypted, `code` a JSON number.
+const ACK_BODY: &str = r#"{"code":20000,"msg":""}"#;
+/// BIEASES rejects requests whose timestamp is more than five minutes off; notifications are held
+/// to the same window so a stale delivery cannot be replayed later.
+const FRESHNESS_WINDOW_MS: u64 = 5 * 60 * 1000;
+
+const MAX_MERCHANT_ID: usize = 18;
+const MAX_PAYMENT_ID: usize = 32;
+const MAX_REFER_REFUND_NO: usize = 64;
+const MAX_REFUND_ID: usize = 32;
+/// A bound on caller-supplied refund lines, far above any real order, so absurd input stops early.
+const MAX_REFUND_INFOS: usize = 100;
+
+const AES_BLOCK_LEN: usize = 16;
+
+/// What the RSA signature covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SignTarget {
+    /// The `body` string as sent: the base64 ciphertext (default: it lets the receiver verify
+    /// before it decrypts, which matches the documented order "verify, then decrypt").
+    Ciphertext,
+    /// The compact JSON before encryption.
+    Plaintext,
+}
+
+/// How the issued `aesKey` and `aesIv` strings become bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeyEncoding {
+    Utf8,
+    Base64,
+    Hex,
+}
+
+impl KeyEncoding {
+    fn name(self) -> &'static str {
+        match self {
+            KeyEncoding::Utf8 => "utf8",
+            KeyEncoding::Base64 => "base64",
+            KeyEncoding::Hex => "hex",
+        }
+    }
+}
+
+/// The merchant's AES key and IV, decoded once. Both are confidential, so both are wiped on drop and
+/// neither ever appears in a message.
+struct BodyCipher {
+    key: Zeroizing<Vec<u8>>,
+    iv: Zeroizing<Vec<u8>>,
+}
+
+impl BodyCipher {
+    fn from_config(config: &mut Config, encoding: KeyEncoding) -> Result<BodyCipher> {
+        let key_text = Zeroizing::new(config.required("aesKey")?);
+        let iv_text = Zeroizing::new(config.required("aesIv")?);
+        let key = decode_secret(&key_text, encoding, "aesKey")?;
+        if !matches!(key.len(), 16 | 24 | 32) {
+            return Err(Error::config_field(
+                "aesKey",
+                format!(
+                    "aesKey must be 16, 24 or 32 bytes after {} decoding (AES-128, -192 or -256); \
+                     it is {} bytes. Check keyEncoding",
+                    encoding.name(),
+                    key.len()
+                ),
+            ));
+        }
+        let iv = decode_secret(&iv_text, encoding, "aesIv")?;
+        if iv.len() != AES_BLOCK_LEN {
+            return Err(Error::config_field(
+                "aesIv",
+                format!(
+                    "aesIv must be 16 bytes after {} decoding; it is {} bytes. Check keyEncoding",
+                    encoding.name(),
+                    iv.len()
+                ),
+            ));
+        }
+        Ok(BodyCipher { key, iv })
+    }
+
+    /// AES-CBC with PKCS#7 padding, as standard base64.
+    fn encrypt_to_base64(&self, plaintext: &[u8]) -> Result<String> {
+        let (key, iv) = (self.key.as_slice(), self.iv.as_slice());
+        let ciphertext = match key.len() {
+            16 => cbc_encrypt::<Aes128>(key, iv, plaintext),
+            24 => cbc_encrypt::<Aes192>(key, iv, plaintext),
+            32 => cbc_encrypt::<Aes256>(key, iv, plaintext),
+            _ => None,
+        };
+        ciphertext
+            .map(|c| STANDARD.encode(c))
+            .ok_or_else(|| Error::config_field("aesKey", "aesKey has an unusable length"))
+    }
+
+    /// Reverses [`BodyCipher::encrypt_to_base64`]. Every failure, including a wrong key that happens
+    /// to leave valid padding, is `DECRYPT_FAILED`; nothing here can panic on received data.
+    fn decrypt_base64(&self, body: &str) -> Result<Vec<u8>> {
+        let ciphertext = STANDARD
+            .decode(body.trim())
+            .map_err(|_| decrypt_failed("the encrypted body is not valid standard base64"))?;
+        if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(AES_BLOCK_LEN) {
+            return Err(decrypt_failed(
+                "the encrypted body is not a whole number of 16-byte AES blocks",
+            ));
+        }
+        let (key, iv) = (self.key.as_slice(), self.iv.as_slice());
+        let plaintext = match key.len() {
+            16 => cbc_decrypt::<Aes128>(key, iv, &ciphertext),
+            24 => cbc_decrypt::<Aes192>(key, iv, &ciphertext),
+            32 => cbc_decrypt::<Aes256>(key, iv, &ciphertext),
+            _ => None,
+        };
+        plaintext.ok_or_else(|| {
+            decrypt_failed(
+                "the body does not decrypt with the configured aesKey and aesIv (bad padding): \
+                 check the key, the IV and keyEncoding",
+            )
+        })
+    }
+}
+
+fn cbc_encrypt<C: BlockCipherEncrypt + KeyInit>(
+    key: &[u8],
+    iv: &[u8],
+    plaintext: &[u8],
+) -> Option<Vec<u8>> {
+    let encryptor = cbc::Encryptor::<C>::new_from_slices(key, iv).ok()?;
+    Some(encryptor.encrypt_padded_vec::<Pkcs7>(plaintext))
+}
+
+fn cbc_decrypt<C: BlockCipherDecrypt + KeyInit>(
+    key: &[u8],
+    iv: &[u8],
+    ciphertext: &[u8],
+) -> Option<Vec<u8>> {
+    let decryptor = cbc::Decryptor::<C>::new_from_slices(key, iv).ok()?;
+    decryptor.decrypt_padded_vec::<Pkcs7>(ciphertext).ok()
+}
+
+fn decrypt_failed(message: &str) -> Error {
+    Error::new(ErrorCode::DecryptFailed, message)
+}
+
+/// Decodes a configured secret into bytes. Messages name the setting, never its value.
+fn decode_secret(text: &str, encoding: KeyEncoding, field: &str) -> Result<Zeroizing<Vec<u8>>> {
+    let decoded = match encoding {
+        KeyEncoding::Utf8 => Some(text.as_bytes().to_vec()),
+        // Issued keys are sometimes copied without their trailing '=' padding.
+        KeyEncoding::Base64 => STANDARD
+            .decode(text.trim())
+            .or_else(|_| STANDARD_NO_PAD.decode(text.trim()))
+            .ok(),
+        KeyEncoding::Hex => decode_hex(text.trim()),
+    };
+    decoded.map(Zeroizing::new).ok_or_else(|| {
+        Error::config_field(
+            field,
+            format!(
+                "{field} is not valid {} (keyEncoding is {})",
+                encoding.name(),
+                encoding.name()
+            ),
+        )
+    })
+}
+
+/// Pairs of hex digits only: `from_str_radix` alone would also take a sign such as "+1".
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    text.as_bytes()
+        .chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+        .collect()
+}
+
+/// The configured BIEASES merchant.
+struct Bieases {
+    base_url: String,
+    merchant_id: String,
+    gateway_key: PublicKey,
+    sign_target: SignTarget,
+    hash: HashAlg,
+    cipher: BodyCipher,
+}
+
+pub fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
+    let merchant_id = config.required("merchantId")?;
+    if merchant_id.chars().count() > MAX_MERCHANT_ID {
+        return Err(Error::config_field(
+            "merchantId",
+            format!("merchantId (the BIEASES ID) must be at most {MAX_MERCHANT_ID} characters"),
+        ));
+    }
+    let base_url = config.base_url(PRESETS)?;
+    let gateway_key = config.gateway_public_key()?;
+    let sign_target = match config.choice("signTarget", &["ciphertext", "plaintext"])? {
+        "plaintext" => SignTarget::Plaintext,
+        _ => SignTarget::Ciphertext,
+    };
+    let hash = match config.choice("hash", &["sha256", "sha1"])? {
+        "sha1" => HashAlg::Sha1,
+        _ => HashAlg::Sha256,
+    };
+    let encoding = match config.choice("keyEncoding", &["utf8", "base64", "hex"])? {
+        "base64" => KeyEncoding::Base64,
+        "hex" => KeyEncoding::Hex,
+        _ => KeyEncoding::Utf8,
+    };
+    let cipher = BodyCipher::from_config(config, encoding)?;
+    Ok(Box::new(Bieases {
+        base_url,
+        merchant_id,
+        gateway_key,
+        sign_target,
+        hash,
+        cipher,
+    }))
+}
+
+impl Bieases {
+    /// Serializes the business body once, encrypts it once, and returns a draft that signs the
+    /// profile's target and sends exactly that ciphertext.
+    fn draft_envelope(
+        &self,
+        path: &str,
+        method: &str,
+        body: &Object,
+        now_ms: u64,
+    ) -> Result<Draft> {
+        let plaintext = compact_json(&Value::Object(body.clone()));
+        let ciphertext = self.cipher.encrypt_to_base64(plaintext.as_bytes())?;
+        let message = match self.sign_target {
+            SignTarget::Ciphertext => ciphertext.as_bytes().to_vec(),
+            SignTarget::Plaintext => plaintext.into_bytes(),
+        };
+        let url = format!("{}{path}", self.base_url);
+        let merchant_id = self.merchant_id.clone();
+        let method = method.to_string();
+        Ok(Draft::new(message, self.hash, move |sign| {
+            let mut envelope = Object::new();
+            envelope.insert("merchantId".into(), Value::String(merchant_id));
+            envelope.insert("method".into(), Value::String(method));
+            envelope.insert("format".into(), Value::String("json".into()));
+            envelope.insert("charset".into(), Value::String("utf-8".into()));
+            envelope.insert("encryptType".into(), Value::String("AES".into()));
+            envelope.insert("signType".into(), Value::String("RSA".into()));
+            envelope.insert("sign".into(), Value::String(sign));
+            envelope.insert("timestamp".into(), Value::Number(now_ms.into()));
+            envelope.insert("body".into(), Value::String(ciphertext));
+            SignedRequest {
+                url,
+                method: "POST",
+                headers: vec![("Content-Type".into(), "application/json".into())],
+                body: compact_json(&Value::Object(envelope)),
+            }
+        }))
+    }
+
+    /// Checks the signature of an envelope BIEASES sent (a notification, or a response whose `data`
+    /// is an envelope) and returns its decrypted business body. Under the default profile the
+    /// signature is checked before anything is decrypted; under `plaintext` it can only be checked
+    /// on the decrypted bytes, which are still not parsed until it holds.
+    fn open_envelope(&self, envelope: &Object, what: &str) -> Result<Object> {
+        let sign = match envelope.get("sign") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.trim().is_empty() => None,
+            Some(Value::String(s)) => Some(s.as_str()),
+            Some(other) => {
+                return Err(Error::signature_invalid(format!(
+                    "the {what} sign must be a string, not {}",
+                    json_type_name(other)
+                )))
+            }
+        }
+        .ok_or_else(|| Error::signature_missing(format!("the {what} carries no sign")))?;
+        let body = match envelope.get("body") {
+            Some(Value::String(s)) if !s.is_empty() => s.as_str(),
+            _ => {
+                return Err(Error::malformed(format!(
+                    "the {what} has no encrypted body string"
+                )))
+            }
+        };
+        let plaintext = match self.sign_target {
+            SignTarget::Ciphertext => {
+                verify(&self.gateway_key, body.as_bytes(), sign, self.hash)?;
+                self.cipher.decrypt_base64(body)?
+            }
+            SignTarget::Plaintext => {
+                let plaintext = self.cipher.decrypt_base64(body)?;
+                verify(&self.gateway_key, &plaintext, sign, self.hash)?;
+                plaintext
+            }
+        };
+        // A wrong key leaves valid padding about once in 256 tries; the garbage it yields is
+        // still a decryption failure, not a malformed message from BIEASES.
+        parse_json_object(&plaintext, "decrypted body").map_err(|_| {
+            decrypt_failed(
+                "the decrypted body is not a JSON object: the aesKey, aesIv or keyEncoding \
+                 is probably wrong",
+            )
+        })
+    }
+
+    /// Reads the `{code, msg, data}` wrapper: any code but 20000 is `GATEWAY_ERROR`. Returns the
+    /// business data and whether a signature was checked on it.
+    fn response_data(&self, response: &RawResponse) -> Result<(Object, bool)> {
+        let wrapper = parse_json_object(&response.body, "BIEASES response")?;
+        let code = response_code(&wrapper)?;
+        if code != SUCCESS_CODE {
+            let msg = field_text(&wrapper, "msg").unwrap_or_default();
+            return Err(Error::gateway(NAME, code, msg));
+        }
+        match wrapper.get("data") {
+            None | Some(Value::Null) => Ok((Object::new(), false)),
+            Some(Value::Object(data)) if is_envelope(data) => {
+                Ok((self.open_envelope(data, "response data")?, true))
+            }
+            // Documented as plain JSON that "does not require signature verification".
+            Some(Value::Object(data)) => Ok((data.clone(), false)),
+            Some(other) => Err(Error::malformed(format!(
+                "the BIEASES response data must be an object, not {}",
+                json_type_name(other)
+            ))),
+        }
+    }
+
+    /// A notification for another merchant (a shared callback URL, a misrouted delivery) must not
+    /// update this merchant's refunds, even though BIEASES signed it.
+    fn check_addressed_to_us(&self, body: &Object, envelope: &Object) -> Result<()> {
+        for merchant_id in [body, envelope]
+            .iter()
+            .filter_map(|o| non_empty_text(o, "merchantId"))
+        {
+            if merchant_id != self.merchant_id {
+                return Err(Error::malformed(format!(
+                    "the notification is for merchantId {}, not for this client's merchantId",
+                    printable_key(&merchant_id)
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `data` that carries a `sign` or a `body` is an envelope to verify and decrypt; treating half an
+/// envelope as plain data would accept unsigned content.
+fn is_envelope(data: &Object) -> bool {
+    data.contains_key("sign") || data.contains_key("body")
+}
+
+/// The response code, sent as a JSON number or as a numeric string depending on the endpoint.
+fn response_code(wrapper: &Object) -> Result<String> {
+    match wrapper.get("code") {
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+        _ => Err(Error::malformed(
+            "the BIEASES response has no code (a number or a numeric string)",
+        )),
+    }
+}
+
+impl Gateway for Bieases {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
+        let body = refund_body(input)?;
+        self.draft_envelope(REFUND_PATH, REFUND_METHOD, &body, now_ms)
+    }
+
+    fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft> {
+        let refund_id = query_refund_id(query)?;
+        let mut body = Object::new();
+        body.insert("refundId".into(), Value::String(refund_id));
+        self.draft_envelope(QUERY_PATH, QUERY_METHOD, &body, now_ms)
+    }
+
+    fn parse_refund_response(&self, response: &RawResponse) -> Result<RefundResult> {
+        let (data, verified) = self.response_data(response)?;
+        Ok(refund_result(&data, status_word(&data), verified))
+    }
+
+    fn parse_refund_query_response(&self, response: &RawResponse) -> Result<Vec<RefundResult>> {
+        let (data, verified) = self.response_data(response)?;
+        Ok(vec![refund_result(&data, status_word(&data), verified)])
+    }
+
+    fn verify_notification(
+        &self,
+        request: &RawResponse,
+        now_ms: u64,
+    ) -> Result<RefundNotification> {
+        let envelope = parse_json_object(&request.body, "BIEASES notification")?;
+        let body = self.open_envelope(&envelope, "notification")?;
+        check_freshness(&envelope, now_ms)?;
+        self.check_addressed_to_us(&body, &envelope)?;
+        let event = notification_event(&body, &envelope);
+        check_is_refund_notification(&body, event.as_deref())?;
+        let word = status_word(&body)
+            .or_else(|| event.clone())
+            .unwrap_or_default();
+        let refund = refund_result(&body, Some(word), true);
+        Ok(RefundNotification {
+            gateway: ID,
+            event,
+            refund,
+            ack: Ack::json(ACK_BODY),
+        })
+    }
+}
+
+/// The refund body, fields in the documented order.
+fn refund_body(input: &RefundInput) -> Result<Object> {
+    let payment_id = input.original_transaction_id.clone().ok_or_else(|| {
+        Error::input(
+            "originalTransactionId",
+            "originalTransactionId is required: BIEASES refunds name the paid order by its \
+             BIEASES paymentId",
+        )
+    })?;
+    check_max_chars("originalTransactionId", &payment_id, MAX_PAYMENT_ID)?;
+    check_max_chars("refundId", &input.refund_id, MAX_REFER_REFUND_NO)?;
+    let amount_text = input.amount.to_major_text();
+    let refund_infos = refund_infos(input, &amount_text)?;
+
+    let mut body = Object::new();
+    body.insert("paymentId".into(), Value::String(payment_id));
+    body.insert(
+        "referRefundNo".into(),
+        Value::String(input.refund_id.clone()),
+    );
+    body.insert("refundAmount".into(), json_number(&amount_text)?);
+    body.insert(
+        "currency".into(),
+        Value::String(input.currency.code.to_string()),
+    );
+    body.insert("refundInfos".into(), Value::Array(refund_infos));
+    if let Some(reason) = &input.reason {
+        body.insert("reason".into(), Value::String(reason.clone()));
+    }
+    if let Some(url) = &input.notify_url {
+        check_url("notifyUrl", url)?;
+        body.insert("callbackUrl".into(), Value::String(url.clone()));
+    }
+    Ok(body)
+}
+
+/// `refundInfos` from `extra.refundInfos` when given (checked line by line and against the total),
+/// else one line for the whole amount. `extra` takes nothing else: a misspelt key must not vanish.
+fn refund_infos(input: &RefundInput, amount_text: &str) -> Result<Vec<Value>> {
+    if let Some(key) = input.extra.keys().find(|k| k.as_str() != "refundInfos") {
+        let key = printable_key(key);
+        return Err(Error::input(
+            &format!("extra.{key}"),
+            format!("unknown field extra.{key}; BIEASES takes only extra.refundInfos"),
+        ));
+    }
+    match input.extra.get("refundInfos") {
+        None | Some(Value::Null) => {
+            let goods_desc = input.reason.clone().unwrap_or(input.refund_id.clone());
+            Ok(vec![refund_info_line(goods_desc, amount_text.to_string())])
+        }
+        Some(given) => caller_refund_infos(given, input.amount),
+    }
+}
+
+fn refund_info_line(goods_desc: String, amount_text: String) -> Value {
+    let mut line = Object::new();
+    line.insert("goodsDesc".into(), Value::String(goods_desc));
+    line.insert("refundGoodAmount".into(), Value::String(amount_text));
+    Value::Object(line)
+}
+
+fn caller_refund_infos(given: &Value, total: Amount) -> Result<Vec<Value>> {
+    const FIELD: &str = "extra.refundInfos";
+    let lines = match given {
+        Value::Array(lines) if !lines.is_empty() && lines.len() <= MAX_REFUND_INFOS => lines,
+        _ => {
+            return Err(Error::input(
+                FIELD,
+                format!(
+                    "extra.refundInfos must be an array of 1 to {MAX_REFUND_INFOS} objects \
+                     {{goodsDesc, refundGoodAmount}}"
+                ),
+            ))
+        }
+    };
+    let mut sum: u128 = 0;
+    let mut out = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        let (goods_desc, amount) = refund_info_entry(line, i, total.currency())?;
+        sum = sum.checked_add(amount.minor_units()).ok_or_else(|| {
+            Error::amount("the refundInfos amounts are too large").with_field(FIELD)
+        })?;
+        out.push(refund_info_line(goods_desc, amount.to_major_text()));
+    }
+    if sum != total.minor_units() {
+        let sum_text = Amount::from_minor(sum, total.currency()).to_major_text();
+        return Err(Error::amount(format!(
+            "the refundGoodAmount values of extra.refundInfos add up to {sum_text}, not to the \
+             refund amount {}",
+            total.to_major_text()
+        ))
+        .with_field(FIELD));
+    }
+    Ok(out)
+}
+
+/// One caller line: exactly `goodsDesc` (text) and `refundGoodAmount` (a decimal string in the
+/// refund's currency, like `amount`).
+fn refund_info_entry(line: &Value, index: usize, currency: Currency) -> Result<(String, Amount)> {
+    let at = format!("extra.refundInfos[{index}]");
+    let obj = line
+        .as_object()
+        .ok_or_else(|| Error::input(&at, format!("{at} must be an object")))?;
+    if let Some(key) = obj
+        .keys()
+        .find(|k| !matches!(k.as_str(), "goodsDesc" | "refundGoodAmount"))
+    {
+        let key = printable_key(key);
+        return Err(Error::input(
+            &format!("{at}.{key}"),
+            format!("unknown field {at}.{key}; expected goodsDesc and refundGoodAmount"),
+        ));
+    }
+    let desc_field = format!("{at}.goodsDesc");
+    let goods_desc = match obj.get("goodsDesc") {
+        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+        _ => {
+            return Err(Error::input(
+                &desc_field,
+                format!("{desc_field} must be a non-empty string"),
+            ))
+        }
+    };
+    check_no_control_chars(&desc_field, &goods_desc)?;
+    check_max_chars(&desc_field, &goods_desc, 2048)?;
+    let amount_field = format!("{at}.refundGoodAmount");
+    let amount = match obj.get("refundGoodAmount") {
+        Some(Value::String(s)) => Amount::parse(s, currency).map_err(|e| {
+            Error::amount(format!("{amount_field}: {}", e.message)).with_field(&amount_field)
+        })?,
+        _ => {
+            return Err(Error::amount(format!(
+                "{amount_field} must be a decimal string such as \"10.50\""
+            ))
+            .with_field(&amount_field))
+        }
+    };
+    Ok((goods_desc, amount))
+}
+
+/// BIEASES looks refunds up only by its own refund id.
+fn query_refund_id(query: &RefundQuery) -> Result<String> {
+    let refund_id = query.gateway_refund_id.clone().ok_or_else(|| {
+        Error::input(
+            "gatewayRefundId",
+            "gatewayRefundId is required: BIEASES looks a refund up only by its own refundId \
+             (the gatewayRefundId of the refund response or notification), not by the \
+             merchant's refundId or the payment",
+        )
+    })?;
+    check_max_chars("gatewayRefundId", &refund_id, MAX_REFUND_ID)?;
+    Ok(refund_id)
+}
+
+/// The notification's `timestamp` must lie within five minutes of the caller's clock.
+fn check_freshness(envelope: &Object, now_ms: u64) -> Result<()> {
+    let sent_ms: u64 = field_text(envelope, "timestamp")
+        .and_then(|t| t.trim().parse().ok())
+        .ok_or_else(|| {
+            Error::malformed("the notification has no timestamp in epoch milliseconds")
+        })?;
+    if sent_ms.abs_diff(now_ms) > FRESHNESS_WINDOW_MS {
+        return Err(Error::new(
+            ErrorCode::TimestampOutOfWindow,
+            format!(
+                "the notification timestamp {sent_ms} ({}) is more than 5 minutes from now \
+                 {now_ms} ({})",
+                UtcTime::from_epoch_ms(sent_ms).iso8601(),
+                UtcTime::from_epoch_ms(now_ms).iso8601()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Where the event name sits is not documented; the decrypted body is the likely place, the
+/// envelope the fallback.
+fn notification_event(body: &Object, envelope: &Object) -> Option<String> {
+    ["event", "eventName", "eventType"]
+        .iter()
+        .find_map(|k| non_empty_text(body, k))
+        .or_else(|| non_empty_text(envelope, "event"))
+}
+
+/// A payment notification arrives at the same callback URL; its SUCCESS must never read as a
+/// refund's.
+fn check_is_refund_notification(body: &Object, event: Option<&str>) -> Result<()> {
+    if let Some(event) = event {
+        if !event.starts_with("payment.refund.") {
+            return Err(Error::malformed(format!(
+                "this is not a refund notification (event {}); refundkit handles \
+                 payment.refund.* events only",
+                printable_key(event)
+            )));
+        }
+    }
+    if non_empty_text(body, "refundId").is_none() && non_empty_text(body, "referRefundNo").is_none()
+    {
+        return Err(Error::malformed(
+            "the notification names no refund (neither refundId nor referRefundNo)",
+        ));
+    }
+    Ok(())
+}
+
+fn status_word(data: &Object) -> Option<String> {
+    non_empty_text(data, "status")
+}
+
+/// The status words are not published; these are the plausible ones, anything else is `unknown`.
+/// The event names of notifications map the same way.
+fn status_from_word(word: &str) -> RefundStatus {
+    match word.to_ascii_uppercase().as_str() {
+        "SUCCESS" | "SUCCEEDED" | "FINISHED" | "COMPLETED" | "PAYMENT.REFUND.SUCCESS" => {
+            RefundStatus::Succeeded
+        }
+        "FAILED" | "FAIL" | "PAYMENT.REFUND.FAILED" => RefundStatus::Failed,
+        "CANCELLED" | "CANCELED" => RefundStatus::Cancelled,
+        "CREATED" | "PENDING" | "PROCESSING" | "CONFIRMING" => RefundStatus::Pending,
+        _ => RefundStatus::Unknown,
+    }
+}
+
+fn refund_result(data: &Object, word: Option<String>, verified: bool) -> RefundResult {
+    let word = word.unwrap_or_default();
+    let status = status_from_word(&word);
+    let mut result = RefundResult::new(ID, status, word, verified, Value::Object(data.clone()));
+    result.refund_id = non_empty_text(data, "referRefundNo");
+    result.gateway_refund_id = non_empty_text(data, "refundId");
+    result.original_transaction_id = non_empty_text(data, "paymentId");
+    result.currency = non_empty_text(data, "currency");
+    result.amount = received_amount(data, result.currency.as_deref());
+    result.created_at = received_time(data, "refundTime");
+    result.completed_at = received_time(data, "completeTime");
+    if status == RefundStatus::Failed {
+        result.failure_reason = non_empty_text(data, "msg");
+    }
+    result
+}
+
+/// `refundAmount` in major units: with the currency's digits where the currency is known (the
+/// query answer does not carry one), else the exact decimal as received.
+fn received_amount(data: &Object, currency: Option<&str>) -> Option<String> {
+    let text = non_empty_text(data, "refundAmount")?;
+    match currency.and_then(|c| Currency::from_code(c).ok()) {
+        Some(currency) => format_received_amount(&text, currency.exponent),
+        None => Decimal::parse(text.trim()).map(Decimal::to_text),
+    }
+}
+
+/// Times arrive as epoch milliseconds; zero means "not yet".
+fn received_time(data: &Object, key: &str) -> Option<String> {
+    non_empty_text(data, key)
+        .filter(|t| t.trim() != "0")
+        .and_then(|t| iso_from_epoch_ms_text(&t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cipher(key: &str, iv: &str) -> BodyCipher {
+        BodyCipher {
+            key: Zeroizing::new(key.as_bytes().to_vec()),
+            iv: Zeroizing::new(iv.as_bytes().to_vec()),
+        }
+    }
+
+    const VECTOR_PLAINTEXT: &str = r#"{"paymentId":"01J143NWJFNGBV2YB9ZRB9T7PS"}"#;
+
+    #[test]
+    fn reproduces_the_aes_cbc_vectors_of_the_spec() {
+        let iv = "abcdef9876543210";
+        for (key, expected) in [
+            (
+                "0123456789abcdef0123456789abcdef",
+                "Xl2hVT5h4md2HafNhyOdzR59IPVpeGEWkpjooiKdRy4P6FH4SjrA2e4rS6q24ZRJ",
+            ),
+            (
+                "0123456789abcdef",
+                "Yf9HTNLC9SyLHVMSAM0Keq7CD3bzsimdkllf3fYbQ5UEU5a+j9zvwIVczKNJ1bFW",
+            ),
+        ] {
+            let c = cipher(key, iv);
+            let encrypted = c.encrypt_to_base64(VECTOR_PLAINTEXT.as_bytes()).unwrap();
+            assert_eq!(encrypted, expected);
+            assert_eq!(
+                c.decrypt_base64(expected).unwrap(),
+                VECTOR_PLAINTEXT.as_bytes()
+            );
+        }
+    }
+
+    #[test]
+    fn hex_decoding_is_strict() {
+        assert_eq!(decode_hex("00ffAb").unwrap(), vec![0, 255, 0xab]);
+        for bad in ["0", "0g", "+1", "-1", "é0", "éé"] {
+            assert!(decode_hex(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn decryption_failures_never_panic() {
+        let c = cipher("0123456789abcdef", "abcdef9876543210");
+        for bad in [
+            "",
+            "!!!!",
+            "AAAA",
+            "AAAAAAAAAAAAAAAAAAAAAA==",
+            &"A".repeat(64),
+        ] {
+            let e = c.decrypt_base64(bad).unwrap_err();
+            assert_eq!(e.code, ErrorCode::DecryptFailed, "{bad}");
+        }
+    }
+
+    #[test]
+    fn status_words_map_with_unknown_default() {
+        assert_eq!(status_from_word("SUCCESS"), RefundStatus::Succeeded);
+        assert_eq!(status_from_word("finished"), RefundStatus::Succeeded);
+        assert_eq!(status_from_word("FAIL"), RefundStatus::Failed);
+        assert_eq!(status_from_word("CANCELED"), RefundStatus::Cancelled);
+        assert_eq!(status_from_word("CONFIRMING"), RefundStatus::Pending);
+        assert_eq!(status_from_word("TIMEOUT"), RefundStatus::Unknown);
+        assert_eq!(status_from_word(""), RefundStatus::Unknown);
+    }
 }

@@ -1,0 +1,310 @@
+// BIEASES through the built package, cross-checked with node:crypto: every request decrypts with
+// createDecipheriv and its sign verifies over the profile's target; every message "from BIEASES" is
+// encrypted and signed by node:crypto.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { RefundClient, RefundKitError } from 'refundkit';
+
+const NOW = 1_763_776_800_000; // 2025-11-22T02:00:00Z
+const MERCHANT_ID = 'B131567545069';
+const PAYMENT_ID = '01J143NWJFNGBV2YB9ZRB9T7PS';
+const BIEASES_REFUND_ID = '2013112111001004500000675973';
+
+const pem = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+// One line of base64 DER, as BIEASES hands keys out.
+const bare = (name) => pem(name).split('\n').filter((l) => l && !l.startsWith('-----')).join('');
+
+const merchantPublic = crypto.createPublicKey(pem('merchant_test_key.pub.pem'));
+const gatewayPrivate = crypto.createPrivateKey(pem('gateway_test_key.pem'));
+const merchantPrivate = crypto.createPrivateKey(pem('merchant_test_key.pem'));
+
+function encode(bytes, encoding) {
+  return encoding === 'utf8' ? bytes.toString('utf8') : bytes.toString(encoding);
+}
+
+/** Every signTarget × hash × keyEncoding, cycling through AES-128, -192 and -256. */
+function allProfiles() {
+  const profiles = [];
+  for (const signTarget of ['ciphertext', 'plaintext']) {
+    for (const hash of ['sha256', 'sha1']) {
+      for (const keyEncoding of ['utf8', 'base64', 'hex']) {
+        const keyLength = [16, 24, 32][profiles.length % 3];
+        const utf8 = keyEncoding === 'utf8';
+        const key = utf8
+          ? Buffer.from('0123456789abcdefghijklmnopqrstuv'.slice(0, keyLength))
+          : Buffer.from(Array.from({ length: keyLength }, (_, i) => (i * 37 + 200) & 0xff));
+        const iv = utf8
+          ? Buffer.from('abcdef9876543210')
+          : Buffer.from(Array.from({ length: 16 }, (_, i) => 0xf0 ^ i));
+        profiles.push({ signTarget, hash, keyEncoding, key, iv });
+      }
+    }
+  }
+  return profiles;
+}
+
+const defaultProfile = {
+  signTarget: 'ciphertext',
+  hash: 'sha256',
+  keyEncoding: 'utf8',
+  key: Buffer.from('0123456789abcdef'),
+  iv: Buffer.from('abcdef9876543210'),
+};
+
+function config(profile, changes = {}) {
+  return {
+    gateway: 'bieases',
+    environment: 'sandbox',
+    merchantId: MERCHANT_ID,
+    privateKey: bare('merchant_test_key.pem'),
+    gatewayPublicKey: bare('gateway_test_key.pub.pem'),
+    aesKey: encode(profile.key, profile.keyEncoding),
+    aesIv: encode(profile.iv, profile.keyEncoding),
+    signTarget: profile.signTarget,
+    hash: profile.hash,
+    keyEncoding: profile.keyEncoding,
+    ...changes,
+  };
+}
+
+const algorithm = (key) => `aes-${key.length * 8}-cbc`;
+
+function decrypt(profile, bodyBase64) {
+  const decipher = crypto.createDecipheriv(algorithm(profile.key), profile.key, profile.iv);
+  return Buffer.concat([decipher.update(bodyBase64, 'base64'), decipher.final()]);
+}
+
+function encrypt(profile, plaintext) {
+  const cipher = crypto.createCipheriv(algorithm(profile.key), profile.key, profile.iv);
+  return Buffer.concat([cipher.update(plaintext), cipher.final()]).toString('base64');
+}
+
+/** An envelope as BIEASES would send it, signed by `signer` under `profile`. */
+function gatewayEnvelope(profile, body, { timestamp = NOW, signer = gatewayPrivate } = {}) {
+  const plaintext = JSON.stringify(body);
+  const ciphertext = encrypt(profile, plaintext);
+  const target = profile.signTarget === 'plaintext' ? plaintext : ciphertext;
+  return {
+    merchantId: MERCHANT_ID,
+    method: 'bieases.trade.callback',
+    format: 'json',
+    charset: 'utf-8',
+    encryptType: 'AES',
+    signType: 'RSA',
+    sign: crypto.sign(profile.hash, Buffer.from(target), signer).toString('base64'),
+    timestamp,
+    body: ciphertext,
+  };
+}
+
+const refundNotification = () => ({
+  merchantId: MERCHANT_ID,
+  event: 'payment.refund.success',
+  refundId: BIEASES_REFUND_ID,
+  paymentId: PAYMENT_ID,
+  referRefundNo: 'R-1001',
+  refundAmount: '10.5',
+  currency: 'USD',
+  status: 'SUCCESS',
+  refundTime: 1706585572074,
+  completeTime: '1706585579000',
+  msg: '',
+});
+
+const refundInput = {
+  refundId: 'R-1001',
+  originalTransactionId: PAYMENT_ID,
+  amount: '10.5',
+  currency: 'USD',
+  reason: 'damaged',
+  notifyUrl: 'https://shop.example/bieases/notify',
+};
+
+const REFUND_PLAINTEXT =
+  `{"paymentId":"${PAYMENT_ID}","referRefundNo":"R-1001","refundAmount":10.50,"currency":"USD",` +
+  '"refundInfos":[{"goodsDesc":"damaged","refundGoodAmount":"10.50"}],"reason":"damaged",' +
+  '"callbackUrl":"https://shop.example/bieases/notify"}';
+
+const ENVELOPE_KEYS = ['merchantId', 'method', 'format', 'charset', 'encryptType', 'signType', 'sign', 'timestamp', 'body'];
+
+function assertRefundKitError(fn, code, field) {
+  let caught;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof RefundKitError, `expected a RefundKitError, got ${caught}`);
+  assert.ok(caught instanceof Error);
+  assert.equal(caught.code, code, caught.message);
+  if (field !== undefined) assert.equal(caught.field, field, caught.message);
+  return caught;
+}
+
+function verifies(profile, target, sign, hash = profile.hash) {
+  return crypto.verify(hash, Buffer.from(target), merchantPublic, Buffer.from(sign, 'base64'));
+}
+
+test('every profile: requests decrypt with node:crypto and their sign verifies over the target', () => {
+  for (const profile of allProfiles()) {
+    const label = `${profile.signTarget}/${profile.hash}/${profile.keyEncoding}/${profile.key.length * 8}`;
+    const client = new RefundClient(config(profile));
+
+    const request = client.buildRefund(refundInput, { now: NOW });
+    assert.equal(request.url, 'https://app-sandbox.bieases.com/cgi/payment/api/v1/payment-order/refund');
+    assert.equal(request.method, 'POST');
+    assert.equal(request.headers['Content-Type'] ?? request.headers['content-type'], 'application/json');
+    const envelope = JSON.parse(request.body);
+    assert.deepEqual(Object.keys(envelope), ENVELOPE_KEYS, label);
+    assert.equal(envelope.merchantId, MERCHANT_ID);
+    assert.equal(envelope.method, 'bieases.trade.refund');
+    assert.equal(envelope.format, 'json');
+    assert.equal(envelope.charset, 'utf-8');
+    assert.equal(envelope.encryptType, 'AES');
+    assert.equal(envelope.signType, 'RSA');
+    assert.ok(request.body.includes(`"timestamp":${NOW},`), 'timestamp is a JSON number');
+
+    const plaintext = decrypt(profile, envelope.body).toString('utf8');
+    assert.equal(plaintext, REFUND_PLAINTEXT, label);
+    const [target, other] =
+      profile.signTarget === 'ciphertext' ? [envelope.body, plaintext] : [plaintext, envelope.body];
+    assert.ok(verifies(profile, target, envelope.sign), `${label}: sign over the target`);
+    assert.ok(!verifies(profile, other, envelope.sign), `${label}: not over the other target`);
+    const otherHash = profile.hash === 'sha1' ? 'sha256' : 'sha1';
+    assert.ok(!verifies(profile, target, envelope.sign, otherHash), `${label}: not with ${otherHash}`);
+
+    const query = client.buildRefundQuery({ gatewayRefundId: BIEASES_REFUND_ID }, { now: NOW });
+    assert.equal(query.url, 'https://app-sandbox.bieases.com/cgi/payment/api/v1/payment-order/refund/query');
+    const queryEnvelope = JSON.parse(query.body);
+    assert.deepEqual(Object.keys(queryEnvelope), ENVELOPE_KEYS);
+    assert.equal(queryEnvelope.method, 'bieases.trade.query');
+    const queryPlaintext = decrypt(profile, queryEnvelope.body).toString('utf8');
+    assert.equal(queryPlaintext, `{"refundId":"${BIEASES_REFUND_ID}"}`);
+    const queryTarget = profile.signTarget === 'ciphertext' ? queryEnvelope.body : queryPlaintext;
+    assert.ok(verifies(profile, queryTarget, queryEnvelope.sign), `${label}: query sign`);
+  }
+});
+
+test('every profile: a notification from node:crypto round-trips', () => {
+  for (const profile of allProfiles()) {
+    const client = new RefundClient(config(profile));
+    const body = JSON.stringify(gatewayEnvelope(profile, refundNotification(), { timestamp: NOW - 2000 }));
+    for (const raw of [body, new TextEncoder().encode(body)]) {
+      const n = client.verifyNotification({ headers: { 'content-type': 'application/json' }, body: raw }, { now: NOW });
+      assert.equal(n.gateway, 'bieases');
+      assert.equal(n.event, 'payment.refund.success');
+      assert.equal(n.refund.verified, true);
+      assert.equal(n.refund.status, 'succeeded');
+      assert.equal(n.refund.gatewayStatus, 'SUCCESS');
+      assert.equal(n.refund.refundId, 'R-1001');
+      assert.equal(n.refund.gatewayRefundId, BIEASES_REFUND_ID);
+      assert.equal(n.refund.originalTransactionId, PAYMENT_ID);
+      assert.equal(n.refund.amount, '10.50');
+      assert.equal(n.refund.createdAt, '2024-01-30T03:32:52.074Z');
+      assert.equal(n.ack.status, 200);
+      assert.equal(n.ack.body, '{"code":20000,"msg":""}');
+      assert.equal(JSON.parse(n.ack.body).code, 20000);
+    }
+  }
+});
+
+test('the spec AES vectors reproduce with node:crypto and decrypt through a signed response', () => {
+  const vectorPlaintext = `{"paymentId":"${PAYMENT_ID}"}`;
+  for (const [key, expected] of [
+    ['0123456789abcdef0123456789abcdef', 'Xl2hVT5h4md2HafNhyOdzR59IPVpeGEWkpjooiKdRy4P6FH4SjrA2e4rS6q24ZRJ'],
+    ['0123456789abcdef', 'Yf9HTNLC9SyLHVMSAM0Keq7CD3bzsimdkllf3fYbQ5UEU5a+j9zvwIVczKNJ1bFW'],
+  ]) {
+    const profile = { ...defaultProfile, key: Buffer.from(key) };
+    assert.equal(encrypt(profile, vectorPlaintext), expected);
+    const client = new RefundClient(config(profile));
+    const sign = crypto.sign('sha256', Buffer.from(expected), gatewayPrivate).toString('base64');
+    const result = client.parseRefundResponse({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: '20000', msg: 'SUCCESS', data: { sign, body: expected } }),
+    });
+    assert.equal(result.verified, true);
+    assert.equal(result.originalTransactionId, PAYMENT_ID);
+    assert.deepEqual(result.raw, { paymentId: PAYMENT_ID });
+  }
+});
+
+test('plain query answers are unverified; other codes are GATEWAY_ERROR', () => {
+  const client = new RefundClient(config(defaultProfile));
+  for (const code of [20000, '20000']) {
+    const [r, ...rest] = client.parseRefundQueryResponse({
+      status: 200,
+      body: JSON.stringify({
+        code,
+        msg: 'SUCCESS',
+        data: { refundId: BIEASES_REFUND_ID, paymentId: PAYMENT_ID, referRefundNo: 'R-1001', refundAmount: '21.55', status: 'FAILED', msg: 'account closed' },
+      }),
+    });
+    assert.equal(rest.length, 0);
+    assert.equal(r.verified, false);
+    assert.equal(r.status, 'failed');
+    assert.equal(r.failureReason, 'account closed');
+    assert.equal(r.amount, '21.55');
+  }
+  const e = assertRefundKitError(
+    () => client.parseRefundQueryResponse({ status: 429, body: '{"code":"42901","msg":"Rate limit exceeded","data":null}' }),
+    'GATEWAY_ERROR',
+  );
+  assert.equal(e.gatewayCode, '42901');
+});
+
+test('notifications: tampered ciphertext, wrong AES key, stale timestamp, wrong RSA key', () => {
+  const client = new RefundClient(config(defaultProfile));
+  const verify = (envelope, now = NOW) =>
+    client.verifyNotification({ headers: {}, body: JSON.stringify(envelope) }, { now });
+
+  const good = gatewayEnvelope(defaultProfile, refundNotification());
+  assert.equal(verify(good).refund.status, 'succeeded');
+
+  const bytes = Buffer.from(good.body, 'base64');
+  bytes[3] ^= 1;
+  assertRefundKitError(() => verify({ ...good, body: bytes.toString('base64') }), 'SIGNATURE_INVALID');
+
+  const otherKey = gatewayEnvelope({ ...defaultProfile, key: Buffer.from('fedcba9876543210') }, refundNotification());
+  assertRefundKitError(() => verify(otherKey), 'DECRYPT_FAILED');
+
+  const stale = gatewayEnvelope(defaultProfile, refundNotification(), { timestamp: NOW - 5 * 60 * 1000 - 1 });
+  const e = assertRefundKitError(() => verify(stale), 'TIMESTAMP_OUT_OF_WINDOW');
+  assert.match(e.message, new RegExp(String(NOW)));
+  assert.equal(verify(stale, NOW - 1).refund.status, 'succeeded');
+
+  const forged = gatewayEnvelope(defaultProfile, refundNotification(), { signer: merchantPrivate });
+  assertRefundKitError(() => verify(forged), 'SIGNATURE_INVALID');
+
+  const { sign, ...unsigned } = good;
+  assert.ok(sign);
+  assertRefundKitError(() => verify(unsigned), 'SIGNATURE_MISSING');
+});
+
+test('configuration and input errors name the field and never echo the key', () => {
+  const e = assertRefundKitError(
+    () => new RefundClient(config(defaultProfile, { aesKey: 'SECRET-15-bytes' })),
+    'CONFIG_INVALID',
+    'aesKey',
+  );
+  assert.ok(!e.message.includes('SECRET'));
+  assertRefundKitError(
+    () => new RefundClient(config(defaultProfile, { aesIv: 'SECRET-iv-17bytes' })),
+    'CONFIG_INVALID',
+    'aesIv',
+  );
+  assertRefundKitError(() => new RefundClient(config(defaultProfile, { signTarget: 'envelope' })), 'CONFIG_INVALID', 'signTarget');
+
+  const client = new RefundClient(config(defaultProfile));
+  const q = assertRefundKitError(() => client.buildRefundQuery({ refundId: 'R-1001' }, { now: NOW }), 'INPUT_INVALID', 'gatewayRefundId');
+  assert.match(q.message, /only by its own refundId/);
+  const { originalTransactionId, ...withoutPayment } = refundInput;
+  assert.ok(originalTransactionId);
+  assertRefundKitError(
+    () => client.buildRefund({ ...withoutPayment, originalOrderId: 'O-1' }, { now: NOW }),
+    'INPUT_INVALID',
+    'originalTransactionId',
+  );
+});
