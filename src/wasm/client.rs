@@ -13,8 +13,9 @@ use wasm_bindgen_futures::future_to_promise;
 
 /// Default time a `refund()` or `queryRefund()` call waits for the gateway.
 const DEFAULT_TIMEOUT_MS: u32 = 30_000;
-/// The longest timeout accepted: ten minutes.
-const MAX_TIMEOUT_MS: f64 = 600_000.0;
+/// The longest timeout accepted: ten minutes. An integer, so the error message needs no float
+/// formatting.
+const MAX_TIMEOUT_MS: u32 = 600_000;
 
 /// A client for one gateway with one merchant's credentials. The config and both keys are checked
 /// when it is constructed, and the keys are parsed once, here.
@@ -245,7 +246,9 @@ fn read_fetch(value: JsValue) -> Result<Function> {
 
 fn read_timeout(value: &JsValue) -> Result<u32> {
     match value.as_f64() {
-        Some(ms) if ms.fract() == 0.0 && (1.0..=MAX_TIMEOUT_MS).contains(&ms) => Ok(ms as u32),
+        Some(ms) if ms.fract() == 0.0 && (1.0..=f64::from(MAX_TIMEOUT_MS)).contains(&ms) => {
+            Ok(ms as u32)
+        }
         _ => Err(Error::config_field(
             "timeoutMs",
             format!("timeoutMs must be a whole number of milliseconds from 1 to {MAX_TIMEOUT_MS}"),
