@@ -67,7 +67,7 @@ impl RefundClient {
             .draft_refund(&input, &opts)
             .and_then(|draft| self.inner.sign_draft(draft))
             .map_err(to_js_error)?;
-        to_js(&signed)
+        signed_to_js(&signed)
     }
 
     #[wasm_bindgen(js_name = "buildRefundQuery")]
@@ -76,7 +76,7 @@ impl RefundClient {
             .draft_refund_query(&query, &opts)
             .and_then(|draft| self.inner.sign_draft(draft))
             .map_err(to_js_error)?;
-        to_js(&signed)
+        signed_to_js(&signed)
     }
 
     #[wasm_bindgen(js_name = "parseRefundResponse")]
@@ -112,7 +112,7 @@ impl RefundClient {
         let (client, signer) = (self.inner.clone(), self.signer.clone());
         future_to_promise(async move {
             let signed = signer.sign(&client, draft?).await?;
-            to_js(&signed)
+            signed_to_js(&signed)
         })
     }
 
@@ -122,7 +122,7 @@ impl RefundClient {
         let (client, signer) = (self.inner.clone(), self.signer.clone());
         future_to_promise(async move {
             let signed = signer.sign(&client, draft?).await?;
-            to_js(&signed)
+            signed_to_js(&signed)
         })
     }
 
@@ -195,6 +195,26 @@ impl Call {
             .await
             .map_err(to_js_error)
     }
+}
+
+/// A signed request as the plain object `{ url, method, headers, body }`, built property by property:
+/// each string crosses the boundary once, where the JSON road escaped the body into JSON text and
+/// parsed it back in JavaScript. The result is the same object the JSON road gives.
+fn signed_to_js(signed: &SignedRequest) -> JsResult<JsValue> {
+    // JSON.parse makes "__proto__" an own property; a plain assignment would set the prototype.
+    if signed.headers.iter().any(|(name, _)| name == "__proto__") {
+        return to_js(signed);
+    }
+    let headers = Object::new();
+    for (name, value) in &signed.headers {
+        Reflect::set(&headers, &name.into(), &value.into())?;
+    }
+    let request = Object::new();
+    Reflect::set(&request, &"url".into(), &signed.url.as_str().into())?;
+    Reflect::set(&request, &"method".into(), &signed.method.into())?;
+    Reflect::set(&request, &"headers".into(), &headers)?;
+    Reflect::set(&request, &"body".into(), &signed.body.as_str().into())?;
+    Ok(request.into())
 }
 
 /// Splits the JavaScript config into JSON settings for the core and the host-only parts: `fetch`,
