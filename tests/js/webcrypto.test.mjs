@@ -90,20 +90,25 @@ for (const s of built) {
     }
   });
 
-  test(`${s.id}: refund() sends exactly the bytes the sync build signs`, async () => {
+  test(`${s.id}: refund() and queryRefund() send exactly what the sync builds sign`, async () => {
     const sent = [];
     const fetch = async (url, init) => {
       sent.push({ url, method: init.method, headers: Object.fromEntries(new Headers(init.headers)), body: init.body });
       return new Response('{"code":"E_TEST","msg":"refused by the test"}', { status: 400, headers: { 'content-type': 'application/json' } });
     };
     const client = new RefundClient({ ...s.config, fetch });
-    const sync = client.buildRefund(s.input, { now: s.now });
-    await assert.rejects(client.refund(s.input, { now: s.now }), RefundKitError);
-    assert.equal(sent.length, 1);
-    assert.equal(sent[0].url, sync.url);
-    assert.equal(sent[0].body, sync.body);
-    const lower = Object.fromEntries(Object.entries(sync.headers).map(([k, v]) => [k.toLowerCase(), v]));
-    assert.deepEqual(sent[0].headers, lower);
+    const opts = { now: s.now };
+    const expected = [client.buildRefund(s.input, opts), client.buildRefundQuery(s.query, opts)];
+    await assert.rejects(client.refund(s.input, opts), RefundKitError);
+    await assert.rejects(client.queryRefund(s.query, opts), RefundKitError);
+    assert.equal(sent.length, 2);
+    for (const [i, sync] of expected.entries()) {
+      assert.equal(sent[i].url, sync.url);
+      assert.equal(sent[i].method, 'POST');
+      assert.equal(sent[i].body, sync.body);
+      const lower = Object.fromEntries(Object.entries(sync.headers).map(([k, v]) => [k.toLowerCase(), v]));
+      assert.deepEqual(sent[i].headers, lower);
+    }
   });
 }
 
