@@ -44,7 +44,7 @@ impl Client {
     /// Validates the whole config and imports both keys, once.
     pub fn new(mut config: Config) -> Result<Client> {
         let gateway = gateway::gateway_from_config(&mut config)?;
-        let text = config.required("privateKey")?;
+        let text = config.key_text("privateKey", "the merchant's RSA private key")?;
         let private_key = PrivateKey::import(&text, "privateKey")?;
         config.finish()?;
         Ok(Client {
