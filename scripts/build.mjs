@@ -2,7 +2,7 @@
 // (ES module with init()). Release builds go through wasm-opt from the npm package binaryen: Debian's
 // binaryen 108 rewrites wasm-bindgen's externref table and the module then fails to load.
 // Usage: node scripts/build.mjs [--force] [--no-opt]
-import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root, run, wasmOpt } from './lib.mjs';
@@ -10,6 +10,10 @@ import { setup } from './setup.mjs';
 
 const wasmFile = join(root, 'target', 'wasm32-unknown-unknown', 'release', 'refundkit.wasm');
 const stampFile = join(root, 'pkg', '.build-stamp');
+
+// Size and speed flags, chosen by measurement (docs/performance.md has the numbers).
+const BINDGEN_FLAGS = ['--remove-producers-section'];
+const WASM_OPT_FLAGS = ['-O3', '--strip-debug'];
 
 export function build({ force = false, optimize = true } = {}) {
   setup();
@@ -19,13 +23,19 @@ export function build({ force = false, optimize = true } = {}) {
     return;
   }
   run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown']);
+  const outputs = [];
   for (const [target, dir] of [['nodejs', 'pkg/node'], ['web', 'pkg/web']]) {
     rmSync(join(root, dir), { recursive: true, force: true });
-    run('wasm-bindgen', ['--target', target, '--out-dir', dir, '--remove-producers-section', wasmFile]);
-    if (optimize) {
-      const bg = join(root, dir, 'refundkit_bg.wasm');
-      run(wasmOpt, ['-O3', '--strip-debug', bg, '-o', bg]);
-    }
+    run('wasm-bindgen', ['--target', target, '--out-dir', dir, ...BINDGEN_FLAGS, wasmFile]);
+    outputs.push(join(root, dir, 'refundkit_bg.wasm'));
+  }
+  if (optimize) {
+    // wasm-bindgen writes the same .wasm for both targets (only the glue differs): optimize it once
+    // (the npm wasm-opt is slow) and copy it, unless the two ever differ.
+    const [first, second] = outputs;
+    const same = readFileSync(first).equals(readFileSync(second));
+    for (const bg of same ? [first] : outputs) run(wasmOpt, [...WASM_OPT_FLAGS, bg, '-o', bg]);
+    if (same) copyFileSync(first, second);
   }
   writeFileSync(stampFile, JSON.stringify({ inputs, optimize }));
 }

@@ -3,7 +3,7 @@
 //! misspelt credential never goes unnoticed.
 
 use crate::keys::PublicKey;
-use crate::wire::{check_no_control_chars, json_type_name, printable_key, Object};
+use crate::wire::{json_type_name, printable_key, Object};
 use crate::{Error, Result};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -34,14 +34,29 @@ impl Config {
 
     /// An optional string setting. Non-strings and control characters are `CONFIG_INVALID`.
     pub fn optional(&mut self, key: &str) -> Result<Option<String>> {
+        self.read(key, false)
+    }
+
+    /// A required key text (PEM or base64): line breaks and tabs are allowed, other control
+    /// characters are not.
+    pub fn key_text(&mut self, key: &str, what: &str) -> Result<String> {
+        self.read(key, true)?
+            .ok_or_else(|| Error::config_field(key, format!("{key} is required: {what}")))
+    }
+
+    fn read(&mut self, key: &str, allow_line_breaks: bool) -> Result<Option<String>> {
         self.taken.insert(key.to_string());
         match self.values.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) if s.is_empty() => Ok(None),
             Some(Value::String(s)) => {
-                check_no_control_chars(key, s).map_err(|_| {
-                    Error::config_field(key, format!("{key} must not contain control characters"))
-                })?;
+                let allowed = |c: char| allow_line_breaks && matches!(c, '\r' | '\n' | '\t');
+                if s.chars().any(|c| c.is_control() && !allowed(c)) {
+                    return Err(Error::config_field(
+                        key,
+                        format!("{key} must not contain control characters"),
+                    ));
+                }
                 Ok(Some(s.clone()))
             }
             Some(other) => Err(Error::config_field(
@@ -69,12 +84,10 @@ impl Config {
 
     /// The gateway's public key, required for every gateway that signs anything.
     pub fn gateway_public_key(&mut self) -> Result<PublicKey> {
-        let text = self.optional("gatewayPublicKey")?.ok_or_else(|| {
-            Error::config_field(
-                "gatewayPublicKey",
-                "gatewayPublicKey is required: the gateway's RSA public key, to verify what it sends",
-            )
-        })?;
+        let text = self.key_text(
+            "gatewayPublicKey",
+            "the gateway's RSA public key, to verify what it sends",
+        )?;
         PublicKey::import(&text, "gatewayPublicKey")
     }
 
@@ -182,6 +195,20 @@ mod tests {
         assert!(c.base_url(&presets).is_err());
         let mut c = Config::from_json(&json!({"baseUrl": "https://x/?a=1"})).unwrap();
         assert!(c.base_url(&presets).is_err());
+    }
+
+    #[test]
+    fn key_texts_may_span_lines_but_settings_may_not() {
+        let pem = "-----BEGIN PUBLIC KEY-----\r\nAAAA\n\t-----END PUBLIC KEY-----\n";
+        let mut c =
+            Config::from_json(&json!({"privateKey": pem, "appId": "a\nb", "k": "a\u{0}"})).unwrap();
+        assert_eq!(c.key_text("privateKey", "a key").unwrap(), pem);
+        assert_eq!(
+            c.optional("appId").unwrap_err().field.as_deref(),
+            Some("appId")
+        );
+        assert!(c.key_text("k", "a key").is_err());
+        assert!(c.key_text("missing", "a key").is_err());
     }
 
     #[test]

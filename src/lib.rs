@@ -45,7 +45,9 @@ impl Client {
     pub fn new(mut config: Config) -> Result<Client> {
         let gateway = gateway::gateway_from_config(&mut config)?;
         // The key text is as secret as the key: wiped once imported.
-        let text = zeroize::Zeroizing::new(config.required("privateKey")?);
+        let text = zeroize::Zeroizing::new(
+            config.key_text("privateKey", "the merchant's RSA private key")?,
+        );
         let private_key = PrivateKey::import(&text, "privateKey")?;
         config.finish()?;
         Ok(Client {

@@ -1,6 +1,9 @@
 //! BIEASES against OpenSSL: every request the library builds is decrypted and its signature checked
 //! with the `openssl` command line, and every message "from the gateway" is encrypted and signed
 //! with it, for every crypto profile.
+//!
+//! Native only: the tests shell out to `openssl`, which WebAssembly cannot.
+#![cfg(not(target_arch = "wasm32"))]
 
 use refundkit::{
     Client, Config, Error, ErrorCode, RawResponse, RefundInput, RefundQuery, RefundStatus,

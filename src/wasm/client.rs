@@ -13,8 +13,9 @@ use wasm_bindgen_futures::future_to_promise;
 
 /// Default time a `refund()` or `queryRefund()` call waits for the gateway.
 const DEFAULT_TIMEOUT_MS: u32 = 30_000;
-/// The longest timeout accepted: ten minutes.
-const MAX_TIMEOUT_MS: f64 = 600_000.0;
+/// The longest timeout accepted: ten minutes. An integer, so the error message needs no float
+/// formatting.
+const MAX_TIMEOUT_MS: u32 = 600_000;
 
 /// A client for one gateway with one merchant's credentials. The config and both keys are checked
 /// when it is constructed, and the keys are parsed once, here.
@@ -66,7 +67,7 @@ impl RefundClient {
             .draft_refund(&input, &opts)
             .and_then(|draft| self.inner.sign_draft(draft))
             .map_err(to_js_error)?;
-        to_js(&signed)
+        signed_to_js(&signed)
     }
 
     #[wasm_bindgen(js_name = "buildRefundQuery")]
@@ -75,7 +76,7 @@ impl RefundClient {
             .draft_refund_query(&query, &opts)
             .and_then(|draft| self.inner.sign_draft(draft))
             .map_err(to_js_error)?;
-        to_js(&signed)
+        signed_to_js(&signed)
     }
 
     #[wasm_bindgen(js_name = "parseRefundResponse")]
@@ -111,7 +112,7 @@ impl RefundClient {
         let (client, signer) = (self.inner.clone(), self.signer.clone());
         future_to_promise(async move {
             let signed = signer.sign(&client, draft?).await?;
-            to_js(&signed)
+            signed_to_js(&signed)
         })
     }
 
@@ -121,7 +122,7 @@ impl RefundClient {
         let (client, signer) = (self.inner.clone(), self.signer.clone());
         future_to_promise(async move {
             let signed = signer.sign(&client, draft?).await?;
-            to_js(&signed)
+            signed_to_js(&signed)
         })
     }
 
@@ -196,6 +197,26 @@ impl Call {
     }
 }
 
+/// A signed request as the plain object `{ url, method, headers, body }`, built property by property:
+/// each string crosses the boundary once, where the JSON road escaped the body into JSON text and
+/// parsed it back in JavaScript. The result is the same object the JSON road gives.
+fn signed_to_js(signed: &SignedRequest) -> JsResult<JsValue> {
+    // JSON.parse makes "__proto__" an own property; a plain assignment would set the prototype.
+    if signed.headers.iter().any(|(name, _)| name == "__proto__") {
+        return to_js(signed);
+    }
+    let headers = Object::new();
+    for (name, value) in &signed.headers {
+        Reflect::set(&headers, &name.into(), &value.into())?;
+    }
+    let request = Object::new();
+    Reflect::set(&request, &"url".into(), &signed.url.as_str().into())?;
+    Reflect::set(&request, &"method".into(), &signed.method.into())?;
+    Reflect::set(&request, &"headers".into(), &headers)?;
+    Reflect::set(&request, &"body".into(), &signed.body.as_str().into())?;
+    Ok(request.into())
+}
+
 /// Splits the JavaScript config into JSON settings for the core and the host-only parts: `fetch`,
 /// `timeoutMs` and a `privateKey` given as a WebCrypto `CryptoKey`.
 fn read_config(config: &JsValue) -> Result<(crate::wire::Object, HostSettings)> {
@@ -245,7 +266,9 @@ fn read_fetch(value: JsValue) -> Result<Function> {
 
 fn read_timeout(value: &JsValue) -> Result<u32> {
     match value.as_f64() {
-        Some(ms) if ms.fract() == 0.0 && (1.0..=MAX_TIMEOUT_MS).contains(&ms) => Ok(ms as u32),
+        Some(ms) if ms.fract() == 0.0 && (1.0..=f64::from(MAX_TIMEOUT_MS)).contains(&ms) => {
+            Ok(ms as u32)
+        }
         _ => Err(Error::config_field(
             "timeoutMs",
             format!("timeoutMs must be a whole number of milliseconds from 1 to {MAX_TIMEOUT_MS}"),

@@ -45,6 +45,9 @@ impl AsyncSigner {
             }
             return client.sign_draft(draft).map_err(to_js_error);
         };
+        if let Some(key) = &self.external {
+            check_external_key(key, draft.hash).map_err(to_js_error)?;
+        }
         let key = match self.key_for(&subtle, client, draft.hash).await {
             Some(key) => key,
             // WebCrypto refused a key the rsa crate accepted: sign with the rsa crate.
@@ -79,6 +82,48 @@ impl AsyncSigner {
         self.imported.borrow_mut().push((hash, key.clone()));
         Some(key)
     }
+}
+
+/// A caller's `CryptoKey` must be an RSASSA-PKCS1-v1_5 private signing key bound to the digest the
+/// gateway signs with: WebCrypto takes the digest from the key, so a key imported with another hash
+/// would sign without complaint and the gateway would refuse every request.
+fn check_external_key(key: &CryptoKey, hash: HashAlg) -> Result<()> {
+    let algorithm = key.algorithm().unwrap_or_default();
+    let text = |object: &JsValue, name: &str| {
+        Reflect::get(object, &name.into())
+            .ok()
+            .and_then(|v| v.as_string())
+    };
+    if text(&algorithm, "name").as_deref() != Some(ALGORITHM) {
+        return Err(Error::key(
+            "privateKey",
+            "the CryptoKey must be an RSASSA-PKCS1-v1_5 key (importKey with { name: 'RSASSA-PKCS1-v1_5', hash })",
+        ));
+    }
+    let can_sign = key
+        .usages()
+        .iter()
+        .any(|u| u.as_string().as_deref() == Some("sign"));
+    if key.type_() != "private" || !can_sign {
+        return Err(Error::key(
+            "privateKey",
+            "the CryptoKey must be a private key with the 'sign' usage",
+        ));
+    }
+    let key_hash = Reflect::get(&algorithm, &"hash".into())
+        .ok()
+        .and_then(|h| text(&h, "name"));
+    let needed = hash.webcrypto_name();
+    if key_hash.as_deref() != Some(needed) {
+        return Err(Error::key(
+            "privateKey",
+            format!(
+                "this gateway signs with {needed} but the CryptoKey was imported for another hash: \
+                 import it with {{ name: 'RSASSA-PKCS1-v1_5', hash: '{needed}' }}"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn subtle() -> Option<SubtleCrypto> {

@@ -1,0 +1,293 @@
+// The benchmark: what the library costs next to the platform's own RSA doing the same work on the
+// same bytes. One Node process for everything but the cold-load measurement (which needs fresh
+// processes). Each comparison runs its candidates interleaved, one call of each per round, so a
+// burst of load on a shared machine hits all of them alike; figures are medians.
+//
+// Usage: node scripts/bench.mjs [--json [file]] [--rounds N] [--quick]
+//   --json      also write the results as JSON (default file: bench/results.json)
+//   --rounds N  timed rounds per comparison (default 200; RSA signing in wasm is the slow one)
+//   --quick     40 rounds, for a smoke run
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { root } from './lib.mjs';
+import { keys, scenarios } from '../bench/gateways.mjs';
+
+const args = process.argv.slice(2);
+const option = (name) => {
+  const i = args.indexOf(name);
+  return i < 0 ? undefined : args[i + 1] && !args[i + 1].startsWith('--') ? args[i + 1] : true;
+};
+const ROUNDS = args.includes('--quick') ? 40 : Number(option('--rounds') ?? 200);
+const WARMUP = Math.max(10, Math.round(ROUNDS / 5));
+const jsonOption = option('--json');
+const jsonFile = jsonOption === undefined ? null : jsonOption === true ? join(root, 'bench', 'results.json') : jsonOption;
+
+if (!existsSync(join(root, 'pkg', 'node', 'refundkit_bg.wasm'))) {
+  console.error('pkg/ is missing: run `npm run build` first');
+  process.exit(1);
+}
+const { RefundClient } = await import('refundkit');
+const subtle = globalThis.crypto.subtle;
+const TARGETS = {
+  asyncBuildVsWebCrypto: 1.15,
+  syncBuildVsNodeSign: 15,
+  verifyParseVsNodeVerify: 10,
+  wasmGzipBytes: 120 * 1024,
+  instantiateMs: 10,
+};
+
+// ------------------------------------------------------------------------------------------------
+// Timing
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/**
+ * Times candidates ({ name: fn }) interleaved: WARMUP untimed rounds, then ROUNDS timed rounds, one
+ * call of each candidate per round, in rotating order. fn may return a promise; it is awaited.
+ * Returns { name: median ms }.
+ */
+async function race(candidates, rounds = ROUNDS) {
+  const names = Object.keys(candidates);
+  const samples = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = 0; round < WARMUP + rounds; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length];
+      const t0 = now();
+      const result = candidates[name]();
+      if (result && typeof result.then === 'function') await result;
+      const elapsed = now() - t0;
+      if (round >= WARMUP) samples[name].push(elapsed);
+    }
+  }
+  return Object.fromEntries(names.map((n) => [n, median(samples[n])]));
+}
+
+// ------------------------------------------------------------------------------------------------
+// The platform's RSA on the same bytes
+
+const rsa = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+const nodeMerchantKey = crypto.createPrivateKey(keys.merchantPrivatePem);
+const nodeGatewayKey = crypto.createPublicKey(keys.gatewayPublicPem);
+const merchantDer = Buffer.from(keys.merchantPrivate, 'base64');
+const gatewayDer = Buffer.from(keys.gatewayPublic, 'base64');
+const webMerchantKey = await subtle.importKey('pkcs8', merchantDer, rsa, false, ['sign']);
+const webGatewayKey = await subtle.importKey('spki', gatewayDer, rsa, false, ['verify']);
+
+const nodeSign = (bytes) => crypto.sign('sha256', Buffer.from(bytes), nodeMerchantKey).toString('base64');
+const nodeVerify = (bytes, sig) => crypto.verify('sha256', Buffer.from(bytes), nodeGatewayKey, Buffer.from(sig, 'base64'));
+const webSign = async (bytes) =>
+  Buffer.from(await subtle.sign(rsa, webMerchantKey, Buffer.from(bytes))).toString('base64');
+const webVerify = (bytes, sig) => subtle.verify(rsa, webGatewayKey, Buffer.from(sig, 'base64'), Buffer.from(bytes));
+
+// ------------------------------------------------------------------------------------------------
+// The rows
+
+const rows = [];
+const notes = [];
+const row = (group, gateway, operation, refundkit, baselines, extra = {}) =>
+  rows.push({ group, gateway, operation, refundkitMs: refundkit, ...baselines, ...extra });
+
+const available = [];
+for (const s of scenarios()) {
+  try {
+    s.client = new RefundClient(s.config);
+    available.push(s);
+  } catch (error) {
+    // Only a gateway that is not in this build is skipped; any other config error is a bench bug.
+    if (error.code !== 'CONFIG_INVALID' || error.field !== 'gateway') throw error;
+    notes.push(`${s.id}: skipped, not in this build (${error.message})`);
+  }
+}
+if (available.length === 0) {
+  console.error('no gateway is available in this build');
+  process.exit(1);
+}
+log(`gateways: ${available.map((s) => s.id).join(', ')}; ${ROUNDS} rounds after ${WARMUP} warm-up rounds`);
+
+// Key import: a client parses the merchant private key and the gateway public key once.
+{
+  const s = available[0];
+  const r = await race({
+    refundkit: () => new RefundClient(s.config).free(),
+    node: () => {
+      crypto.createPrivateKey({ key: merchantDer, format: 'der', type: 'pkcs8' });
+      crypto.createPublicKey({ key: gatewayDer, format: 'der', type: 'spki' });
+    },
+    webcrypto: () =>
+      Promise.all([
+        subtle.importKey('pkcs8', merchantDer, rsa, false, ['sign']),
+        subtle.importKey('spki', gatewayDer, rsa, false, ['verify']),
+      ]),
+  });
+  row('keys', s.id, 'new RefundClient (private + public key import)', r.refundkit, { nodeMs: r.node, webcryptoMs: r.webcrypto });
+}
+
+for (const s of available) {
+  const opts = { now: s.now };
+  for (const [operation, build, buildAsync, arg] of [
+    ['buildRefund', 'buildRefund', 'buildRefundAsync', s.input],
+    ['buildRefundQuery', 'buildRefundQuery', 'buildRefundQueryAsync', s.query],
+  ]) {
+    const request = s.client[build](arg, opts);
+    const bytes = s.signedBytes(request);
+    // Same bytes, same signature: the comparison is fair only if both sides sign the same message.
+    if (nodeSign(bytes) !== s.signatureOf(request)) throw new Error(`${s.id} ${operation}: signed bytes not reproduced`);
+    // Two races: whatever runs right after a synchronous RSA sign in wasm is measured several
+    // milliseconds slower on this machine, so the async path is timed only beside WebCrypto.
+    const r = {
+      ...(await race({ sync: () => s.client[build](arg, opts), node: () => nodeSign(bytes) })),
+      ...(await race({ async: () => s.client[buildAsync](arg, opts), webcrypto: () => webSign(bytes) })),
+    };
+    row('build', s.id, `${operation} (sync, rsa crate)`, r.sync, { nodeMs: r.node, webcryptoMs: r.webcrypto }, {
+      ratio: r.sync / r.node,
+      against: 'node',
+      target: TARGETS.syncBuildVsNodeSign,
+    });
+    row('build', s.id, `${operation}Async (WebCrypto)`, r.async, { nodeMs: r.node, webcryptoMs: r.webcrypto }, {
+      ratio: r.async / r.webcrypto,
+      against: 'webcrypto',
+      target: TARGETS.asyncBuildVsWebCrypto,
+    });
+  }
+
+  {
+    const hasRsa = s.responseBytes !== null;
+    const r = await race({
+      refundkit: () => s.client.parseRefundResponse(s.response),
+      ...(hasRsa && {
+        node: () => nodeVerify(s.responseBytes, s.responseSignature),
+        webcrypto: () => webVerify(s.responseBytes, s.responseSignature),
+      }),
+    });
+    if (hasRsa) {
+      row('verify', s.id, 'parseRefundResponse (verify + parse)', r.refundkit, { nodeMs: r.node, webcryptoMs: r.webcrypto }, {
+        ratio: r.refundkit / r.node,
+        against: 'node',
+        target: TARGETS.verifyParseVsNodeVerify,
+      });
+    } else {
+      row('verify', s.id, 'parseRefundResponse (unsigned by the gateway: parse only)', r.refundkit, {});
+    }
+  }
+
+  {
+    const r = await race({
+      refundkit: () => s.client.verifyNotification(s.notification, { now: s.now }),
+      node: () => nodeVerify(s.notificationBytes, s.notificationSignature),
+      webcrypto: () => webVerify(s.notificationBytes, s.notificationSignature),
+    });
+    row('verify', s.id, 'verifyNotification (verify + parse)', r.refundkit, { nodeMs: r.node, webcryptoMs: r.webcrypto }, {
+      ratio: r.refundkit / r.node,
+      against: 'node',
+      target: TARGETS.verifyParseVsNodeVerify,
+    });
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Sizes and loading
+
+const sizes = ['node', 'web'].map((target) => {
+  const file = join('pkg', target, 'refundkit_bg.wasm');
+  const bytes = readFileSync(join(root, file));
+  return { file, rawBytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length, target: TARGETS.wasmGzipBytes };
+});
+
+/** Fresh processes, so nothing is cached: read the .wasm, compile, instantiate, run the glue. */
+function coldLoad(kind, runs = 15) {
+  const scripts = {
+    node: `const t0 = performance.now(); require(${JSON.stringify(join(root, 'pkg', 'node', 'refundkit.js'))}); console.log(performance.now() - t0);`,
+    // The web glue is an ES module meant for browsers; compile and instantiate its .wasm directly,
+    // with stand-in imports (nothing runs at instantiation).
+    web: `const bytes = require('node:fs').readFileSync(${JSON.stringify(join(root, 'pkg', 'web', 'refundkit_bg.wasm'))});
+      const t0 = performance.now();
+      WebAssembly.compile(bytes).then(async (module) => {
+        const imports = {};
+        for (const i of WebAssembly.Module.imports(module)) {
+          if (i.kind !== 'function') throw new Error('unexpected import kind ' + i.kind);
+          (imports[i.module] ??= {})[i.name] = () => { throw new Error('not available'); };
+        }
+        await WebAssembly.instantiate(module, imports);
+        console.log(performance.now() - t0);
+      });`,
+  };
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const out = spawnSync(process.execPath, ['-e', scripts[kind]], { encoding: 'utf8' });
+    if (out.status !== 0) throw new Error(`cold load (${kind}) failed: ${out.stderr}`);
+    times.push(Number(out.stdout.trim()));
+  }
+  return median(times);
+}
+const instantiation = [
+  { build: 'pkg/node (require: read + compile + instantiate)', ms: coldLoad('node'), target: TARGETS.instantiateMs },
+  { build: 'pkg/web (WebAssembly.compile + instantiate from bytes)', ms: coldLoad('web'), target: TARGETS.instantiateMs },
+];
+
+// ------------------------------------------------------------------------------------------------
+// Report
+
+const machine = {
+  node: process.version,
+  v8: process.versions.v8,
+  openssl: process.versions.openssl,
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.cpus().length,
+  loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
+  date: new Date().toISOString(),
+  rounds: ROUNDS,
+  warmup: WARMUP,
+};
+
+const ms = (x) => (x === undefined ? '-' : x < 0.1 ? x.toFixed(4) : x.toFixed(3));
+const verdict = (value, target) => (value <= target ? 'met' : 'NOT met');
+
+log('');
+log(table(
+  ['gateway', 'operation', 'refundkit ms', 'node:crypto ms', 'WebCrypto ms', 'ratio', 'target'],
+  rows.map((r) => [
+    r.gateway,
+    r.operation,
+    ms(r.refundkitMs),
+    ms(r.nodeMs),
+    ms(r.webcryptoMs),
+    r.ratio === undefined ? '-' : `${r.ratio.toFixed(2)}x ${r.against === 'node' ? 'node' : 'WebCrypto'}`,
+    r.target === undefined ? '-' : `<= ${r.target}x ${verdict(r.ratio, r.target)}`,
+  ]),
+));
+log('');
+log(table(
+  ['file', 'raw bytes', 'gzip -9 bytes', 'target'],
+  sizes.map((s) => [s.file, String(s.rawBytes), `${s.gzipBytes} (${(s.gzipBytes / 1024).toFixed(1)} KiB)`, `<= 120 KiB ${verdict(s.gzipBytes, s.target)}`]),
+));
+log('');
+log(table(
+  ['cold load (median of 15 fresh processes)', 'ms', 'target'],
+  instantiation.map((i) => [i.build, i.ms.toFixed(2), `<= ${i.target} ms ${verdict(i.ms, i.target)}`]),
+));
+for (const note of notes) log(`note: ${note}`);
+log(`\n${machine.node}, ${machine.cpu}, ${machine.cores} cores, load average ${machine.loadAverage.join(' ')}`);
+
+if (jsonFile) {
+  writeFileSync(jsonFile, `${JSON.stringify({ machine, targets: TARGETS, rows, sizes, instantiation, notes }, null, 2)}\n`);
+  log(`results written to ${jsonFile} (${statSync(jsonFile).size} bytes)`);
+}
+
+function table(header, body) {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+}
+
+function log(text) {
+  console.log(text);
+}

@@ -1,0 +1,192 @@
+// The WebCrypto signing path: buildRefundAsync, buildRefundQueryAsync and refund() sign the same bytes
+// as the synchronous rsa-crate path and produce the same signature (RSASSA-PKCS1-v1_5 is
+// deterministic), for every gateway in the build, with the key imported by the client, with a
+// caller's non-extractable CryptoKey, and through the fallback where crypto.subtle is missing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import { RefundClient, RefundKitError } from 'refundkit';
+import { keys, scenarios } from '../../bench/gateways.mjs';
+
+const rsa = (hash = 'SHA-256') => ({ name: 'RSASSA-PKCS1-v1_5', hash });
+const merchantPublic = crypto.createPublicKey(keys.merchantPublicPem);
+const merchantDer = Buffer.from(keys.merchantPrivate, 'base64');
+
+/** The gateways this build has: a client for one that is not built yet throws CONFIG_INVALID. */
+const built = scenarios().filter((s) => {
+  try {
+    new RefundClient(s.config).free();
+    return true;
+  } catch (error) {
+    // Only "not in this build yet" may leave a gateway out.
+    assert.equal(error.code, 'CONFIG_INVALID', error.message);
+    assert.equal(error.field, 'gateway', error.message);
+    return false;
+  }
+});
+
+test('at least one gateway is in the build', () => {
+  assert.ok(built.length > 0);
+});
+
+/** The refund and the query of a gateway: the sync build by `client`, and how to build it async. */
+function cases(s, client) {
+  const opts = { now: s.now };
+  return [
+    { label: 'refund', sync: client.buildRefund(s.input, opts), viaAsync: (c) => c.buildRefundAsync(s.input, opts) },
+    { label: 'query', sync: client.buildRefundQuery(s.query, opts), viaAsync: (c) => c.buildRefundQueryAsync(s.query, opts) },
+  ];
+}
+
+function assertSignedByMerchant(s, request, hash = 'sha256') {
+  const ok = crypto.verify(hash, Buffer.from(s.signedBytes(request)), merchantPublic, Buffer.from(s.signatureOf(request), 'base64'));
+  assert.ok(ok, `${s.id}: the signature does not verify with node:crypto`);
+}
+
+for (const s of built) {
+  test(`${s.id}: the async builds give the sync builds' bytes and signature`, async () => {
+    const client = new RefundClient(s.config);
+    for (const { label, sync, viaAsync } of cases(s, client)) {
+      assertSignedByMerchant(s, sync);
+      // Twice: the first call imports the key into WebCrypto, the second uses the imported key.
+      for (let i = 0; i < 2; i++) assert.deepEqual(await viaAsync(client), sync, `${s.id} ${label}`);
+    }
+  });
+
+  test(`${s.id}: a caller's non-extractable CryptoKey signs the same bytes`, async () => {
+    const key = await crypto.subtle.importKey('pkcs8', merchantDer, rsa(), false, ['sign']);
+    assert.equal(key.extractable, false);
+    const withKey = new RefundClient({ ...s.config, privateKey: key });
+    for (const { label, sync, viaAsync } of cases(s, new RefundClient(s.config))) {
+      assert.deepEqual(await viaAsync(withKey), sync, `${s.id} ${label}`);
+    }
+    // The synchronous road has no key to sign with and says which road to take.
+    assert.throws(
+      () => withKey.buildRefund(s.input, { now: s.now }),
+      (error) =>
+        error instanceof RefundKitError &&
+        error.code === 'CONFIG_INVALID' &&
+        error.field === 'privateKey' &&
+        /async/.test(error.message),
+    );
+  });
+
+  test(`${s.id}: a CryptoKey for another hash, algorithm or use is refused, not used`, async () => {
+    const wrong = [
+      ['another hash', await crypto.subtle.importKey('pkcs8', merchantDer, rsa('SHA-384'), false, ['sign']), /SHA-256/],
+      ['RSA-PSS', await crypto.subtle.importKey('pkcs8', merchantDer, { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['sign']), /RSASSA-PKCS1-v1_5/],
+      ['a public key', await crypto.subtle.importKey('spki', crypto.createPublicKey(keys.merchantPublicPem).export({ type: 'spki', format: 'der' }), rsa(), false, ['verify']), /private key/],
+    ];
+    for (const [what, key, message] of wrong) {
+      const client = new RefundClient({ ...s.config, privateKey: key });
+      await assert.rejects(client.buildRefundAsync(s.input, { now: s.now }), (error) => {
+        assert.ok(error instanceof RefundKitError, `${what}: ${error}`);
+        assert.equal(error.code, 'KEY_INVALID', `${what}: ${error.message}`);
+        assert.equal(error.field, 'privateKey');
+        assert.match(error.message, message);
+        return true;
+      });
+    }
+  });
+
+  test(`${s.id}: refund() and queryRefund() send exactly what the sync builds sign`, async () => {
+    const sent = [];
+    const fetch = async (url, init) => {
+      sent.push({ url, method: init.method, headers: Object.fromEntries(new Headers(init.headers)), body: init.body });
+      return new Response('{"code":"E_TEST","msg":"refused by the test"}', { status: 400, headers: { 'content-type': 'application/json' } });
+    };
+    const client = new RefundClient({ ...s.config, fetch });
+    const opts = { now: s.now };
+    const expected = [client.buildRefund(s.input, opts), client.buildRefundQuery(s.query, opts)];
+    await assert.rejects(client.refund(s.input, opts), RefundKitError);
+    await assert.rejects(client.queryRefund(s.query, opts), RefundKitError);
+    assert.equal(sent.length, 2);
+    for (const [i, sync] of expected.entries()) {
+      assert.equal(sent[i].url, sync.url);
+      assert.equal(sent[i].method, 'POST');
+      assert.equal(sent[i].body, sync.body);
+      const lower = Object.fromEntries(Object.entries(sync.headers).map(([k, v]) => [k.toLowerCase(), v]));
+      assert.deepEqual(sent[i].headers, lower);
+    }
+  });
+}
+
+const bieases = built.find((s) => s.id === 'bieases');
+test('a SHA-1 profile imports its own SHA-1 key and needs a SHA-1 CryptoKey', { skip: !bieases && 'bieases is not in this build' }, async () => {
+  const config = { ...bieases.config, hash: 'sha1' };
+  const client = new RefundClient(config);
+  const sync = client.buildRefund(bieases.input, { now: bieases.now });
+  assertSignedByMerchant(bieases, sync, 'sha1');
+  assert.deepEqual(await client.buildRefundAsync(bieases.input, { now: bieases.now }), sync);
+  const sha1Key = await crypto.subtle.importKey('pkcs8', merchantDer, rsa('SHA-1'), false, ['sign']);
+  assert.deepEqual(await new RefundClient({ ...config, privateKey: sha1Key }).buildRefundAsync(bieases.input, { now: bieases.now }), sync);
+  const sha256Key = await crypto.subtle.importKey('pkcs8', merchantDer, rsa(), false, ['sign']);
+  await assert.rejects(
+    new RefundClient({ ...config, privateKey: sha256Key }).buildRefundAsync(bieases.input, { now: bieases.now }),
+    (error) => error.code === 'KEY_INVALID' && error.field === 'privateKey' && /SHA-1/.test(error.message),
+  );
+});
+
+test('without crypto.subtle the async builds fall back to the rsa crate with the same bytes', async () => {
+  // A fresh process whose globalThis.crypto keeps getRandomValues (blinding needs it) but has no
+  // subtle, set up before the package loads.
+  const script = `
+    const real = globalThis.crypto;
+    Object.defineProperty(globalThis, 'crypto', {
+      value: { getRandomValues: (a) => real.getRandomValues(a) },
+      configurable: true, writable: true,
+    });
+    const { RefundClient } = await import('refundkit');
+    const { scenarios } = await import(${JSON.stringify(new URL('../../bench/gateways.mjs', import.meta.url).href)});
+    const out = {};
+    for (const s of scenarios()) {
+      let client;
+      try { client = new RefundClient(s.config); } catch { continue; }
+      out[s.id] = {
+        subtle: typeof globalThis.crypto.subtle,
+        refund: await client.buildRefundAsync(s.input, { now: s.now }),
+        query: await client.buildRefundQueryAsync(s.query, { now: s.now }),
+      };
+    }
+    console.log(JSON.stringify(out));`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: new URL('../..', import.meta.url),
+    encoding: 'utf8',
+  });
+  assert.equal(child.status, 0, child.stderr);
+  const out = JSON.parse(child.stdout);
+  assert.deepEqual(Object.keys(out).sort(), built.map((s) => s.id).sort());
+  for (const s of built) {
+    const client = new RefundClient(s.config);
+    assert.equal(out[s.id].subtle, 'undefined');
+    assert.deepEqual(out[s.id].refund, client.buildRefund(s.input, { now: s.now }), s.id);
+    assert.deepEqual(out[s.id].query, client.buildRefundQuery(s.query, { now: s.now }), s.id);
+  }
+});
+
+test('without crypto.subtle a CryptoKey cannot be used and says so', async () => {
+  const script = `
+    const real = globalThis.crypto;
+    const key = await real.subtle.importKey('pkcs8', Buffer.from(${JSON.stringify(keys.merchantPrivate)}, 'base64'),
+      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
+    Object.defineProperty(globalThis, 'crypto', { value: { getRandomValues: (a) => real.getRandomValues(a) }, configurable: true });
+    const { RefundClient } = await import('refundkit');
+    const { scenarios } = await import(${JSON.stringify(new URL('../../bench/gateways.mjs', import.meta.url).href)});
+    const s = scenarios().find((s) => { try { new RefundClient(s.config); return true; } catch { return false; } });
+    try {
+      await new RefundClient({ ...s.config, privateKey: key }).buildRefundAsync(s.input, { now: s.now });
+      console.log('signed');
+    } catch (e) {
+      console.log(JSON.stringify({ code: e.code, field: e.field, message: e.message }));
+    }`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: new URL('../..', import.meta.url),
+    encoding: 'utf8',
+  });
+  assert.equal(child.status, 0, child.stderr);
+  const error = JSON.parse(child.stdout);
+  assert.equal(error.code, 'CONFIG_INVALID');
+  assert.equal(error.field, 'privateKey');
+  assert.match(error.message, /crypto\.subtle/);
+});

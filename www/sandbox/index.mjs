@@ -1,0 +1,239 @@
+// The local sandbox gateways: WisePay Cloud, PayerMax, BluePay and BIEASES refund and refund-query
+// endpoints on 127.0.0.1, one path prefix per gateway, with state, signed responses and signed
+// notifications. node:http and node:crypto only.
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { GATEWAYS, loadOrCreateKeys } from './crypto.mjs';
+import { bieases } from './gateways/bieases.mjs';
+import { bluepay } from './gateways/bluepay.mjs';
+import { payermax } from './gateways/payermax.mjs';
+import { wisepay } from './gateways/wisepay.mjs';
+import { Ledger, seedOrders } from './ledger.mjs';
+import { formatMinor, parseMajor } from './money.mjs';
+import { Notifier, Timers } from './notifier.mjs';
+
+const MODULES = { wisepay, payermax, bluepay, bieases };
+const MAX_BODY_BYTES = 64 * 1024;
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
+const LOOPBACK_ORIGIN = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
+
+export const DEFAULT_KEYS_DIR = fileURLToPath(new URL('./.keys/', import.meta.url));
+export const DEFAULT_REFUND_DELAY_MS = 2000;
+/** Real retry intervals are divided by this: 30 s become 30 ms, 12 h become 43 s. */
+export const DEFAULT_NOTIFY_TIME_SCALE = 1000;
+
+/**
+ * Starts the sandbox on 127.0.0.1.
+ * @param {object} options
+ * @param {number} [options.port=0] 0 picks a free port
+ * @param {number} [options.refundDelayMs] how long a refund stays pending before it settles
+ * @param {number[]} [options.notifyRetryScheduleMs] one delay list for every gateway's notifications
+ *   (delay before each attempt); by default each gateway's own schedule, compressed by notifyTimeScale
+ * @param {number} [options.notifyTimeScale]
+ * @param {string} [options.keysDir] where the generated test keys live (created at first start)
+ * @param {(req, res) => boolean|Promise<boolean>} [options.fallback] serves other paths (the console)
+ * @param {(line: string) => void} [options.log]
+ * @returns {Promise<{url, port, credentials, orders, close}>}
+ */
+export async function startSandbox({
+  port = 0,
+  refundDelayMs = DEFAULT_REFUND_DELAY_MS,
+  notifyRetryScheduleMs,
+  notifyTimeScale = DEFAULT_NOTIFY_TIME_SCALE,
+  keysDir = DEFAULT_KEYS_DIR,
+  fallback,
+  log = () => {},
+} = {}) {
+  const keys = await loadOrCreateKeys(keysDir);
+  if (keys.generated.length > 0) log(`generated sandbox test keys for ${keys.generated.join(', ')} in ${keysDir}`);
+  const timers = new Timers();
+  const notifier = new Notifier(timers, log);
+
+  const gateways = {};
+  for (const name of GATEWAYS) {
+    const gatewayModule = MODULES[name];
+    const schedule = notifyRetryScheduleMs ?? gatewayModule.retryScheduleMs.map((ms) => Math.round(ms / notifyTimeScale));
+    const ctx = {
+      name,
+      identity: gatewayModule.identity,
+      keys: keys.objects[name],
+      ledger: new Ledger(seedOrders(gatewayModule.seeded, gatewayModule.digitsOf, parseMajor), gatewayModule.newRefundId),
+      now: () => Date.now(),
+      major: (entry) => formatMinor(entry.amountMinor, entry.order.digits),
+      accept: (order, details) => {
+        const entry = ctx.ledger.add(order, { ...details, now: ctx.now() });
+        timers.after(refundDelayMs, () => settle(entry));
+        return entry;
+      },
+    };
+    const settle = (entry) => {
+      entry.status = entry.order.refundsFail ? 'failed' : 'succeeded';
+      entry.completedAt = ctx.now();
+      log(`${name} refund ${entry.refundId} ${entry.status}`);
+      if (entry.notifyUrl) {
+        notifier.deliver(entry, gatewayModule.notification(ctx, entry), gatewayModule.isAck, schedule);
+      }
+    };
+    gateways[name] = { gatewayModule, ctx };
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((err) => {
+      log(`internal error: ${err.stack ?? err}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('sandbox internal error');
+    });
+  });
+
+  async function route(req, res) {
+    if (!LOOPBACK_HOST.test(req.headers.host ?? '')) {
+      // A page on some other site that resolves its name to 127.0.0.1 gets nothing.
+      res.writeHead(421, { 'content-type': 'text/plain' }).end('only loopback host names are served');
+      return;
+    }
+    const cors = corsHeaders(req.headers.origin);
+    const path = new URL(req.url, 'http://127.0.0.1').pathname;
+    const match = /^\/(wisepay|payermax|bluepay|bieases)(\/.*)$/.exec(path);
+    if (match || path.startsWith('/sandbox/')) {
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, { ...cors, 'access-control-max-age': '600' }).end();
+        return;
+      }
+    }
+    if (match) {
+      const { gatewayModule, ctx } = gateways[match[1]];
+      const handler = gatewayModule.routes[match[2]];
+      if (!handler) {
+        res.writeHead(404, { ...cors, 'content-type': 'application/json' }).end('{"error":"no such endpoint"}');
+        return;
+      }
+      if (req.method !== 'POST') {
+        res.writeHead(405, { ...cors, allow: 'POST, OPTIONS' }).end();
+        return;
+      }
+      const body = await readBody(req);
+      if (body === null) {
+        res.writeHead(413, { ...cors, 'content-type': 'text/plain' }).end('request body too large');
+        return;
+      }
+      const answer = await handler(ctx, req, body);
+      res.writeHead(answer.status, { ...cors, ...answer.headers }).end(answer.body);
+      return;
+    }
+    if (path === '/sandbox/info' && req.method === 'GET') {
+      res.writeHead(200, { ...cors, 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ credentials: credentials(), orders: orders(), refunds: refunds() }, null, 2));
+      return;
+    }
+    if (fallback && (await fallback(req, res))) return;
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  }
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const actualPort = server.address().port;
+  const url = `http://127.0.0.1:${actualPort}`;
+
+  function credentials() {
+    const out = {};
+    for (const name of GATEWAYS) {
+      const raw = keys.raw[name];
+      out[name] = {
+        gateway: name,
+        baseUrl: `${url}/${name}`,
+        privateKey: raw.merchantPrivateKey,
+        gatewayPublicKey: raw.gatewayPublicKey,
+        ...gateways[name].gatewayModule.identity,
+        ...(name === 'bieases' ? { aesKey: raw.aesKey, aesIv: raw.aesIv } : {}),
+      };
+    }
+    return out;
+  }
+
+  function orders() {
+    const out = {};
+    for (const name of GATEWAYS) {
+      out[name] = gateways[name].ctx.ledger.orders.map((o) => ({
+        ...(o.orderId ? { originalOrderId: o.orderId } : {}),
+        originalTransactionId: o.transactionId,
+        currency: o.currency,
+        amount: o.amount,
+        refundable: formatMinor(gateways[name].ctx.ledger.refundableMinor(o), o.digits),
+        refundsFail: o.refundsFail,
+        note: o.note,
+      }));
+    }
+    return out;
+  }
+
+  function refunds() {
+    const out = {};
+    for (const name of GATEWAYS) {
+      const { ledger, major } = gateways[name].ctx;
+      out[name] = ledger.refunds.map((r) => ({
+        refundId: r.refundId,
+        gatewayRefundId: r.gatewayRefundId,
+        originalTransactionId: r.order.transactionId,
+        amount: major(r),
+        currency: r.order.currency,
+        status: r.status,
+        createdAt: new Date(r.createdAt).toISOString(),
+        completedAt: r.completedAt === null ? null : new Date(r.completedAt).toISOString(),
+        notifyUrl: r.notifyUrl,
+        deliveries: r.deliveries.map((d) => ({ ...d, at: new Date(d.at).toISOString() })),
+      }));
+    }
+    return out;
+  }
+
+  let closing = null;
+  return {
+    url,
+    port: actualPort,
+    credentials: credentials(),
+    orders: orders(),
+    refunds,
+    close() {
+      closing ??= new Promise((resolve) => {
+        notifier.close();
+        timers.clearAll();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+/** Pages served from another local origin (a dev server, the console) may call the sandbox. */
+function corsHeaders(origin) {
+  if (typeof origin !== 'string' || !LOOPBACK_ORIGIN.test(origin)) return {};
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-methods': 'POST, GET, OPTIONS',
+    'access-control-allow-headers': 'content-type, sign',
+    // PayerMax signs its responses in a header: the page must be able to read it to verify.
+    'access-control-expose-headers': 'sign',
+    vary: 'origin',
+  };
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
