@@ -203,6 +203,8 @@ function refundCases(base) {
     add(`currency ${JSON.stringify(currency)?.slice(0, 20)}`, { ...base, currency }, ['AMOUNT_INVALID', 'INPUT_INVALID'], 'currency');
   }
   add('unknown key', { ...base, colour: 'red' }, ['INPUT_INVALID'], 'colour');
+  add('empty key', { ...base, '': 'x' }, ['INPUT_INVALID'], '(empty key)');
+  add('long key', { ...base, ['k'.repeat(100)]: 'x' }, ['INPUT_INVALID'], '(unprintable key)');
   const json = JSON.stringify(base).slice(0, -1);
   add('__proto__ key', JSON.parse(`${json},"__proto__":{"amount":"1"}}`), ['INPUT_INVALID'], '__proto__');
   add('constructor key', JSON.parse(`${json},"constructor":{"prototype":{}}}`), ['INPUT_INVALID'], 'constructor');
@@ -234,6 +236,7 @@ function queryCases(base) {
     }
   }
   add('unknown key', { ...base, colour: 'red' }, ['INPUT_INVALID'], 'colour');
+  add('empty key', { ...base, '': 'x' }, ['INPUT_INVALID'], '(empty key)');
   const json = JSON.stringify(base).slice(0, -1);
   add('__proto__ key', JSON.parse(`${json},"__proto__":{"refundId":"R9"}}`), ['INPUT_INVALID'], '__proto__');
   add('constructor key', JSON.parse(`${json},"constructor":"x"}`), ['INPUT_INVALID'], 'constructor');
@@ -314,6 +317,8 @@ function configCases(config) {
   const cases = [];
   const add = (name, value, codes, fields) => cases.push({ name, config: value, expect: { codes, fields } });
   add('unknown key', { ...config, colour: 'red' }, ['CONFIG_INVALID'], 'colour');
+  add('empty key', { ...config, '': 'x' }, ['CONFIG_INVALID'], '(empty key)');
+  add('control characters in a key', { ...config, 'a\r\nb': 'x' }, ['CONFIG_INVALID'], '(unprintable key)');
   const json = JSON.stringify(config).slice(0, -1);
   add('__proto__ key', JSON.parse(`${json},"__proto__":{"baseUrl":"https://evil.example"}}`), ['CONFIG_INVALID'], '__proto__');
   add('constructor key', JSON.parse(`${json},"constructor":{"prototype":{"x":1}}}`), ['CONFIG_INVALID'], 'constructor');
