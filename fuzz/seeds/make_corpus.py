@@ -126,3 +126,7 @@ for name, body, mode in [("notify_signed", BI_NOTIFY, SIGNED),
                          ("error_response", json.dumps({"code": "40001", "msg": "bad"}), UNSIGNED),
                          ("envelope", json.dumps({"merchantId": "B131567545069", "timestamp": "1763776800000", "body": "AAAAAAAAAAAAAAAAAAAAAA==", "sign": "AAAA"}), UNSIGNED)]:
     write("bieases", name, mode + body.encode())
+
+# Inputs that stopped earlier fuzz runs, kept as seeds (the fixes have regression tests).
+write("amount", "regression_35_digit_formatted", b"\xaf7402209384634633740743176821")
+write("refund_input", "regression_empty_key", '{"": "testRefund", "notifyUrl": "http::/www.test.com"}')
