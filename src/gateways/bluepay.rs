@@ -83,7 +83,7 @@ struct BluePay {
 }
 
 pub fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
-    let app_id = config.required("appId")?;
+    let app_id = issued_app_id(config)?;
     let base_url = issued_base_url(config)?;
     let currency = configured_currency(config)?;
     let timestamp_unit = TimestampUnit::from_config(config)?;
@@ -95,6 +95,23 @@ pub fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
         timestamp_unit,
         gateway_public_key,
     }))
+}
+
+/// `appId` as BluePay issues it (32 hex digits in its examples): letters, digits, `_` and `-`, at most
+/// 64, so a pasted key or a stray line never travels in every signed body.
+fn issued_app_id(config: &mut Config) -> Result<String> {
+    let app_id = config.required("appId")?;
+    let well_formed = app_id.len() <= 64
+        && app_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if !well_formed {
+        return Err(Error::config_field(
+            "appId",
+            "appId must be the id BluePay issued: at most 64 letters, digits, '_' or '-'",
+        ));
+    }
+    Ok(app_id)
 }
 
 /// `baseUrl`, always: BluePay issues each merchant its own host and has no public presets.

@@ -349,14 +349,6 @@ function configCases(config) {
 
 // ---- the runs --------------------------------------------------------------------------------
 
-/**
- * Hostile cases a gateway module gets wrong today, by `${gateway} ${call}: ${case}`. They are left
- * out of the main pass and asserted in a `todo` test of their own, which turns green when fixed.
- */
-const knownGatewayIssues = new Map([
-  ['bluepay new RefundClient: appId of 1 MB', 'src/gateways/bluepay.rs from_config reads appId with no length or character check'],
-]);
-
 /** One pass of every hostile call over every gateway; returns how many calls it made. */
 async function hostilePass() {
   const before = calls;
@@ -364,7 +356,6 @@ async function hostilePass() {
     const g = gateways[id];
     const client = g.client;
     for (const c of configCases(g.config)) {
-      if (knownGatewayIssues.has(`${id} new RefundClient: ${c.name}`)) continue;
       check(await thrown(() => new RefundClient(c.config)), c.expect, `${id} new RefundClient: ${c.name}`);
     }
     for (const c of refundCases(g.refund)) {
@@ -467,15 +458,6 @@ test('hostile input gives RefundKitError with the right code and field; after 10
   console.log(note);
   assert.equal(last.wasm, second.wasm, `wasm memory grew: ${note}`);
   assert.ok(last.rss - second.rss <= 64 * 2 ** 20, `rss grew: ${note}`);
-});
-
-test('known gateway issues (fail until fixed in the gateway module)', { todo: [...knownGatewayIssues.values()].join('; ') }, async () => {
-  for (const name of knownGatewayIssues.keys()) {
-    const [id] = name.split(' ');
-    if (!ids.includes(id)) continue;
-    const c = configCases(gateways[id].config).find((x) => `${id} new RefundClient: ${x.name}` === name);
-    check(await thrown(() => new RefundClient(c.config)), c.expect, name);
-  }
 });
 
 test('a key with a marker never appears in anything thrown', async () => {
