@@ -11,7 +11,7 @@ import { setup } from './setup.mjs';
 const wasmFile = join(root, 'target', 'wasm32-unknown-unknown', 'release', 'refundkit.wasm');
 const stampFile = join(root, 'pkg', '.build-stamp');
 
-// Size and speed flags, chosen by measurement (docs/performance.md has the numbers).
+// Size and speed flags, chosen by measurement (the README's Performance section has the numbers).
 const BINDGEN_FLAGS = ['--remove-producers-section'];
 const WASM_OPT_FLAGS = ['-O3', '--strip-debug'];
 

@@ -299,7 +299,7 @@ test('pretty and compact notifications verify with their own signatures only', (
 test('the documented webhook handler acks a verified notification and refuses a forged one', async () => {
   const client = makeClient()
   const seen = []
-  // The handler from docs/gateways/payermax.md, with its storage step recording what it saw.
+  // The handler from the README's PayerMax section, with its storage step recording what it saw.
   async function readRawBody(req, limit = 64 * 1024) {
     const chunks = []
     let size = 0
