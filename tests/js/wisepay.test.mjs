@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { RefundClient, RefundKitError } from 'refundkit';
+import { canonical } from './gateway-doubles.mjs';
 
 const fixture = (name) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 /** A PEM file as one line of base64, the way the WisePay portal hands keys out. */
@@ -31,15 +32,6 @@ function makeClient(overrides = {}) {
     gatewayPublicKey: base64Of(fixture('gateway_test_key.pub.pem')),
     ...overrides,
   });
-}
-
-/** The canonical string by the gateway's rule: all fields but sign, non-empty, sorted by key bytes. */
-function canonical(fields) {
-  return Object.entries(fields)
-    .filter(([key, value]) => key !== 'sign' && value !== null && value !== undefined && value !== '')
-    .sort(([a], [b]) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')))
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join('&');
 }
 
 function assertSignedByMerchant(request) {
