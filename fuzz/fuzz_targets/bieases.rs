@@ -10,7 +10,7 @@ use aes::cipher::block_padding::Pkcs7;
 use aes::cipher::{BlockModeEncrypt, KeyIvInit};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use common::{exercise, gateway_sign, one_line, response, split, Mode, GATEWAY_PUB_PEM, NOW_MS};
+use common::{exercise, gateway_sign, response, split, Mode, NOW_MS};
 use libfuzzer_sys::fuzz_target;
 use refundkit::signature::HashAlg;
 use refundkit::Client;
@@ -20,26 +20,16 @@ const MERCHANT_ID: &str = "B131567545069";
 const AES_KEY: &[u8; 16] = b"0123456789abcdef";
 const AES_IV: &[u8; 16] = b"abcdef9876543210";
 
-/// The client is not `Sync` (gateways are plain trait objects); libFuzzer runs one thread.
 fn client() -> &'static Client {
-    thread_local! {
-        static CLIENT: &'static Client = Box::leak(Box::new(make_client()));
-    }
-    CLIENT.with(|c| *c)
-}
-
-fn make_client() -> Client {
-    {
-        common::client_from(json!({
+    common::client(|| {
+        json!({
             "gateway": "bieases",
             "environment": "sandbox",
             "merchantId": MERCHANT_ID,
-            "privateKey": one_line(common::MERCHANT_KEY_PEM),
-            "gatewayPublicKey": one_line(GATEWAY_PUB_PEM),
             "aesKey": std::str::from_utf8(AES_KEY).unwrap(),
             "aesIv": std::str::from_utf8(AES_IV).unwrap(),
-        }))
-    }
+        })
+    })
 }
 
 fn encrypt(plaintext: &[u8]) -> String {

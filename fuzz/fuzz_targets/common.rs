@@ -52,6 +52,32 @@ pub fn client_from(config: Value) -> Client {
     Client::new(config).expect("fixture client builds")
 }
 
+/// This target's client, made once per thread from `config` with the test keys added. A client is
+/// not `Sync` (gateways are plain trait objects); libFuzzer runs one thread.
+pub fn client(config: fn() -> Value) -> &'static Client {
+    thread_local! {
+        static CLIENT: std::cell::OnceCell<&'static Client> = const { std::cell::OnceCell::new() };
+    }
+    CLIENT.with(|c| *c.get_or_init(|| Box::leak(Box::new(client_from(with_test_keys(config()))))))
+}
+
+/// A gateway config with the fixture merchant key and test gateway key filled in.
+pub fn with_test_keys(mut config: Value) -> Value {
+    config["privateKey"] = one_line(MERCHANT_KEY_PEM).into();
+    config["gatewayPublicKey"] = one_line(GATEWAY_PUB_PEM).into();
+    config
+}
+
+/// The WisePay config the WisePay targets and the input target use.
+pub fn wisepay_config() -> Value {
+    serde_json::json!({
+        "gateway": "wisepay",
+        "environment": "sg-sandbox",
+        "appId": "wz715fc0d10ee9d156",
+        "merchantNo": "302100085224",
+    })
+}
+
 pub fn gateway_key() -> &'static PrivateKey {
     static KEY: OnceLock<PrivateKey> = OnceLock::new();
     KEY.get_or_init(|| PrivateKey::import(GATEWAY_KEY_PEM, "gatewayKey").expect("fixture key"))

@@ -6,7 +6,7 @@
 #[path = "common.rs"]
 mod common;
 
-use common::{check_error, one_line, GATEWAY_PUB_PEM, MERCHANT_KEY_PEM, NOW_MS};
+use common::{check_error, NOW_MS};
 use libfuzzer_sys::fuzz_target;
 use refundkit::{Client, ErrorCode, RefundInput, RefundQuery};
 use serde_json::{json, Value};
@@ -20,13 +20,8 @@ fn clients() -> &'static [Client] {
 
 fn make_clients() -> Vec<Client> {
     {
-        let keys = json!({
-            "privateKey": one_line(MERCHANT_KEY_PEM),
-            "gatewayPublicKey": one_line(GATEWAY_PUB_PEM),
-        });
         let configs = [
-            json!({"gateway": "wisepay", "environment": "sg-sandbox",
-                   "appId": "wz715fc0d10ee9d156", "merchantNo": "302100085224"}),
+            common::wisepay_config(),
             json!({"gateway": "payermax", "environment": "sandbox",
                    "appId": "a0dddd1f622243cb9aa1b676e808b5f8", "merchantNo": "02021382719993"}),
             json!({"gateway": "bluepay", "appId": "733b887a4a784708bb369524db5b6ded",
@@ -36,12 +31,7 @@ fn make_clients() -> Vec<Client> {
         ];
         configs
             .into_iter()
-            .map(|mut config| {
-                for (k, v) in keys.as_object().unwrap() {
-                    config[k] = v.clone();
-                }
-                common::client_from(config)
-            })
+            .map(|config| common::client_from(common::with_test_keys(config)))
             .collect()
     }
 }

@@ -5,30 +5,12 @@
 #[path = "common.rs"]
 mod common;
 
-use common::{exercise, one_line, response, split, Mode, GATEWAY_PUB_PEM};
+use common::{exercise, response, split, Mode};
 use libfuzzer_sys::fuzz_target;
 use refundkit::Client;
-use serde_json::json;
 
-/// The client is not `Sync` (gateways are plain trait objects); libFuzzer runs one thread.
 fn client() -> &'static Client {
-    thread_local! {
-        static CLIENT: &'static Client = Box::leak(Box::new(make_client()));
-    }
-    CLIENT.with(|c| *c)
-}
-
-fn make_client() -> Client {
-    {
-        common::client_from(json!({
-            "gateway": "wisepay",
-            "environment": "sg-sandbox",
-            "appId": "wz715fc0d10ee9d156",
-            "merchantNo": "302100085224",
-            "privateKey": one_line(common::MERCHANT_KEY_PEM),
-            "gatewayPublicKey": one_line(GATEWAY_PUB_PEM),
-        }))
-    }
+    common::client(common::wisepay_config)
 }
 
 fuzz_target!(|data: &[u8]| {

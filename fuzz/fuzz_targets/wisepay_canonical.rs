@@ -8,32 +8,15 @@
 #[path = "common.rs"]
 mod common;
 
-use common::{gateway_sign, one_line, response, GATEWAY_PUB_PEM, NOW_MS};
+use common::{gateway_sign, response, NOW_MS};
 use libfuzzer_sys::fuzz_target;
 use refundkit::gateways::wisepay::canonical_string;
 use refundkit::signature::HashAlg;
 use refundkit::{Client, ErrorCode};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
-/// The client is not `Sync` (gateways are plain trait objects); libFuzzer runs one thread.
 fn client() -> &'static Client {
-    thread_local! {
-        static CLIENT: &'static Client = Box::leak(Box::new(make_client()));
-    }
-    CLIENT.with(|c| *c)
-}
-
-fn make_client() -> Client {
-    {
-        common::client_from(json!({
-            "gateway": "wisepay",
-            "environment": "sg-sandbox",
-            "appId": "wz715fc0d10ee9d156",
-            "merchantNo": "302100085224",
-            "privateKey": one_line(common::MERCHANT_KEY_PEM),
-            "gatewayPublicKey": one_line(GATEWAY_PUB_PEM),
-        }))
-    }
+    common::client(common::wisepay_config)
 }
 
 fn is_plain_name(name: &str) -> bool {
