@@ -8,10 +8,10 @@ use crate::signature::HashAlg;
 use crate::{Client, Draft, Error, Result, SignedRequest};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{CryptoKey, SubtleCrypto};
 
 const ALGORITHM: &str = "RSASSA-PKCS1-v1_5";
@@ -20,7 +20,10 @@ const ALGORITHM: &str = "RSASSA-PKCS1-v1_5";
 /// as a non-extractable key; or it is the caller's own `CryptoKey`.
 pub struct AsyncSigner {
     external: Option<CryptoKey>,
-    imported: RefCell<Vec<(HashAlg, CryptoKey)>>,
+    /// The import of the merchant key per hash: a promise of the `CryptoKey`, started by the first
+    /// signature that needs it and awaited by every later one, so that calls made together on a new
+    /// client share one import.
+    imported: RefCell<Vec<(HashAlg, Promise)>>,
 }
 
 impl AsyncSigner {
@@ -68,19 +71,21 @@ impl AsyncSigner {
         if let Some(key) = &self.external {
             return Some(key.clone());
         }
-        let cached = self
-            .imported
-            .borrow()
-            .iter()
-            .find(|(h, _)| *h == hash)
-            .map(|(_, k)| k.clone());
-        if cached.is_some() {
-            return cached;
+        let import = self.import(subtle, client, hash)?;
+        JsFuture::from(import)
+            .await
+            .ok()
+            .map(JsCast::unchecked_into)
+    }
+
+    fn import(&self, subtle: &SubtleCrypto, client: &Client, hash: HashAlg) -> Option<Promise> {
+        let mut imported = self.imported.borrow_mut();
+        if let Some((_, import)) = imported.iter().find(|(h, _)| *h == hash) {
+            return Some(import.clone());
         }
-        let der = client.private_key()?.pkcs8_der();
-        let key = import_private_key(subtle, der, hash).await?;
-        self.imported.borrow_mut().push((hash, key.clone()));
-        Some(key)
+        let import = import_private_key(subtle, client.private_key()?.pkcs8_der(), hash);
+        imported.push((hash, import.clone()));
+        Some(import)
     }
 }
 
@@ -142,19 +147,21 @@ fn algorithm(hash: HashAlg) -> Object {
     algorithm
 }
 
-async fn import_private_key(subtle: &SubtleCrypto, der: &[u8], hash: HashAlg) -> Option<CryptoKey> {
+/// Starts importing a PKCS#8 key as a non-extractable signing key; the promise rejects where
+/// WebCrypto refuses the key.
+fn import_private_key(subtle: &SubtleCrypto, der: &[u8], hash: HashAlg) -> Promise {
     let bytes = Uint8Array::from(der);
     let usages = Array::of1(&"sign".into());
-    let promise = subtle
-        .import_key_with_object("pkcs8", &bytes, &algorithm(hash), false, &usages)
-        .ok();
-    let key = match promise {
-        Some(p) => JsFuture::from(p).await.ok(),
-        None => None,
-    };
-    // The JavaScript copy of the key bytes is no longer needed.
-    bytes.fill(0, 0, bytes.length());
-    key.map(JsCast::unchecked_into)
+    let import = subtle.import_key_with_object("pkcs8", &bytes, &algorithm(hash), false, &usages);
+    future_to_promise(async move {
+        let key = match import {
+            Ok(promise) => JsFuture::from(promise).await,
+            Err(error) => Err(error),
+        };
+        // The JavaScript copy of the key bytes is no longer needed.
+        bytes.fill(0, 0, bytes.length());
+        key
+    })
 }
 
 async fn sign_bytes(subtle: &SubtleCrypto, key: &CryptoKey, message: &[u8]) -> Result<String> {

@@ -112,6 +112,32 @@ for (const s of built) {
   });
 }
 
+test('calls made together on a new client share one import of the key', async () => {
+  const s = built[0];
+  const subtle = globalThis.crypto.subtle;
+  const realImport = subtle.importKey;
+  const formats = [];
+  subtle.importKey = function (format, ...rest) {
+    formats.push(format);
+    return realImport.call(this, format, ...rest);
+  };
+  try {
+    const client = new RefundClient(s.config);
+    const opts = { now: s.now };
+    const together = await Promise.all([
+      ...Array.from({ length: 4 }, () => client.buildRefundAsync(s.input, opts)),
+      client.buildRefundQueryAsync(s.query, opts),
+    ]);
+    assert.deepEqual(formats, ['pkcs8']);
+    for (const request of together.slice(0, 4)) assert.deepEqual(request, client.buildRefund(s.input, opts));
+    assert.deepEqual(together[4], client.buildRefundQuery(s.query, opts));
+    await client.buildRefundAsync(s.input, opts);
+    assert.deepEqual(formats, ['pkcs8'], 'a later call imports again');
+  } finally {
+    subtle.importKey = realImport;
+  }
+});
+
 const bieases = built.find((s) => s.id === 'bieases');
 test('a SHA-1 profile imports its own SHA-1 key and needs a SHA-1 CryptoKey', { skip: !bieases && 'bieases is not in this build' }, async () => {
   const config = { ...bieases.config, hash: 'sha1' };
