@@ -127,6 +127,20 @@ for name, body, mode in [("notify_signed", BI_NOTIFY, SIGNED),
                          ("envelope", json.dumps({"merchantId": "B131567545069", "timestamp": "1763776800000", "body": "AAAAAAAAAAAAAAAAAAAAAA==", "sign": "AAAA"}), UNSIGNED)]:
     write("bieases", name, mode + body.encode())
 
+# verify: 0 a signature as given, 1 a patch (offset byte + bytes) over the exact encoding, 2 a whole
+# encoded message. "patch_nothing" is the valid signature: the target signs the exact encoding raw
+# with the fixture key.
+K = 256
+SHA256_PREFIX = bytes.fromhex("3031300d060960864801650304020105000420")
+write("verify", "patch_nothing", b"\x01\x00")
+write("verify", "patch_block_type", b"\x01\x01\x02")
+write("verify", "patch_separator", b"\x01" + bytes([K - 52]) + b"\xff")
+write("verify", "patch_digest_info_null", b"\x01" + bytes([K - 51 + 15]) + b"\x00\x00")
+write("verify", "em_block_type_1_short_padding", b"\x02\x00\x01\xff\x00" + SHA256_PREFIX + bytes(32))
+write("verify", "sig_zero", b"\x00" + bytes(K))
+write("verify", "sig_ones", b"\x00" + b"\xff" * K)
+write("verify", "sig_short", b"\x00\x01")
+
 # Inputs that stopped earlier fuzz runs, kept as seeds (the fixes have regression tests).
 write("amount", "regression_35_digit_formatted", b"\xaf7402209384634633740743176821")
 write("refund_input", "regression_empty_key", '{"": "testRefund", "notifyUrl": "http::/www.test.com"}')
