@@ -20,10 +20,15 @@ const ALGORITHM: &str = "RSASSA-PKCS1-v1_5";
 /// as a non-extractable key; or it is the caller's own `CryptoKey`.
 pub struct AsyncSigner {
     external: Option<CryptoKey>,
-    /// The import of the merchant key per hash: a promise of the `CryptoKey`, started by the first
-    /// signature that needs it and awaited by every later one, so that calls made together on a new
-    /// client share one import.
-    imported: RefCell<Vec<(HashAlg, Promise)>>,
+    /// The merchant key per hash, imported by the first signature that needs it.
+    imported: RefCell<Vec<(HashAlg, Import)>>,
+}
+
+/// A key import under way, which calls made together on a new client all wait for, or its key.
+#[derive(Clone)]
+enum Import {
+    Pending(Promise),
+    Done(CryptoKey),
 }
 
 impl AsyncSigner {
@@ -71,21 +76,29 @@ impl AsyncSigner {
         if let Some(key) = &self.external {
             return Some(key.clone());
         }
-        let import = self.import(subtle, client, hash)?;
-        JsFuture::from(import)
-            .await
-            .ok()
-            .map(JsCast::unchecked_into)
+        let pending = match self.import(subtle, client, hash)? {
+            Import::Done(key) => return Some(key),
+            Import::Pending(promise) => promise,
+        };
+        let key: CryptoKey = JsFuture::from(pending).await.ok()?.unchecked_into();
+        self.remember(hash, Import::Done(key.clone()));
+        Some(key)
     }
 
-    fn import(&self, subtle: &SubtleCrypto, client: &Client, hash: HashAlg) -> Option<Promise> {
-        let mut imported = self.imported.borrow_mut();
-        if let Some((_, import)) = imported.iter().find(|(h, _)| *h == hash) {
+    fn import(&self, subtle: &SubtleCrypto, client: &Client, hash: HashAlg) -> Option<Import> {
+        if let Some((_, import)) = self.imported.borrow().iter().find(|(h, _)| *h == hash) {
             return Some(import.clone());
         }
-        let import = import_private_key(subtle, client.private_key()?.pkcs8_der(), hash);
-        imported.push((hash, import.clone()));
+        let der = client.private_key()?.pkcs8_der();
+        let import = Import::Pending(import_private_key(subtle, der, hash));
+        self.remember(hash, import.clone());
         Some(import)
+    }
+
+    fn remember(&self, hash: HashAlg, import: Import) {
+        let mut imported = self.imported.borrow_mut();
+        imported.retain(|(h, _)| *h != hash);
+        imported.push((hash, import));
     }
 }
 
