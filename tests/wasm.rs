@@ -37,6 +37,63 @@ fn rsa_in_wasm_reproduces_the_documented_signatures() {
     );
 }
 
+/// The wasm build uses 32-bit bignum limbs where the native tests use 64-bit ones, so the verifier's
+/// handling of a modulus that fills no whole number of limbs (2056 bits) is checked here as well.
+#[wasm_bindgen_test]
+fn verification_in_wasm_agrees_with_the_rsa_crate_for_every_key_size() {
+    use base64::Engine;
+    use rsa::traits::PublicKeyParts;
+    use rsa::Pkcs1v15Sign;
+    use sha2::{Digest, Sha256};
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let pairs = [
+        (
+            include_str!("fixtures/merchant_test_key.pem"),
+            include_str!("fixtures/merchant_test_key.pub.pem"),
+        ),
+        (
+            include_str!("fixtures/odd_2056_test_key.pem"),
+            include_str!("fixtures/odd_2056_test_key.pub.pem"),
+        ),
+        (
+            include_str!("fixtures/merchant_4096_test_key.pem"),
+            include_str!("fixtures/merchant_4096_test_key.pub.pem"),
+        ),
+    ];
+    for (private, public) in pairs {
+        let private = PrivateKey::import(private, "privateKey").unwrap();
+        let public = PublicKey::import(public, "publicKey").unwrap();
+        let message = b"amount=10.00&currency=USD";
+        let signature = b64
+            .decode(sign(&private, message, HashAlg::Sha256).unwrap())
+            .unwrap();
+        let k = signature.len();
+        let modulus = public.rsa().n().as_ref().to_be_bytes();
+        let mut candidates = vec![
+            (signature.clone(), true),
+            (modulus[modulus.len() - k..].to_vec(), false),
+            (signature[1..].to_vec(), false),
+        ];
+        for position in [0, 1, k / 2, k - 1] {
+            let mut tampered = signature.clone();
+            tampered[position] ^= 0x01;
+            candidates.push((tampered, false));
+        }
+        for (candidate, valid) in candidates {
+            let ours = verify(&public, message, &b64.encode(&candidate), HashAlg::Sha256).is_ok();
+            let theirs = public
+                .rsa()
+                .verify(
+                    Pkcs1v15Sign::new::<Sha256>(),
+                    &Sha256::digest(message),
+                    &candidate,
+                )
+                .is_ok();
+            assert_eq!((ours, theirs), (valid, valid), "a {k}-byte modulus");
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 fn errors_cross_the_boundary_with_their_code_and_field() {
     let config = js_sys::JSON::parse(r#"{"gateway":"nope"}"#).unwrap();
