@@ -5,6 +5,8 @@
 //! RFC 8017 on encoded messages that are signed raw with the private exponent: every malformed
 //! EMSA-PKCS1-v1_5 block must be refused, only the exact one accepted.
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use crypto_bigint::modular::BoxedMontyForm;
 use refundkit::keys::{PrivateKey, PublicKey};
 use refundkit::signature::{pkcs1v15_verify, sign, verify, HashAlg};
@@ -65,9 +67,15 @@ fn rsa_crate_accepts(public: &PublicKey, message: &[u8], signature: &[u8], hash:
 }
 
 fn ours_accepts(public: &PublicKey, message: &[u8], signature: &[u8], hash: HashAlg) -> bool {
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(signature);
+    let b64 = STANDARD.encode(signature);
     verify(public, message, &b64, hash).is_ok()
+}
+
+/// The library's signature, as bytes.
+fn signature_bytes(private: &PrivateKey, message: &[u8], hash: HashAlg) -> Vec<u8> {
+    STANDARD
+        .decode(sign(private, message, hash).unwrap())
+        .unwrap()
 }
 
 /// Raw RSA with the private exponent: turns any encoded message `em` into the signature of it.
@@ -95,11 +103,7 @@ fn valid_signatures_are_accepted_by_both_verifiers() {
     for (private, public) in key_pairs() {
         for hash in [HashAlg::Sha256, HashAlg::Sha1] {
             for message in [&b""[..], b"refund", &[0xa5; 1000]] {
-                let b64 = sign(&private, message, hash).unwrap();
-                use base64::Engine;
-                let sig = base64::engine::general_purpose::STANDARD
-                    .decode(&b64)
-                    .unwrap();
+                let sig = signature_bytes(&private, message, hash);
                 assert!(ours_accepts(&public, message, &sig, hash));
                 assert!(rsa_crate_accepts(&public, message, &sig, hash));
                 let other = if hash == HashAlg::Sha256 {
@@ -117,11 +121,7 @@ fn valid_signatures_are_accepted_by_both_verifiers() {
 #[test]
 fn every_single_bit_flip_is_refused_by_both() {
     for (private, public) in key_pairs() {
-        let b64 = sign(&private, b"amount=10.00", HashAlg::Sha256).unwrap();
-        use base64::Engine;
-        let sig = base64::engine::general_purpose::STANDARD
-            .decode(&b64)
-            .unwrap();
+        let sig = signature_bytes(&private, b"amount=10.00", HashAlg::Sha256);
         for bit in 0..sig.len() * 8 {
             let mut tampered = sig.clone();
             tampered[bit / 8] ^= 0x80 >> (bit % 8);
