@@ -182,7 +182,9 @@ export type RefundKitErrorCode =
   | 'TIMESTAMP_OUT_OF_WINDOW'
   | 'DECRYPT_FAILED'
   | 'GATEWAY_ERROR'
-  | 'TRANSPORT';
+  | 'TRANSPORT'
+  | 'MERCHANT_MISMATCH'
+  | 'BODY_TOO_LARGE';
 
 /** Every failure of refundkit. */
 export class RefundKitError extends Error {

@@ -18,10 +18,14 @@ pub enum ErrorCode {
     DecryptFailed,
     GatewayError,
     Transport,
+    /// A correctly signed message that names another merchant or app than this client's.
+    MerchantMismatch,
+    /// A received body over the client's `maxBodyBytes` limit, refused before it is parsed.
+    BodyTooLarge,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 13] = [
         ErrorCode::ConfigInvalid,
         ErrorCode::KeyInvalid,
         ErrorCode::InputInvalid,
@@ -33,6 +37,8 @@ impl ErrorCode {
         ErrorCode::DecryptFailed,
         ErrorCode::GatewayError,
         ErrorCode::Transport,
+        ErrorCode::MerchantMismatch,
+        ErrorCode::BodyTooLarge,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +54,8 @@ impl ErrorCode {
             ErrorCode::DecryptFailed => "DECRYPT_FAILED",
             ErrorCode::GatewayError => "GATEWAY_ERROR",
             ErrorCode::Transport => "TRANSPORT",
+            ErrorCode::MerchantMismatch => "MERCHANT_MISMATCH",
+            ErrorCode::BodyTooLarge => "BODY_TOO_LARGE",
         }
     }
 }
@@ -122,6 +130,13 @@ impl Error {
 
     pub fn transport(message: impl Into<String>) -> Self {
         Error::new(ErrorCode::Transport, message)
+    }
+
+    /// A signed message addressed to another merchant or app: the signature holds, but a gateway
+    /// that signs every merchant's messages with one key makes a valid signature no proof that
+    /// the message is ours. `field` names the credential that differs.
+    pub fn merchant_mismatch(field: &str, message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::MerchantMismatch, message).with_field(field)
     }
 
     /// The gateway refused the request: its own code and message travel with the error, verbatim in

@@ -1,6 +1,7 @@
 // The package's core face: loading through import and require, errors, keys and fingerprints.
 import assert from 'node:assert/strict';
 import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { RefundClient, RefundKitError, errorCodes, generateKeyPair, keyFingerprint } from 'refundkit';
@@ -27,12 +28,15 @@ test('import and require give the same classes, and errors are real Errors', () 
   assert.ok(caught.stack.includes('RefundKitError'));
 });
 
-test('the error codes are the documented ones', () => {
+test('the error codes are the documented ones, and the TypeScript union lists exactly them', () => {
   assert.deepEqual(errorCodes(), [
     'CONFIG_INVALID', 'KEY_INVALID', 'INPUT_INVALID', 'AMOUNT_INVALID', 'SIGNATURE_MISSING',
     'SIGNATURE_INVALID', 'RESPONSE_MALFORMED', 'TIMESTAMP_OUT_OF_WINDOW', 'DECRYPT_FAILED',
-    'GATEWAY_ERROR', 'TRANSPORT',
+    'GATEWAY_ERROR', 'TRANSPORT', 'MERCHANT_MISMATCH', 'BODY_TOO_LARGE',
   ]);
+  const declarations = readFileSync(new URL('../../js/index.d.ts', import.meta.url), 'utf8');
+  const union = declarations.match(/export type RefundKitErrorCode =([^;]*);/)[1];
+  assert.deepEqual([...union.matchAll(/'([A-Z_]+)'/g)].map((m) => m[1]), errorCodes());
 });
 
 test('config that is not an object, or misses its gateway, is CONFIG_INVALID', async () => {
