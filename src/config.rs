@@ -66,6 +66,26 @@ impl Config {
         }
     }
 
+    /// An optional whole number from `min` to `max`, with a default. JSON numbers only: a numeric
+    /// string is refused like any other wrong type.
+    pub fn whole_number(&mut self, key: &str, min: u64, max: u64, default: u64) -> Result<u64> {
+        self.taken.insert(key.to_string());
+        let refuse = || {
+            Error::config_field(
+                key,
+                format!("{key} must be a whole number from {min} to {max}"),
+            )
+        };
+        match self.values.get(key) {
+            None | Some(Value::Null) => Ok(default),
+            Some(Value::Number(n)) => n
+                .as_u64()
+                .filter(|n| (min..=max).contains(n))
+                .ok_or_else(refuse),
+            Some(_) => Err(refuse()),
+        }
+    }
+
     pub fn required(&mut self, key: &str) -> Result<String> {
         self.optional(key)?
             .ok_or_else(|| Error::config_field(key, format!("{key} is required")))
@@ -219,5 +239,24 @@ mod tests {
         let e = c.finish().unwrap_err();
         assert_eq!(e.field.as_deref(), Some("appID"));
         assert_eq!(e.code, crate::ErrorCode::ConfigInvalid);
+    }
+
+    #[test]
+    fn whole_numbers_are_json_integers_within_bounds() {
+        let mut c = Config::from_json(&json!({"n": 5})).unwrap();
+        assert_eq!(c.whole_number("n", 1, 10, 7).unwrap(), 5);
+        assert_eq!(c.whole_number("absent", 1, 10, 7).unwrap(), 7);
+        for bad in [
+            json!(0),
+            json!(11),
+            json!(5.5),
+            json!(-1),
+            json!("5"),
+            json!(true),
+        ] {
+            let mut c = Config::from_json(&json!({ "n": bad })).unwrap();
+            let e = c.whole_number("n", 1, 10, 7).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("n"), "{bad}");
+        }
     }
 }

@@ -132,6 +132,17 @@ impl Error {
         Error::new(ErrorCode::Transport, message)
     }
 
+    /// A received body longer than the client's limit, refused before a byte of it is parsed.
+    pub fn body_too_large(what: &str, limit: usize) -> Self {
+        Error::new(
+            ErrorCode::BodyTooLarge,
+            format!(
+                "the {what} body is larger than {limit} bytes (maxBodyBytes); no gateway sends \
+                 refund messages this large, so it was refused before parsing"
+            ),
+        )
+    }
+
     /// A signed message addressed to another merchant or app: the signature holds, but a gateway
     /// that signs every merchant's messages with one key makes a valid signature no proof that
     /// the message is ours. `field` names the credential that differs.

@@ -24,11 +24,20 @@ pub use gateway::{Draft, Gateway, RawResponse, SignedRequest};
 pub use keys::{generate_key_pair, key_fingerprint, PrivateKey, PublicKey};
 pub use refund::{RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus};
 
+/// The default limit on a received body, 1 MiB. Real refund answers and notifications are a few
+/// KiB; the limit bounds the work an unauthenticated sender can cause before any signature check.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
+/// The largest `maxBodyBytes` a config may set, 64 MiB.
+const MAX_MAX_BODY_BYTES: usize = 64 << 20;
+/// The smallest `maxBodyBytes` a config may set, 1 KiB: below that real answers would be refused.
+const MIN_MAX_BODY_BYTES: usize = 1 << 10;
+
 /// A configured gateway with the merchant's key: the native face of the library.
 pub struct Client {
     gateway: Box<dyn Gateway>,
     /// `None` when the private key lives outside Rust (a WebCrypto `CryptoKey` in a browser).
     private_key: Option<PrivateKey>,
+    max_body_bytes: usize,
 }
 
 impl std::fmt::Debug for Client {
@@ -36,6 +45,7 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("gateway", &self.gateway.id())
             .field("private_key", &self.private_key)
+            .field("max_body_bytes", &self.max_body_bytes)
             .finish()
     }
 }
@@ -49,21 +59,39 @@ impl Client {
             config.key_text("privateKey", "the merchant's RSA private key")?,
         );
         let private_key = PrivateKey::import(&text, "privateKey")?;
+        let max_body_bytes = read_max_body_bytes(&mut config)?;
         config.finish()?;
         Ok(Client {
             gateway,
             private_key: Some(private_key),
+            max_body_bytes,
         })
     }
 
     /// A client whose requests are signed elsewhere: only drafts, parsing and verification work.
     pub fn with_external_signer(mut config: Config) -> Result<Client> {
         let gateway = gateway::gateway_from_config(&mut config)?;
+        let max_body_bytes = read_max_body_bytes(&mut config)?;
         config.finish()?;
         Ok(Client {
             gateway,
             private_key: None,
+            max_body_bytes,
         })
+    }
+
+    /// The longest body, in bytes, this client parses (`maxBodyBytes`, default 1 MiB). Hosts that
+    /// copy bodies in (the JavaScript face, a relay) refuse longer ones before copying.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+    }
+
+    /// Every receive path passes here first, so no parser ever sees a body over the limit.
+    fn check_body_size(&self, received: &RawResponse, what: &str) -> Result<()> {
+        if received.body.len() > self.max_body_bytes {
+            return Err(Error::body_too_large(what, self.max_body_bytes));
+        }
+        Ok(())
     }
 
     pub fn gateway_id(&self) -> &'static str {
@@ -103,10 +131,12 @@ impl Client {
     }
 
     pub fn parse_refund_response(&self, response: &RawResponse) -> Result<RefundResult> {
+        self.check_body_size(response, "response")?;
         self.gateway.parse_refund_response(response)
     }
 
     pub fn parse_refund_query_response(&self, response: &RawResponse) -> Result<Vec<RefundResult>> {
+        self.check_body_size(response, "response")?;
         self.gateway.parse_refund_query_response(response)
     }
 
@@ -115,6 +145,19 @@ impl Client {
         request: &RawResponse,
         now_ms: u64,
     ) -> Result<RefundNotification> {
+        self.check_body_size(request, "notification")?;
         self.gateway.verify_notification(request, now_ms)
     }
+}
+
+/// `maxBodyBytes`: a JSON number of bytes.
+fn read_max_body_bytes(config: &mut Config) -> Result<usize> {
+    let bytes = config.whole_number(
+        "maxBodyBytes",
+        MIN_MAX_BODY_BYTES as u64,
+        MAX_MAX_BODY_BYTES as u64,
+        DEFAULT_MAX_BODY_BYTES as u64,
+    )?;
+    // Bounded by MAX_MAX_BODY_BYTES above, so it fits any usize.
+    Ok(bytes as usize)
 }
