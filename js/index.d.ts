@@ -25,6 +25,9 @@ interface BaseConfig {
   fetch?: FetchLike;
   /** How long `refund()` and `queryRefund()` wait for an answer, in milliseconds (default 30000). */
   timeoutMs?: number;
+  /** The longest body, in bytes, that is parsed: responses, notifications and what `fetch` returns.
+   * Longer ones are refused with BODY_TOO_LARGE before parsing. 1024 to 67108864; default 1048576 (1 MiB). */
+  maxBodyBytes?: number;
 }
 
 /** Either a named environment or an explicit base URL (which wins when both are given). */

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { root } from './lib.mjs';
 import { keys, scenarios } from '../bench/gateways.mjs';
+import { hostileRows } from '../bench/hostile.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -194,6 +195,26 @@ for (const s of available) {
 }
 
 // ------------------------------------------------------------------------------------------------
+// Hostile bodies at the default limit (1 MiB): the worst an unsigned message can cost
+
+/** Median of a few sequential runs: each call here takes milliseconds, and there is nothing to interleave. */
+const timeMedian = (fn, runs = 5) => {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = now();
+    fn();
+    times.push(now() - t0);
+  }
+  return median(times);
+};
+const DEFAULT_MAX_BODY_BYTES = 1 << 20;
+const hostile = hostileRows(
+  available.map((s) => ({ id: s.id, client: s.client })),
+  DEFAULT_MAX_BODY_BYTES,
+  timeMedian,
+);
+
+// ------------------------------------------------------------------------------------------------
 // Sizes and loading
 
 const sizes = ['node', 'web'].map((target) => {
@@ -266,6 +287,11 @@ log(table(
 ));
 log('');
 log(table(
+  ['gateway', 'hostile unsigned body of 1 MiB', 'worst shape', 'ms to refuse'],
+  hostile.map((h) => [h.gateway, h.operation, h.worstShape, h.ms.toFixed(2)]),
+));
+log('');
+log(table(
   ['file', 'raw bytes', 'gzip -9 bytes', 'target'],
   sizes.map((s) => [s.file, String(s.rawBytes), `${s.gzipBytes} (${(s.gzipBytes / 1024).toFixed(1)} KiB)`, `<= 120 KiB ${verdict(s.gzipBytes, s.target)}`]),
 ));
@@ -278,7 +304,7 @@ for (const note of notes) log(`note: ${note}`);
 log(`\n${machine.node}, ${machine.cpu}, ${machine.cores} cores, load average ${machine.loadAverage.join(' ')}`);
 
 if (jsonFile) {
-  writeFileSync(jsonFile, `${JSON.stringify({ machine, targets: TARGETS, rows, sizes, instantiation, notes }, null, 2)}\n`);
+  writeFileSync(jsonFile, `${JSON.stringify({ machine, targets: TARGETS, rows, hostile, sizes, instantiation, notes }, null, 2)}\n`);
   log(`results written to ${jsonFile} (${statSync(jsonFile).size} bytes)`);
 }
 
