@@ -7,6 +7,11 @@ use crate::{Error, Result};
 /// The most significant digits an amount may have; far above any real refund, far below u128's limit.
 const MAX_DIGITS: usize = 30;
 
+/// The largest exponent a received number may carry. Moving the point further than a mantissa's
+/// own digits plus MAX_DIGITS can never leave an amount within MAX_DIGITS, so a longer exponent is
+/// refused before it is read: `1e999999999` costs nothing.
+const MAX_EXPONENT: u32 = 2 * MAX_DIGITS as u32;
+
 /// ISO 4217 exponents (digits after the decimal point) of the currencies the gateways serve.
 const CURRENCIES: &[(&str, u32)] = &[
     ("AED", 2),
@@ -145,6 +150,46 @@ impl Decimal {
         })
     }
 
+    /// Parses the text of a received JSON number exactly: `digits[.digits]`, optionally followed by
+    /// an exponent (`e` or `E`, an optional sign, digits), as Jackson and fastjson write a
+    /// BigDecimal of negative scale (`1E+3`) and serde_json keeps it (`1e+3`). The value obeys the
+    /// limit of [`Decimal::parse`] once the exponent is applied. No sign on the number itself.
+    pub fn parse_json_number(text: &str) -> Option<Decimal> {
+        match text.split_once(['e', 'E']) {
+            None => Decimal::parse(text),
+            Some((mantissa, exponent)) => {
+                Decimal::parse(mantissa)?.times_power_of_ten(parse_exponent(exponent)?)
+            }
+        }
+    }
+
+    /// `self × 10^power` exactly, if the result stays within MAX_DIGITS significant digits.
+    fn times_power_of_ten(self, power: i64) -> Option<Decimal> {
+        let scale = i64::from(self.scale) - power;
+        let shifted = if scale >= 0 {
+            Decimal {
+                units: self.units,
+                scale: u32::try_from(scale).ok()?,
+            }
+        } else {
+            let factor = 10u128.checked_pow(u32::try_from(-scale).ok()?)?;
+            Decimal {
+                units: self.units.checked_mul(factor)?,
+                scale: 0,
+            }
+        };
+        (shifted.significant_digits() <= MAX_DIGITS).then_some(shifted)
+    }
+
+    /// Digits from the first non-zero one to the last fraction digit, as [`Decimal::parse`] counts.
+    fn significant_digits(self) -> usize {
+        let unit_digits = self
+            .units
+            .checked_ilog10()
+            .map_or(0, |log| log as usize + 1);
+        unit_digits.max(self.scale as usize)
+    }
+
     /// The same value with exactly `digits` fraction digits, if that needs no rounding.
     pub fn rescale(self, digits: u32) -> Option<Decimal> {
         if digits >= self.scale {
@@ -184,6 +229,35 @@ impl Decimal {
         }
         d.to_text()
     }
+}
+
+/// An exponent's text: an optional sign and digits, at most MAX_EXPONENT in size. Leading zeros
+/// are skipped before the length is judged, so no exponent text is ever parsed past four digits.
+fn parse_exponent(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let significant = digits.trim_start_matches('0');
+    if significant.len() > 4 {
+        return None;
+    }
+    let size: u32 = if significant.is_empty() {
+        0
+    } else {
+        significant.parse().ok()?
+    };
+    if size > MAX_EXPONENT {
+        return None;
+    }
+    Some(if negative {
+        -i64::from(size)
+    } else {
+        i64::from(size)
+    })
 }
 
 /// A refund amount: a positive count of minor units of a known currency.
@@ -257,11 +331,23 @@ impl Amount {
 /// given number of digits. Never rounds: a value that does not fit those digits is returned as the
 /// exact decimal it is; text that is not a decimal at all is `None`.
 pub fn format_received_amount(text: &str, digits: u32) -> Option<String> {
-    let decimal = Decimal::parse(text.trim())?;
-    Some(match decimal.rescale(digits) {
+    Decimal::parse(text.trim()).map(|decimal| with_received_digits(decimal, digits))
+}
+
+/// Like [`format_received_amount`], for the text of a received JSON number, which may carry an
+/// exponent ([`Decimal::parse_json_number`]): `1E+3` with 0 digits is `"1000"`, `1.5E-1` with 2 is
+/// `"0.15"`. Never rounds either.
+pub fn format_received_number(text: &str, digits: u32) -> Option<String> {
+    Decimal::parse_json_number(text).map(|decimal| with_received_digits(decimal, digits))
+}
+
+/// A received value with `digits` fraction digits where that is exact, or else every digit it has:
+/// what the gateway reported is never rounded away.
+fn with_received_digits(decimal: Decimal, digits: u32) -> String {
+    match decimal.rescale(digits) {
         Some(d) => d.to_text(),
         None => decimal.to_shortest_text(),
-    })
+    }
 }
 
 /// Formats a received amount in minor units (BluePay's satang) as major units with the currency's
@@ -373,5 +459,73 @@ mod tests {
             Some("100.00")
         );
         assert_eq!(format_received_minor("1.5", thb), None);
+    }
+
+    #[test]
+    fn received_numbers_with_an_exponent_are_read_exactly() {
+        let parsed = |text: &str| Decimal::parse_json_number(text).map(Decimal::to_text);
+        for (text, exact) in [
+            ("1e3", "1000"),
+            ("1E3", "1000"),
+            ("1e+3", "1000"),
+            ("10E+3", "10000"),
+            ("1.5E-1", "0.15"),
+            ("1.50e-1", "0.150"),
+            ("4905e-3", "4.905"),
+            ("12.5e0", "12.5"),
+            ("12.5E-0", "12.5"),
+            ("1e+0003", "1000"),
+            ("0e5", "0"),
+            ("9007199254740993.01", "9007199254740993.01"),
+            ("1e29", "100000000000000000000000000000"),
+            ("1e-30", "0.000000000000000000000000000001"),
+        ] {
+            assert_eq!(parsed(text).as_deref(), Some(exact), "{text}");
+        }
+        for bad in [
+            "1e30",
+            "1e-31",
+            "1e61",
+            "1e999999999",
+            "1e-999999999",
+            "1e",
+            "1e+",
+            "1e-",
+            "e3",
+            ".5e1",
+            "1.e3",
+            "1e3e4",
+            "1e3.5",
+            "1e 3",
+            "-1e3",
+            "+1e3",
+            "1e--3",
+            "1e+-3",
+            " 1e3",
+            "NaN",
+        ] {
+            assert_eq!(parsed(bad), None, "{bad}");
+        }
+        let long_exponent = format!("1e{}", "9".repeat(100_000));
+        assert_eq!(parsed(&long_exponent), None);
+        let zero_padded = format!("1e{}3", "0".repeat(100_000));
+        assert_eq!(parsed(&zero_padded).as_deref(), Some("1000"));
+    }
+
+    #[test]
+    fn received_numbers_take_the_digits_they_fit_and_keep_those_they_do_not() {
+        assert_eq!(format_received_number("1e3", 0).as_deref(), Some("1000"));
+        assert_eq!(format_received_number("1.5E-1", 2).as_deref(), Some("0.15"));
+        assert_eq!(format_received_number("49E-1", 2).as_deref(), Some("4.90"));
+        assert_eq!(format_received_number("4.9", 2).as_deref(), Some("4.90"));
+        assert_eq!(format_received_number("0.1", 0).as_deref(), Some("0.1"));
+        assert_eq!(
+            format_received_number("4905e-3", 2).as_deref(),
+            Some("4.905")
+        );
+        assert_eq!(format_received_number("-1", 2), None);
+        // The caller-side and string parsers keep refusing exponents.
+        assert_eq!(format_received_amount("1e3", 0), None);
+        assert!(Amount::parse("1e3", usd()).is_err());
     }
 }
