@@ -597,6 +597,112 @@ fn query_amounts_as_numbers_or_strings_get_payermax_digits() {
     );
 }
 
+/// A query response whose `refundAmount` is the given JSON text, written as PayerMax would.
+fn query_response_with_amount(amount_json: &str, currency: &str) -> String {
+    format!(
+        r#"{{"code":"APPLY_SUCCESS","msg":"","data":{{"outRefundNo":"R1","refundAmount":{amount_json},"refundCurrency":"{currency}","status":"REFUND_SUCCESS"}}}}"#
+    )
+}
+
+fn received_amount_of(amount_json: &str, currency: &str) -> refundkit::Result<Option<String>> {
+    let body = query_response_with_amount(amount_json, currency);
+    client()
+        .parse_refund_query_response(&signed(&body))
+        .map(|results| results[0].amount.clone())
+}
+
+#[test]
+fn amounts_written_with_an_exponent_are_read_exactly() {
+    // Jackson and fastjson write a BigDecimal of negative scale as 1E+3; the vendors' SDKs read it.
+    for (amount, currency, expected) in [
+        ("1e3", "IDR", "1000"),
+        ("1E3", "IDR", "1000"),
+        ("10E+3", "IDR", "10000"),
+        ("1.0E+4", "IDR", "10000"),
+        ("1.5E-1", "USD", "0.15"),
+        ("4.9E0", "USD", "4.90"),
+        ("49e-1", "USD", "4.90"),
+        ("1.25E+1", "KWD", "12.50"),
+        ("3E+2", "JPY", "300"),
+        ("12.5e0", "XYZ", "12.5"),
+        ("1E+2", "XYZ", "100"),
+        ("9007199254740993.01E+2", "USD", "900719925474099301.00"),
+    ] {
+        assert_eq!(
+            received_amount_of(amount, currency).unwrap().as_deref(),
+            Some(expected),
+            "{amount} {currency}"
+        );
+    }
+    let n = NOTIFICATION.replace(r#""refundAmount":10000"#, r#""refundAmount":1E+4"#);
+    let n = client()
+        .verify_notification(&signed(&n), VECTOR_NOW_MS)
+        .unwrap();
+    assert_eq!(n.refund.amount.as_deref(), Some("10000"));
+}
+
+#[test]
+fn exponents_that_cannot_give_an_amount_are_refused_at_once() {
+    let huge_exponent = format!("1e{}", "9".repeat(10_000));
+    let started = std::time::Instant::now();
+    for amount in [
+        "1e999999999",
+        "1e-999999999",
+        "1E+2147483648",
+        huge_exponent.as_str(),
+        // More significant digits than any amount has (30), once the exponent is applied.
+        "1e30",
+        "1e-31",
+        "-1e3",
+        "-0",
+    ] {
+        let e = received_amount_of(amount, "USD").unwrap_err();
+        assert_eq!(e.code, ErrorCode::ResponseMalformed, "{amount}");
+        assert!(e.message.contains("refundAmount"), "{}", e.message);
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // Amount strings keep the plain decimal form: no SDK writes an exponent into a string.
+    for amount in [r#""1e3""#, r#""1E+3""#] {
+        let e = received_amount_of(amount, "IDR").unwrap_err();
+        assert_eq!(e.code, ErrorCode::ResponseMalformed, "{amount}");
+    }
+    // The caller's amounts never take one.
+    assert_eq!(
+        refund_amount_of("1e3", "IDR").unwrap_err().code,
+        ErrorCode::AmountInvalid
+    );
+}
+
+#[test]
+fn amounts_with_more_digits_than_the_currency_are_kept_exactly() {
+    // Never rounded, never dropped: reconciliation sees exactly the value PayerMax reported.
+    for (amount, currency, expected) in [
+        ("0.1", "JPY", "0.1"),
+        (r#""0.1""#, "JPY", "0.1"),
+        ("4.905", "USD", "4.905"),
+        (r#""4.905""#, "USD", "4.905"),
+        ("4905E-3", "USD", "4.905"),
+        ("1.5E-1", "JPY", "0.15"),
+        ("10000.5", "IDR", "10000.5"),
+        ("1.234", "KWD", "1.234"),
+        ("0.0000001", "USD", "0.0000001"),
+    ] {
+        assert_eq!(
+            received_amount_of(amount, currency).unwrap().as_deref(),
+            Some(expected),
+            "{amount} {currency}"
+        );
+    }
+    let n = NOTIFICATION
+        .replace(r#""refundAmount":10000"#, r#""refundAmount":0.5"#)
+        .replace(r#""refundCurrency":"IDR""#, r#""refundCurrency":"JPY""#);
+    let n = client()
+        .verify_notification(&signed(&n), VECTOR_NOW_MS)
+        .unwrap();
+    assert_eq!(n.refund.amount.as_deref(), Some("0.5"));
+    assert_eq!(n.refund.currency.as_deref(), Some("JPY"));
+}
+
 #[test]
 fn failed_and_unknown_statuses_keep_the_gateway_word() {
     let client = client();
@@ -709,13 +815,12 @@ fn notifications_fail_closed() {
 }
 
 #[test]
-fn signed_notifications_for_someone_else_or_something_else_are_refused() {
+fn signed_notifications_for_something_else_are_refused() {
     let client = client();
     for body in [
-        NOTIFICATION.replace(MERCHANT_NO, "02021382719994"),
-        NOTIFICATION.replace(APP_ID, "b0dddd1f622243cb9aa1b676e808b5f8"),
         NOTIFICATION.replace(r#""notifyType":"REFUND""#, r#""notifyType":"PAYMENT""#),
         NOTIFICATION.replace(r#""notifyType":"REFUND","#, ""),
+        // merchantNo is required in notifications: without it nothing shows the message is ours.
         NOTIFICATION.replace(r#""merchantNo":"02021382719993","#, ""),
     ] {
         assert_ne!(body, NOTIFICATION);
@@ -729,6 +834,86 @@ fn signed_notifications_for_someone_else_or_something_else_are_refused() {
     client
         .verify_notification(&signed(&without_app_id), VECTOR_NOW_MS)
         .unwrap();
+}
+
+#[test]
+fn signed_notifications_for_another_merchant_or_app_are_merchant_mismatches() {
+    let client = client();
+    for (body, field) in [
+        (
+            NOTIFICATION.replace(MERCHANT_NO, "02021382719994"),
+            "merchantNo",
+        ),
+        (
+            NOTIFICATION.replace(MERCHANT_NO, "0202138271999"),
+            "merchantNo",
+        ),
+        (
+            NOTIFICATION.replace(APP_ID, "b0dddd1f622243cb9aa1b676e808b5f8"),
+            "appId",
+        ),
+        // The v1.0 name of appId names the app just the same.
+        (
+            NOTIFICATION.replace(
+                r#""keyVersion":"1","#,
+                r#""keyVersion":"1","merchantAppId":"b0dddd1f622243cb9aa1b676e808b5f8","#,
+            ),
+            "appId",
+        ),
+    ] {
+        assert_ne!(body, NOTIFICATION);
+        let e = client
+            .verify_notification(&signed(&body), VECTOR_NOW_MS)
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::MerchantMismatch, "{body}");
+        assert_eq!(e.field.as_deref(), Some(field), "{body}");
+        assert!(e.message.contains(field), "{}", e.message);
+    }
+}
+
+#[test]
+fn signed_responses_naming_another_merchant_or_app_are_merchant_mismatches() {
+    let client = client();
+    let naming = |addressee: &str| {
+        REFUND_RESPONSE.replace(r#""msg":"","#, &format!(r#""msg":"",{addressee},"#))
+    };
+    for (body, field) in [
+        (naming(r#""merchantNo":"02021382719994""#), "merchantNo"),
+        (
+            naming(r#""appId":"b0dddd1f622243cb9aa1b676e808b5f8""#),
+            "appId",
+        ),
+        (
+            naming(&format!(
+                r#""appId":"{APP_ID}","merchantNo":"02021382719994""#
+            )),
+            "merchantNo",
+        ),
+    ] {
+        let e = client.parse_refund_response(&signed(&body)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::MerchantMismatch, "{body}");
+        assert_eq!(e.field.as_deref(), Some(field), "{body}");
+        let e = client
+            .parse_refund_query_response(&signed(&body))
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::MerchantMismatch, "{body}");
+    }
+    // PayerMax documents responses as {code, msg, data}: naming this client, or no one, is fine.
+    let ours = naming(&format!(
+        r#""appId":"{APP_ID}","merchantNo":"{MERCHANT_NO}""#
+    ));
+    assert!(
+        client
+            .parse_refund_response(&signed(&ours))
+            .unwrap()
+            .verified
+    );
+    assert!(
+        client
+            .parse_refund_response(&signed(REFUND_RESPONSE))
+            .unwrap()
+            .verified
+    );
 }
 
 #[test]

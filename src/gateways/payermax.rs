@@ -9,15 +9,15 @@
 use crate::config::Config;
 use crate::gateway::{Draft, Gateway, RawResponse, SignedRequest};
 use crate::keys::PublicKey;
-use crate::money::{format_received_amount, Amount, Currency, Decimal};
+use crate::money::{format_received_amount, format_received_number, Amount, Currency, Decimal};
 use crate::refund::{
     Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
 };
 use crate::signature::{verify, HashAlg};
 use crate::time::UtcTime;
 use crate::wire::{
-    check_max_chars, check_url, compact_json, field_text, json_number, non_empty_text,
-    parse_json_object, Object,
+    check_max_chars, check_url, compact_json, field_text, json_number, json_type_name,
+    non_empty_text, parse_json_object, Object,
 };
 use crate::{Error, Result};
 use serde_json::Value;
@@ -260,26 +260,59 @@ impl PayerMax {
             )));
         }
         self.verify_raw(response, "PayerMax response")?;
+        self.check_named_addressee(&body, "PayerMax response")?;
         Ok(body)
     }
 
-    /// A notification's merchant must be this client's: PayerMax signs every merchant's
-    /// notifications with the same key, so a valid signature alone does not make it ours.
+    /// A notification must name this client's merchant: PayerMax signs every merchant's
+    /// notifications with the same key, so a valid signature alone does not make one ours.
+    /// `merchantNo` is required in notifications (RefundResultNotifyUrl field table), so one
+    /// without it is malformed; `appId` is optional there and checked where present.
     fn check_addressed_to_us(&self, body: &Object) -> Result<()> {
-        let merchant_no = non_empty_text(body, "merchantNo");
-        if merchant_no.as_deref() != Some(self.merchant_no.as_str()) {
+        if non_empty_text(body, "merchantNo").is_none() {
             return Err(Error::malformed(
-                "the PayerMax notification is not for this merchantNo",
+                "the PayerMax notification has no merchantNo, so it cannot be shown to be for \
+                 this merchant",
             ));
         }
-        if let Some(app_id) = non_empty_text(body, "appId") {
-            if app_id != self.app_id {
-                return Err(Error::malformed(
-                    "the PayerMax notification is not for this appId",
+        self.check_named_addressee(body, "PayerMax notification")
+    }
+
+    /// Every merchant or app a signed body names must be this client's. PayerMax documents its
+    /// refund and refundQuery responses as `{code, msg, data}` without `merchantNo` or `appId`,
+    /// so a response naming no one is accepted (it answers a request this client signed); one that
+    /// names another merchant or app is refused. `merchantAppId` is the v1.0 name of `appId`.
+    fn check_named_addressee(&self, body: &Object, what: &str) -> Result<()> {
+        for (key, credential, ours) in [
+            ("merchantNo", "merchantNo", &self.merchant_no),
+            ("appId", "appId", &self.app_id),
+            ("merchantAppId", "appId", &self.app_id),
+        ] {
+            if names_someone_else(body, key, ours) {
+                return Err(Error::merchant_mismatch(
+                    credential,
+                    format!(
+                        "the {what} is signed by PayerMax but its {key} is not this client's \
+                         {credential}; PayerMax signs every merchant's messages with one key, so \
+                         it is refused: check that the config's {credential} is the one of this \
+                         PayerMax account"
+                    ),
                 ));
             }
         }
         Ok(())
+    }
+}
+
+/// Whether `key` names someone other than `ours`. Absent, null or empty names no one; a value that
+/// is not text (an object, an array) names no one we know, so it counts as someone else.
+fn names_someone_else(body: &Object, key: &str, ours: &str) -> bool {
+    match body.get(key) {
+        None | Some(Value::Null) => false,
+        Some(_) => match field_text(body, key) {
+            Some(named) => !named.is_empty() && named != ours,
+            None => true,
+        },
     }
 }
 
@@ -301,17 +334,37 @@ fn refund_status(word: &str) -> RefundStatus {
     }
 }
 
-/// A received `refundAmount` (number or string) with PayerMax's digits for the currency. An amount
-/// that is not a plain decimal is refused rather than guessed at.
+/// A received `refundAmount` with PayerMax's digits for the currency, read exactly. A JSON number
+/// may carry an exponent (`1E+3`: PayerMax's Java side writes BigDecimal, and Jackson and fastjson
+/// write one of negative scale that way; the vendor SDKs read it back as a BigDecimal). A string
+/// must be a plain decimal, as every sample and SDK writes one. A value with more digits than the
+/// currency has keeps them all: it is never rounded, so reconciliation sees what PayerMax reported.
+/// Anything else is refused rather than guessed at.
 fn received_amount(data: &Object, currency: Option<&str>) -> Result<Option<String>> {
-    let Some(text) = non_empty_text(data, "refundAmount") else {
-        return Ok(None);
-    };
-    let known = currency.and_then(|code| Currency::from_code(code).ok());
-    let formatted = match known {
-        Some(currency) => format_received_amount(&text, payermax_digits(currency)),
-        // Without a known currency there are no digits to pad to: keep the exact value.
-        None => Decimal::parse(text.trim()).map(Decimal::to_shortest_text),
+    let digits = currency
+        .and_then(|code| Currency::from_code(code).ok())
+        .map(payermax_digits);
+    let formatted = match data.get("refundAmount") {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(text)) if text.is_empty() => return Ok(None),
+        Some(Value::Number(number)) => {
+            let text = number.to_string();
+            match digits {
+                Some(digits) => format_received_number(&text, digits),
+                // Without a known currency there are no digits to pad to: keep the exact value.
+                None => Decimal::parse_json_number(&text).map(Decimal::to_shortest_text),
+            }
+        }
+        Some(Value::String(text)) => match digits {
+            Some(digits) => format_received_amount(text, digits),
+            None => Decimal::parse(text.trim()).map(Decimal::to_shortest_text),
+        },
+        Some(other) => {
+            return Err(Error::malformed(format!(
+                "PayerMax sent a refundAmount that is {}, not a decimal amount",
+                json_type_name(other)
+            )))
+        }
     };
     formatted.map(Some).ok_or_else(|| {
         Error::malformed("PayerMax sent a refundAmount that is not a decimal amount")
@@ -478,11 +531,20 @@ mod tests {
                 .as_deref(),
             Some("12.5")
         );
+        assert_eq!(
+            received_amount(&data(number("1e3")), Some("IDR"))
+                .unwrap()
+                .as_deref(),
+            Some("1000")
+        );
         for bad in [
             number("-1"),
-            number("1e3"),
+            number("1e999999999"),
+            Value::String("1e3".into()),
             Value::String("ten".into()),
             Value::Bool(true),
+            Value::Array(vec![number("1")]),
+            Value::Object(data(number("1"))),
         ] {
             let e = received_amount(&data(bad.clone()), Some("USD")).unwrap_err();
             assert_eq!(e.code, crate::ErrorCode::ResponseMalformed, "{bad}");
