@@ -823,3 +823,113 @@ fn malformed_notifications_are_refused() {
         assert_eq!(e.code, ErrorCode::ResponseMalformed, "{body}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The addressee: BluePay names the app a message is for with `appId`
+
+const OTHER_APP_ID: &str = "833b887a4a784708bb369524db5b6ded";
+
+/// The notification param with an `appId` as its first key.
+fn param_naming(app_id: &Value) -> String {
+    NOTIFICATION_PARAM.replacen('{', &format!(r#"{{"appId":{app_id},"#), 1)
+}
+
+/// A notification whose unsigned envelope carries `appId` beside the signed param.
+fn notification_with_outer_app_id(param: &str, app_id: &str) -> RawResponse {
+    let signature = sign(&gateway_key(), param.as_bytes(), HashAlg::Sha256).unwrap();
+    response(&json!({"appId": app_id, "param": param, "sign": signature}).to_string())
+}
+
+fn assert_app_id_mismatch(result: refundkit::Result<impl std::fmt::Debug>, case: &str) {
+    let e = result.unwrap_err();
+    assert_eq!(e.code, ErrorCode::MerchantMismatch, "{case}");
+    assert_eq!(e.field.as_deref(), Some("appId"), "{case}");
+    assert!(e.message.contains("appId"), "{}", e.message);
+}
+
+#[test]
+fn a_signed_notification_for_another_app_is_a_merchant_mismatch() {
+    for app_id in [json!(OTHER_APP_ID), json!(733), json!({"id": APP_ID})] {
+        let param = param_naming(&app_id);
+        assert_app_id_mismatch(
+            client().verify_notification(&signed_notification(&param), SEED_NOW_MS),
+            &param,
+        );
+    }
+    // Naming this app, or no app at all as BluePay's examples do, is accepted; an empty or null
+    // appId names no app.
+    for param in [
+        param_naming(&json!(APP_ID)),
+        NOTIFICATION_PARAM.to_string(),
+        param_naming(&json!("")),
+        param_naming(&Value::Null),
+    ] {
+        let n = client()
+            .verify_notification(&signed_notification(&param), SEED_NOW_MS)
+            .unwrap();
+        assert_eq!(n.refund.status, RefundStatus::Succeeded);
+    }
+}
+
+#[test]
+fn an_unsigned_app_id_beside_the_param_can_refuse_but_never_accept() {
+    // The envelope's appId is not signed: naming another app refuses the message ...
+    assert_app_id_mismatch(
+        client().verify_notification(
+            &notification_with_outer_app_id(NOTIFICATION_PARAM, OTHER_APP_ID),
+            SEED_NOW_MS,
+        ),
+        "outer appId of another app",
+    );
+    // ... but naming this one does not outweigh a signed param that names another.
+    assert_app_id_mismatch(
+        client().verify_notification(
+            &notification_with_outer_app_id(&param_naming(&json!(OTHER_APP_ID)), APP_ID),
+            SEED_NOW_MS,
+        ),
+        "outer appId of this app, signed appId of another",
+    );
+    let n = client()
+        .verify_notification(
+            &notification_with_outer_app_id(NOTIFICATION_PARAM, APP_ID),
+            SEED_NOW_MS,
+        )
+        .unwrap();
+    assert!(n.refund.verified);
+}
+
+#[test]
+fn responses_naming_another_app_are_refused() {
+    let entry = |app_id: &str| {
+        format!(
+            r#"{{"appId":"{app_id}","mchRefundOrderId":"R1","refundAmount":100,"refundStatus":"COMPLETE"}}"#
+        )
+    };
+    let other = entry(OTHER_APP_ID);
+    let ours = entry(APP_ID);
+    assert_app_id_mismatch(
+        client().parse_refund_response(&response(&format!(
+            r#"{{"code":10000,"message":"Success","data":{other}}}"#
+        ))),
+        "refund data",
+    );
+    assert_app_id_mismatch(
+        client().parse_refund_query_response(&response(&format!(
+            r#"{{"code":10000,"message":"Success","data":[{ours},{other}]}}"#
+        ))),
+        "one list entry",
+    );
+    assert_app_id_mismatch(
+        client().parse_refund_response(&response(&format!(
+            r#"{{"appId":"{OTHER_APP_ID}","code":10000,"message":"Success","data":{ours}}}"#
+        ))),
+        "the response body",
+    );
+    let result = client()
+        .parse_refund_response(&response(&format!(
+            r#"{{"appId":"{APP_ID}","code":10000,"message":"Success","data":{ours}}}"#
+        )))
+        .unwrap();
+    assert_eq!(result.amount.as_deref(), Some("1.00"));
+    assert!(!result.verified);
+}

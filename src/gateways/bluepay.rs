@@ -5,6 +5,9 @@
 //! its notifications the same way (`{"param","sign"}`) with its own key; its synchronous responses are
 //! not signed, so results parsed from them carry `verified: false`.
 //!
+//! BluePay signs every merchant's notifications with its one platform key, so a notification is
+//! believed only where nothing in it names another app (`check_app_id`).
+//!
 //! Amounts travel as integers in minor units (satang for THB). BluePay takes no currency field: the
 //! merchant account has one currency, which the config names (`THB` unless told otherwise).
 
@@ -17,8 +20,8 @@ use crate::refund::{
 };
 use crate::signature::{verify, HashAlg};
 use crate::wire::{
-    check_max_chars, check_url, compact_json, json_number, json_type_name, non_empty_text,
-    parse_json_object, printable_key, Object,
+    check_max_chars, check_url, compact_json, field_text, json_number, json_type_name,
+    non_empty_text, parse_json_object, printable_key, Object,
 };
 use crate::{Error, Result};
 use serde_json::Value;
@@ -155,7 +158,7 @@ impl Gateway for BluePay {
     }
 
     fn parse_refund_response(&self, response: &RawResponse) -> Result<RefundResult> {
-        match successful_data(response)? {
+        match self.successful_data(response)? {
             Value::Object(data) => self.refund_result(data, false),
             other => Err(Error::malformed(format!(
                 "the BluePay refund response's data is {}, not an object",
@@ -165,7 +168,7 @@ impl Gateway for BluePay {
     }
 
     fn parse_refund_query_response(&self, response: &RawResponse) -> Result<Vec<RefundResult>> {
-        let list = match successful_data(response)? {
+        let list = match self.successful_data(response)? {
             Value::Array(list) => list,
             // A Java server writes an empty list as null as readily as [].
             Value::Null => Vec::new(),
@@ -202,6 +205,7 @@ impl Gateway for BluePay {
             HashAlg::Sha256,
         )?;
         let data = parse_json_object(param.as_bytes(), "BluePay notification param")?;
+        self.check_app_id(&envelope, "BluePay notification's unsigned envelope")?;
         let event = non_empty_text(&data, "eventName");
         Ok(RefundNotification {
             gateway: GATEWAY_ID,
@@ -289,6 +293,12 @@ impl BluePay {
 
     /// Maps one refund record (5.1 data, a 5.2 list entry or a 5.3 notification param).
     fn refund_result(&self, data: Object, verified: bool) -> Result<RefundResult> {
+        let what = if verified {
+            "BluePay notification's signed param"
+        } else {
+            "BluePay response's refund record"
+        };
+        self.check_app_id(&data, what)?;
         let gateway_status = non_empty_text(&data, "refundStatus").unwrap_or_default();
         let mut result = RefundResult::new(
             GATEWAY_ID,
@@ -308,6 +318,47 @@ impl BluePay {
         result.failure_reason = failure_reason(&data);
         result.raw = Value::Object(data);
         Ok(result)
+    }
+
+    /// Refuses a message whose `fields` name another app than this client's `appId`. BluePay's
+    /// notification examples carry no `appId` at all (UnifiedAPIParam, RefundCallback), so where it
+    /// is absent the message is accepted: the signature by BluePay's key is then all there is.
+    /// Only a signed `param` can make a message ours; an `appId` in an unsigned part (the
+    /// notification's envelope beside `param`, a synchronous response) can only refuse it.
+    fn check_app_id(&self, fields: &Object, what: &str) -> Result<()> {
+        if names_another_app(fields, &self.app_id) {
+            return Err(Error::merchant_mismatch(
+                "appId",
+                format!(
+                    "the {what} names an appId that is not this client's; BluePay signs every \
+                     merchant's messages with one key, so it is refused: check that the config's \
+                     appId is the one BluePay issued for this account"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The `data` of a successful response; any other `code` is the gateway refusing the request.
+    fn successful_data(&self, response: &RawResponse) -> Result<Value> {
+        let mut body =
+            parse_json_object(&response.body, "BluePay response body").map_err(
+                |e| match response.status {
+                    Some(status) if !(200..300).contains(&status) => Error::malformed(format!(
+                        "BluePay answered HTTP {status} without a JSON body"
+                    )),
+                    _ => e,
+                },
+            )?;
+        let code = non_empty_text(&body, "code")
+            .ok_or_else(|| Error::malformed("the BluePay response has no code"))?;
+        if code != SUCCESS_CODE {
+            let message = non_empty_text(&body, "message").unwrap_or_default();
+            return Err(Error::gateway(GATEWAY_NAME, code, message));
+        }
+        self.check_app_id(&body, "BluePay response")?;
+        body.remove("data")
+            .ok_or_else(|| Error::malformed("the BluePay response has code 10000 but no data"))
     }
 
     /// `refundAmount` in minor units as major units. An amount that is present but not a whole
@@ -409,24 +460,16 @@ fn refund_payments_lookup(query: &RefundQuery) -> Result<(&'static str, &'static
     ))
 }
 
-/// The `data` of a successful response; any other `code` is the gateway refusing the request.
-fn successful_data(response: &RawResponse) -> Result<Value> {
-    let mut body = parse_json_object(&response.body, "BluePay response body").map_err(|e| {
-        match response.status {
-            Some(status) if !(200..300).contains(&status) => Error::malformed(format!(
-                "BluePay answered HTTP {status} without a JSON body"
-            )),
-            _ => e,
-        }
-    })?;
-    let code = non_empty_text(&body, "code")
-        .ok_or_else(|| Error::malformed("the BluePay response has no code"))?;
-    if code != SUCCESS_CODE {
-        let message = non_empty_text(&body, "message").unwrap_or_default();
-        return Err(Error::gateway(GATEWAY_NAME, code, message));
+/// Whether `fields` carry an `appId` other than `ours`. Absent, null or empty names no app; a value
+/// that is not text (an object, an array) names no app we know, so it counts as another.
+fn names_another_app(fields: &Object, ours: &str) -> bool {
+    match fields.get("appId") {
+        None | Some(Value::Null) => false,
+        Some(_) => match field_text(fields, "appId") {
+            Some(named) => !named.is_empty() && named != ours,
+            None => true,
+        },
     }
-    body.remove("data")
-        .ok_or_else(|| Error::malformed("the BluePay response has code 10000 but no data"))
 }
 
 /// The `{param, sign}` of a notification. A missing signature is reported as such, before anything
