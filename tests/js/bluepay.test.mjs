@@ -206,6 +206,20 @@ test('a notification signed with another key is refused', () => {
     'SIGNATURE_INVALID');
 });
 
+test('a signed notification naming another appId is MERCHANT_MISMATCH; one naming none is accepted', () => {
+  const sign = (param) => nodeSign(fixture('gateway_test_key.pem'), param);
+  const otherApp = NOTIFICATION_PARAM.replace('{', '{"appId":"833b887a4a784708bb369524db5b6ded",');
+  assertRefused(() => makeClient().verifyNotification(notificationRequest(otherApp, sign(otherApp))),
+    'MERCHANT_MISMATCH', 'appId');
+  // An appId beside the signed param is not signed: it can refuse, never accept.
+  const besideParam = {
+    body: JSON.stringify({ appId: '833b887a4a784708bb369524db5b6ded', param: NOTIFICATION_PARAM, sign: sign(NOTIFICATION_PARAM) }),
+  };
+  assertRefused(() => makeClient().verifyNotification(besideParam), 'MERCHANT_MISMATCH', 'appId');
+  const note = makeClient().verifyNotification(notificationRequest(NOTIFICATION_PARAM, sign(NOTIFICATION_PARAM)));
+  assert.equal(note.refund.verified, true);
+});
+
 test('a notification without sign is refused', () => {
   assertRefused(() => makeClient().verifyNotification(notificationRequest(NOTIFICATION_PARAM)),
     'SIGNATURE_MISSING');

@@ -221,6 +221,12 @@ test('query responses give amounts with PayerMax digits from numbers and strings
     ['"4.9"', 'USD', '4.90'],
     ['1.5', 'KWD', '1.50'],
     ['9007199254740993.01', 'USD', '9007199254740993.01'],
+    // A Java BigDecimal of negative scale, as Jackson and fastjson write it.
+    ['1E+4', 'IDR', '10000'],
+    ['1.5E-1', 'USD', '0.15'],
+    // More digits than the currency has are kept, never rounded.
+    ['4.905', 'USD', '4.905'],
+    ['0.1', 'JPY', '0.1'],
   ]
   for (const [amountJson, currency, expected] of cases) {
     const body =
@@ -289,10 +295,26 @@ test('pretty and compact notifications verify with their own signatures only', (
   expectError(() => client.verifyNotification({ headers: {}, body: compact }), 'SIGNATURE_MISSING')
   const tampered = compact.replace('10000', '90000')
   expectError(() => client.verifyNotification({ headers: { sign: compactSign }, body: tampered }), 'SIGNATURE_INVALID')
-  const otherMerchant = JSON.stringify({ ...NOTIFICATION, merchantNo: '02021382719994' })
+})
+
+test('a signed notification or response for another merchant or app is MERCHANT_MISMATCH', () => {
+  const client = makeClient()
+  for (const [changes, field] of [
+    [{ merchantNo: '02021382719994' }, 'merchantNo'],
+    [{ appId: 'b0dddd1f622243cb9aa1b676e808b5f8' }, 'appId'],
+  ]) {
+    const body = JSON.stringify({ ...NOTIFICATION, ...changes })
+    expectError(
+      () => client.verifyNotification({ headers: { sign: gatewaySign(body) }, body }, { now: VECTOR_NOW }),
+      'MERCHANT_MISMATCH',
+      { field },
+    )
+  }
+  const response = JSON.stringify({ code: 'APPLY_SUCCESS', msg: '', merchantNo: '02021382719994', data: NOTIFICATION.data })
   expectError(
-    () => client.verifyNotification({ headers: { sign: gatewaySign(otherMerchant) }, body: otherMerchant }),
-    'RESPONSE_MALFORMED',
+    () => client.parseRefundQueryResponse({ status: 200, headers: { sign: gatewaySign(response) }, body: response }),
+    'MERCHANT_MISMATCH',
+    { field: 'merchantNo' },
   )
 })
 
