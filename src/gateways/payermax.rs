@@ -348,6 +348,8 @@ fn received_amount(data: &Object, currency: Option<&str>) -> Result<Option<Strin
         None | Some(Value::Null) => return Ok(None),
         Some(Value::String(text)) if text.is_empty() => return Ok(None),
         Some(Value::Number(number)) => {
+            // serde_json's arbitrary_precision (Cargo.toml) keeps every digit as it arrived; only
+            // the exponent marker is rewritten (`1E3` is held as `1e+3`), which changes no value.
             let text = number.to_string();
             match digits {
                 Some(digits) => format_received_number(&text, digits),
