@@ -1,14 +1,19 @@
 //! RSA key import, fingerprints and key generation.
 //!
-//! Keys arrive as PEM or as bare base64 DER, with or without line breaks. The format is decided by the
-//! ASN.1 structure, not by the PEM label (some gateway SDKs wrap PKCS#8 in an `RSA PRIVATE KEY` label).
-//! Error messages say what was expected and never quote the key text.
+//! Keys arrive as PEM or as bare base64 DER, with or without line breaks. Import is strict where a
+//! lenient reading could pick a key other than the one meant: exactly one PEM block with only
+//! whitespace around it; BEGIN and END labels that match each other, fit the slot and say what the
+//! DER inside is; rsaEncryption keys only (an RSA-PSS key is not a PKCS#1 v1.5 key); a modulus of
+//! 2048 to 4096 bits, checked before the rsa crate sees the numbers. Bare base64 is read by its
+//! ASN.1 structure. Error messages say what was found and what to do, and never quote the key text.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
+use rsa::pkcs1;
+use rsa::pkcs8::der::asn1::AnyRef;
 use rsa::pkcs8::der::Decode;
-use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
+use rsa::pkcs8::spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
+use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, ObjectIdentifier, PrivateKeyInfoRef};
 use rsa::traits::PublicKeyParts;
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use sha2::{Digest, Sha256};
@@ -17,7 +22,8 @@ use zeroize::Zeroizing;
 
 /// The smallest modulus accepted: 2048 bits, as every supported gateway requires.
 pub const MIN_BITS: usize = 2048;
-/// The largest modulus accepted (the rsa crate's own limit).
+/// The largest modulus accepted: 4096 bits, the largest size the gateways recommend (BluePay) and
+/// the test suite covers. The rsa crate itself would take up to 8192.
 pub const MAX_BITS: usize = 4096;
 
 const RSA_ENCRYPTION_OID: &str = "1.2.840.113549.1.1.1";
@@ -52,15 +58,25 @@ impl PrivateKey {
     /// Imports a private key: PKCS#8 or PKCS#1, PEM or bare base64 DER. `field` names the config field
     /// in errors.
     pub fn import(text: &str, field: &str) -> crate::Result<PrivateKey> {
-        let der = decode_key_text(text, field)?;
-        let key = match RsaPrivateKey::from_pkcs8_der(&der) {
-            Ok(key) => key,
-            Err(_) => match RsaPrivateKey::from_pkcs1_der(&der) {
-                Ok(key) => key,
-                Err(_) => return Err(explain_private_key_failure(&der, field)),
-            },
+        let (encoding, der) = read_key(text, field, Slot::Private)?;
+        let pkcs1_der = match encoding {
+            Encoding::Pkcs8 => {
+                let info = PrivateKeyInfoRef::from_der(&der)
+                    .map_err(|_| Slot::Private.not_a_key(field))?;
+                check_algorithm(&info.algorithm, Slot::Private, field)?;
+                info.private_key.as_bytes()
+            }
+            _ => &der[..],
         };
-        check_size(key.size() * 8, field)?;
+        let numbers = pkcs1::RsaPrivateKeyRef::from_der(pkcs1_der)
+            .map_err(|_| Slot::Private.not_a_key(field))?;
+        check_modulus(numbers.modulus, field)?;
+        let key = RsaPrivateKey::try_from(numbers).map_err(|_| {
+            crate::Error::key(
+                field,
+                "the RSA private key's numbers do not fit together (or it has more than two primes); export the key again",
+            )
+        })?;
         let pkcs8_der = key
             .to_pkcs8_der()
             .map_err(|_| crate::Error::key(field, "the private key could not be re-encoded"))?;
@@ -91,15 +107,27 @@ impl PrivateKey {
 impl PublicKey {
     /// Imports a public key: SPKI or PKCS#1, PEM or bare base64 DER.
     pub fn import(text: &str, field: &str) -> crate::Result<PublicKey> {
-        let der = decode_key_text(text, field)?;
-        let key = match RsaPublicKey::from_public_key_der(&der) {
-            Ok(key) => key,
-            Err(_) => match RsaPublicKey::from_pkcs1_der(&der) {
-                Ok(key) => key,
-                Err(_) => return Err(explain_public_key_failure(&der, field)),
-            },
+        let (encoding, der) = read_key(text, field, Slot::Public)?;
+        let pkcs1_der = match encoding {
+            Encoding::Spki => {
+                let spki = SubjectPublicKeyInfoRef::from_der(&der)
+                    .map_err(|_| Slot::Public.not_a_key(field))?;
+                check_algorithm(&spki.algorithm, Slot::Public, field)?;
+                spki.subject_public_key
+                    .as_bytes()
+                    .ok_or_else(|| Slot::Public.not_a_key(field))?
+            }
+            _ => &der[..],
         };
-        check_size(key.size() * 8, field)?;
+        let numbers = pkcs1::RsaPublicKeyRef::from_der(pkcs1_der)
+            .map_err(|_| Slot::Public.not_a_key(field))?;
+        check_modulus(numbers.modulus, field)?;
+        let key = RsaPublicKey::try_from(numbers).map_err(|_| {
+            crate::Error::key(
+                field,
+                "the RSA public key's numbers are not valid (an even modulus or an unusable exponent); ask for the key again",
+            )
+        })?;
         Ok(PublicKey::from_rsa(key))
     }
 
@@ -180,64 +208,279 @@ pub fn key_fingerprint(public_key: &str) -> crate::Result<String> {
     Ok(PublicKey::import(public_key, "publicKey")?.fingerprint())
 }
 
-fn check_size(bits: usize, field: &str) -> crate::Result<()> {
-    if bits < MIN_BITS {
-        return Err(crate::Error::key(
-            field,
-            format!("RSA keys must have at least {MIN_BITS} bits; this one has {bits}"),
-        ));
-    }
-    if bits > MAX_BITS {
-        return Err(crate::Error::key(
-            field,
-            format!("RSA keys of more than {MAX_BITS} bits are not supported; this one has {bits}"),
-        ));
-    }
-    Ok(())
+/// The longest key text read. A 4096-bit PKCS#8 key is about 3.3 KB as PEM; refusing anything past
+/// this before looking at it keeps a hostile input from costing more than its own size.
+const MAX_KEY_TEXT_BYTES: usize = 64 << 10;
+
+/// rsaEncryption (RFC 8017 A.1): the only algorithm accepted, because every gateway signs with
+/// RSASSA-PKCS1-v1_5.
+const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap(RSA_ENCRYPTION_OID);
+/// id-RSASSA-PSS (RFC 8017 A.2.3): a key restricted to PSS signatures, which the rsa crate would
+/// otherwise read as a plain RSA key.
+const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+
+/// Algorithms a mistaken key commonly has, named in the refusal instead of a bare OID.
+const OTHER_ALGORITHMS: [(&str, &str); 5] = [
+    ("1.2.840.10045.2.1", "an EC key"),
+    ("1.3.101.112", "an Ed25519 key"),
+    ("1.3.101.113", "an Ed448 key"),
+    ("1.3.101.110", "an X25519 key"),
+    ("1.2.840.10040.4.1", "a DSA key"),
+];
+
+/// The four DER encodings a key may arrive in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Pkcs8,
+    Pkcs1Private,
+    Spki,
+    Pkcs1Public,
 }
 
-/// Turns PEM or bare base64 into DER bytes. The DER is secret for private keys, hence Zeroizing.
-fn decode_key_text(text: &str, field: &str) -> crate::Result<Zeroizing<Vec<u8>>> {
-    let body = if text.contains("-----BEGIN") {
-        pem_body(text, field)?
-    } else {
-        text
-    };
-    // Sized up front: growing the string would free partial copies of the key text unwiped.
-    let mut compact = Zeroizing::new(String::with_capacity(body.len()));
-    compact.extend(body.chars().filter(|c| !c.is_whitespace()));
-    if compact.is_empty() {
+impl Encoding {
+    /// The PEM label of each encoding (RFC 7468 §10, §13; the RSA labels are OpenSSL's for PKCS#1).
+    fn label(self) -> &'static str {
+        match self {
+            Encoding::Pkcs8 => "PRIVATE KEY",
+            Encoding::Pkcs1Private => "RSA PRIVATE KEY",
+            Encoding::Spki => "PUBLIC KEY",
+            Encoding::Pkcs1Public => "RSA PUBLIC KEY",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Encoding::Pkcs8 => "a PKCS#8 private key",
+            Encoding::Pkcs1Private => "a PKCS#1 RSA private key",
+            Encoding::Spki => "an SPKI public key",
+            Encoding::Pkcs1Public => "a PKCS#1 RSA public key",
+        }
+    }
+
+    fn is_private(self) -> bool {
+        matches!(self, Encoding::Pkcs8 | Encoding::Pkcs1Private)
+    }
+
+    fn from_label(label: &str) -> Option<Encoding> {
+        [
+            Encoding::Pkcs8,
+            Encoding::Pkcs1Private,
+            Encoding::Spki,
+            Encoding::Pkcs1Public,
+        ]
+        .into_iter()
+        .find(|e| e.label() == label)
+    }
+
+    /// What the DER is by its outer ASN.1 structure alone; the algorithm is checked later. The four
+    /// structures cannot be mistaken for one another: their first elements differ in type or count.
+    fn of_der(der: &[u8]) -> Option<Encoding> {
+        if PrivateKeyInfoRef::from_der(der).is_ok() {
+            Some(Encoding::Pkcs8)
+        } else if pkcs1::RsaPrivateKeyRef::from_der(der).is_ok() {
+            Some(Encoding::Pkcs1Private)
+        } else if SubjectPublicKeyInfoRef::from_der(der).is_ok() {
+            Some(Encoding::Spki)
+        } else if pkcs1::RsaPublicKeyRef::from_der(der).is_ok() {
+            Some(Encoding::Pkcs1Public)
+        } else {
+            None
+        }
+    }
+}
+
+/// Where a key goes: the merchant's private key or a public key (the gateway's, or one to fingerprint).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Private,
+    Public,
+}
+
+impl Slot {
+    fn takes(self, encoding: Encoding) -> bool {
+        encoding.is_private() == (self == Slot::Private)
+    }
+
+    fn key_kind(self) -> &'static str {
+        match self {
+            Slot::Private => "private",
+            Slot::Public => "public",
+        }
+    }
+
+    fn wrong_kind(self, field: &str) -> crate::Error {
+        match self {
+            Slot::Private => crate::Error::key(
+                field,
+                "a public key was given where the merchant's private key belongs",
+            ),
+            Slot::Public => crate::Error::key(
+                field,
+                "a private key was given where the gateway's public key belongs; never share a private key",
+            ),
+        }
+    }
+
+    fn not_a_key(self, field: &str) -> crate::Error {
+        match self {
+            Slot::Private => crate::Error::key(
+                field,
+                "expected an RSA private key in PKCS#8 or PKCS#1; the data is not one",
+            ),
+            Slot::Public => crate::Error::key(
+                field,
+                "expected an RSA public key in SPKI (X.509) or PKCS#1; the data is not one",
+            ),
+        }
+    }
+
+    fn labels(self) -> &'static str {
+        match self {
+            Slot::Private => {
+                "-----BEGIN PRIVATE KEY----- (PKCS#8) or -----BEGIN RSA PRIVATE KEY----- (PKCS#1)"
+            }
+            Slot::Public => {
+                "-----BEGIN PUBLIC KEY----- (SPKI) or -----BEGIN RSA PUBLIC KEY----- (PKCS#1)"
+            }
+        }
+    }
+}
+
+/// The key's DER and its encoding, checked against the slot and, for PEM, against the label.
+fn read_key(text: &str, field: &str, slot: Slot) -> crate::Result<(Encoding, Zeroizing<Vec<u8>>)> {
+    check_text_length(text, field)?;
+    // A byte-order mark is what some editors save before a key file's first line; it is not text
+    // the caller meant, and it is invisible in the message that would refuse it.
+    let text = text.trim().trim_start_matches('\u{feff}').trim_start();
+    if text.is_empty() {
         return Err(crate::Error::key(
             field,
             "expected an RSA key as PEM or base64 DER, got an empty string",
         ));
     }
+    if !looks_like_pem(text) {
+        let der = decode_base64(
+            text,
+            field,
+            "expected an RSA key as PEM or base64 DER; the text is neither",
+        )?;
+        return match Encoding::of_der(&der) {
+            Some(encoding) if slot.takes(encoding) => Ok((encoding, der)),
+            Some(_) => Err(slot.wrong_kind(field)),
+            None => Err(slot.not_a_key(field)),
+        };
+    }
+    let block = PemBlock::parse(text, field)?;
+    let encoding = encoding_of_label(block.label, slot, field)?;
+    refuse_pem_headers(block.body, field)?;
+    let der = decode_base64(
+        block.body,
+        field,
+        "the text inside the PEM block is not base64",
+    )?;
+    check_der_matches_label(&der, encoding, field)?;
+    Ok((encoding, der))
+}
+
+fn check_text_length(text: &str, field: &str) -> crate::Result<()> {
+    if text.len() > MAX_KEY_TEXT_BYTES {
+        return Err(crate::Error::key(
+            field,
+            format!(
+                "the key text is {} bytes; an RSA key of up to {MAX_BITS} bits is under 4 KB as PEM, \
+                 so refundkit reads at most {MAX_KEY_TEXT_BYTES} bytes: give the key alone",
+                text.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn looks_like_pem(text: &str) -> bool {
+    text.contains("-----BEGIN") || text.contains("-----END")
+}
+
+/// Base64 with any whitespace inside (RFC 7468 §3 lets PEM lines break anywhere; bare keys are pasted
+/// with or without line breaks). The DER is secret for private keys, hence Zeroizing.
+fn decode_base64(
+    text: &str,
+    field: &str,
+    refusal: &'static str,
+) -> crate::Result<Zeroizing<Vec<u8>>> {
+    // Sized up front: growing the string would free partial copies of the key text unwiped.
+    let mut compact = Zeroizing::new(String::with_capacity(text.len()));
+    compact.extend(text.chars().filter(|c| !c.is_whitespace()));
     STANDARD
         .decode(compact.as_bytes())
         .map(Zeroizing::new)
-        .map_err(|_| {
-            crate::Error::key(
-                field,
-                "expected an RSA key as PEM or base64 DER; the text is neither",
-            )
-        })
+        .map_err(|_| crate::Error::key(field, refusal))
 }
 
-/// The base64 between the first BEGIN line and its END line. Encrypted PEM is refused by name.
-fn pem_body<'a>(text: &'a str, field: &str) -> crate::Result<&'a str> {
-    let begin = text.find("-----BEGIN").unwrap_or(0);
-    let rest = &text[begin + "-----BEGIN".len()..];
-    let label_end = rest.find("-----").ok_or_else(|| malformed_pem(field))?;
-    let label = rest[..label_end].trim();
-    if label.contains("ENCRYPTED") || rest.contains("Proc-Type:") {
-        return Err(crate::Error::key(
-            field,
-            "encrypted keys are not supported; export the key without a passphrase",
-        ));
+/// One PEM block (RFC 7468 §2): the label and the text between the BEGIN and END lines. The text
+/// given is trimmed; anything else before or after the block is refused, because a second key or a
+/// stray line means the field holds something other than the one key the caller thinks it does.
+struct PemBlock<'a> {
+    label: &'a str,
+    body: &'a str,
+}
+
+impl<'a> PemBlock<'a> {
+    fn parse(text: &'a str, field: &str) -> crate::Result<PemBlock<'a>> {
+        let Some(begin) = text.find("-----BEGIN") else {
+            return Err(crate::Error::key(
+                field,
+                "the text has an -----END line but no -----BEGIN line; paste the whole key, from its BEGIN line to its END line",
+            ));
+        };
+        if begin > 0 {
+            return Err(crate::Error::key(
+                field,
+                "there is text before the -----BEGIN line; remove everything outside the key's BEGIN and END lines",
+            ));
+        }
+        let (label, rest) = boundary_label(&text["-----BEGIN".len()..], field)?;
+        let end = rest.find("-----END").ok_or_else(|| malformed_pem(field))?;
+        let body = &rest[..end];
+        if body.contains("-----BEGIN") {
+            return Err(crate::Error::key(
+                field,
+                "a second -----BEGIN line comes before the first block's -----END line; give one key per field, from its BEGIN line to its END line",
+            ));
+        }
+        let (end_label, after) = boundary_label(&rest[end + "-----END".len()..], field)?;
+        if end_label != label {
+            return Err(labels_differ(label, end_label, field));
+        }
+        if after.contains("-----BEGIN") {
+            return Err(crate::Error::key(
+                field,
+                "a second PEM block follows the first; give one key per field",
+            ));
+        }
+        if !after.trim().is_empty() {
+            return Err(crate::Error::key(
+                field,
+                "there is text after the -----END line; remove everything outside the key's BEGIN and END lines",
+            ));
+        }
+        Ok(PemBlock { label, body })
     }
-    let body = &rest[label_end + 5..];
-    let end = body.find("-----END").ok_or_else(|| malformed_pem(field))?;
-    Ok(&body[..end])
+}
+
+/// Splits ` LABEL-----rest` after `-----BEGIN` or `-----END`. RFC 7468 §3: one space, then printable
+/// characters, then five hyphens.
+fn boundary_label<'a>(text: &'a str, field: &str) -> crate::Result<(&'a str, &'a str)> {
+    let close = text.find("-----").ok_or_else(|| malformed_pem(field))?;
+    let label = text[..close]
+        .strip_prefix(' ')
+        .filter(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_graphic() || b == b' '))
+        .ok_or_else(|| {
+            crate::Error::key(
+                field,
+                "a PEM BEGIN or END line is malformed; it must read -----BEGIN LABEL----- on a line of its own",
+            )
+        })?;
+    Ok((label, &text[close + "-----".len()..]))
 }
 
 fn malformed_pem(field: &str) -> crate::Error {
@@ -247,65 +490,214 @@ fn malformed_pem(field: &str) -> crate::Error {
     )
 }
 
-fn explain_private_key_failure(der: &[u8], field: &str) -> crate::Error {
-    if is_public_key(der) {
-        return crate::Error::key(
-            field,
-            "a public key was given where the merchant's private key belongs",
-        );
-    }
-    if let Some(oid) = pkcs8_algorithm(der) {
-        if oid != RSA_ENCRYPTION_OID {
-            return crate::Error::key(
+/// Labels are quoted only when they are ones this module knows: an unknown label is the caller's
+/// text and could be a piece of the key.
+fn labels_differ(begin: &str, end: &str, field: &str) -> crate::Error {
+    let known = |label: &str| Encoding::from_label(label).is_some() || other_label(label).is_some();
+    let message = if known(begin) && known(end) {
+        format!(
+            "the PEM labels differ: -----BEGIN {begin}----- but -----END {end}-----; the label must be the same at both ends and say what the key is"
+        )
+    } else {
+        "the PEM labels on the -----BEGIN and -----END lines differ; the label must be the same at both ends and say what the key is".to_string()
+    };
+    crate::Error::key(field, message)
+}
+
+/// Labels of things that are not a key this slot takes, each refused with its own advice.
+fn other_label(label: &str) -> Option<fn(Slot, &str) -> crate::Error> {
+    Some(match label {
+        "ENCRYPTED PRIVATE KEY" => |slot, field| match slot {
+            Slot::Private => encrypted_key(field),
+            Slot::Public => slot.wrong_kind(field),
+        },
+        "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => |slot, field| {
+            match slot {
+            Slot::Private => crate::Error::key(
                 field,
-                format!("expected an RSA private key; this key's algorithm is {oid}"),
-            );
+                "a certificate was given where the merchant's private key belongs; a certificate holds only a public key",
+            ),
+            Slot::Public => crate::Error::key(
+                field,
+                "a certificate was given; refundkit takes the public key itself: export it with openssl x509 -in cert.pem -pubkey -noout",
+            ),
         }
+        },
+        "RSA-PSS PRIVATE KEY" | "RSA-PSS PUBLIC KEY" => |slot, field| pss_key(slot, field),
+        "EC PRIVATE KEY" | "DSA PRIVATE KEY" | "OPENSSH PRIVATE KEY" => |slot, field| {
+            match slot {
+            Slot::Private => crate::Error::key(
+                field,
+                "an EC, DSA or OpenSSH private key was given; refundkit signs with RSA: give an RSA private key in PKCS#8 or PKCS#1",
+            ),
+            Slot::Public => slot.wrong_kind(field),
+        }
+        },
+        _ => return None,
+    })
+}
+
+/// The encoding a PEM label stands for, if the slot takes it.
+fn encoding_of_label(label: &str, slot: Slot, field: &str) -> crate::Result<Encoding> {
+    if let Some(encoding) = Encoding::from_label(label) {
+        return if slot.takes(encoding) {
+            Ok(encoding)
+        } else {
+            Err(slot.wrong_kind(field))
+        };
     }
+    if let Some(refusal) = other_label(label) {
+        return Err(refusal(slot, field));
+    }
+    let other_kind = match slot {
+        Slot::Private => "PUBLIC KEY",
+        Slot::Public => "PRIVATE KEY",
+    };
+    if label.ends_with(other_kind) {
+        return Err(slot.wrong_kind(field));
+    }
+    Err(crate::Error::key(
+        field,
+        format!(
+            "the PEM label is not one for an RSA {} key; expected {}",
+            slot.key_kind(),
+            slot.labels()
+        ),
+    ))
+}
+
+/// RFC 7468 §2 has no headers; the only ones seen on keys are RFC 1421's, which mark a key encrypted
+/// the legacy OpenSSL way (`Proc-Type: 4,ENCRYPTED`).
+fn refuse_pem_headers(body: &str, field: &str) -> crate::Result<()> {
+    if !body.contains(':') {
+        return Ok(());
+    }
+    if body.contains("Proc-Type") && body.contains("ENCRYPTED") {
+        return Err(encrypted_key(field));
+    }
+    Err(crate::Error::key(
+        field,
+        "the PEM block has header lines (Name: value); remove them and keep only the base64 lines",
+    ))
+}
+
+fn encrypted_key(field: &str) -> crate::Error {
     crate::Error::key(
         field,
-        "expected an RSA private key in PKCS#8 or PKCS#1; the data is not one",
+        "the private key is encrypted with a passphrase; decrypt it first: openssl pkey -in encrypted.pem -out key.pem",
     )
 }
 
-fn explain_public_key_failure(der: &[u8], field: &str) -> crate::Error {
-    if RsaPrivateKey::from_pkcs8_der(der).is_ok() || RsaPrivateKey::from_pkcs1_der(der).is_ok() {
-        return crate::Error::key(
-            field,
-            "a private key was given where the gateway's public key belongs; never share a private key",
-        );
-    }
-    if let Ok(spki) = rsa::pkcs8::spki::SubjectPublicKeyInfoRef::from_der(der) {
-        return crate::Error::key(
+/// A label that does not say what the DER is would be read one way here and another way by the
+/// next tool, so the two must agree.
+fn check_der_matches_label(der: &[u8], labelled: Encoding, field: &str) -> crate::Result<()> {
+    let slot = if labelled.is_private() {
+        Slot::Private
+    } else {
+        Slot::Public
+    };
+    match Encoding::of_der(der) {
+        Some(found) if found == labelled => Ok(()),
+        Some(found) if !slot.takes(found) => Err(slot.wrong_kind(field)),
+        Some(found) => Err(crate::Error::key(
             field,
             format!(
-                "expected an RSA public key; this key's algorithm is {}",
-                spki.algorithm.oid
+                "the label {} promises {}, but the data inside is {}; label it -----BEGIN {}----- and -----END {}-----",
+                labelled.label(),
+                labelled.name(),
+                found.name(),
+                found.label(),
+                found.label()
             ),
-        );
-    }
-    if pkcs8_algorithm(der).is_some() {
-        return crate::Error::key(
+        )),
+        None => Err(crate::Error::key(
             field,
-            "a private key was given where the gateway's public key belongs; never share a private key",
-        );
+            format!(
+                "the data inside the {} block is not {}; it may be cut short: copy the key again",
+                labelled.label(),
+                labelled.name()
+            ),
+        )),
     }
+}
+
+/// Only rsaEncryption with NULL parameters. RFC 8017 A.1 and RFC 3279 §2.3.1 say the parameters
+/// "MUST" be NULL; absent parameters are a different DER encoding, and DER has exactly one.
+fn check_algorithm(
+    algorithm: &AlgorithmIdentifierRef<'_>,
+    slot: Slot,
+    field: &str,
+) -> crate::Result<()> {
+    if algorithm.oid == RSASSA_PSS {
+        return Err(pss_key(slot, field));
+    }
+    if algorithm.oid == RSA_ENCRYPTION {
+        return match algorithm.parameters {
+            Some(parameters) if parameters == AnyRef::NULL => Ok(()),
+            Some(_) => Err(rsa_parameters_not_null("are not NULL", field)),
+            None => Err(rsa_parameters_not_null("are absent", field)),
+        };
+    }
+    let oid = algorithm.oid.to_string();
+    let what = OTHER_ALGORITHMS
+        .iter()
+        .find(|(known, _)| *known == oid)
+        .map_or_else(
+            || format!("a key of algorithm {oid}"),
+            |(_, name)| format!("{name} ({oid})"),
+        );
+    Err(crate::Error::key(
+        field,
+        format!("expected an RSA {} key; this is {what}", slot.key_kind()),
+    ))
+}
+
+fn rsa_parameters_not_null(found: &str, field: &str) -> crate::Error {
     crate::Error::key(
         field,
-        "expected an RSA public key in SPKI (X.509) or PKCS#1; the data is not one",
+        format!(
+            "the key's algorithm is rsaEncryption but its parameters {found}; RFC 8017 requires NULL: export the key again with openssl"
+        ),
     )
 }
 
-fn is_public_key(der: &[u8]) -> bool {
-    RsaPublicKey::from_public_key_der(der).is_ok()
-        || RsaPublicKey::from_pkcs1_der(der).is_ok()
-        || rsa::pkcs8::spki::SubjectPublicKeyInfoRef::from_der(der).is_ok()
+fn pss_key(slot: Slot, field: &str) -> crate::Error {
+    let advice = match slot {
+        Slot::Private => {
+            "export an rsaEncryption key: openssl rsa -in key.pem -traditional -outform DER | openssl pkey -inform DER -out rsa-key.pem"
+        }
+        Slot::Public => {
+            "ask for the rsaEncryption public key, or convert this one: openssl rsa -pubin -in key.pem -RSAPublicKey_out -outform DER | openssl pkey -pubin -inform DER"
+        }
+    };
+    crate::Error::key(
+        field,
+        format!("the key is an RSA-PSS key (OID 1.2.840.113549.1.1.10); these gateways sign with PKCS#1 v1.5, {advice}"),
+    )
 }
 
-fn pkcs8_algorithm(der: &[u8]) -> Option<String> {
-    rsa::pkcs8::PrivateKeyInfoRef::from_der(der)
-        .ok()
-        .map(|info| info.algorithm.oid.to_string())
+/// Checked on the encoded number, before the rsa crate builds the key: the crate's own limit is
+/// 8192 bits and its refusal does not say why. The bounds compare whole bytes, as the rsa crate's
+/// `size()` does, so a modulus of 2041 to 2048 bits counts as a 2048-bit key.
+fn check_modulus(modulus: pkcs1::UintRef<'_>, field: &str) -> crate::Result<()> {
+    let bytes = modulus.as_bytes();
+    let bits = match bytes.first() {
+        Some(top) => bytes.len() * 8 - top.leading_zeros() as usize,
+        None => 0,
+    };
+    let advice = if bytes.len() * 8 < MIN_BITS {
+        "use a key of at least 2048 bits"
+    } else if bytes.len() * 8 > MAX_BITS {
+        "use a key of at most 4096 bits"
+    } else {
+        return Ok(());
+    };
+    Err(crate::Error::key(
+        field,
+        format!(
+            "the modulus is {bits} bits; refundkit accepts {MIN_BITS} to {MAX_BITS} bits: {advice}"
+        ),
+    ))
 }
 
 fn pem(label: &str, b64: &str) -> String {
