@@ -48,7 +48,7 @@ fn base_config(gateway: &str) -> Value {
 const GATEWAYS: [&str; 4] = ["wisepay", "payermax", "bluepay", "bieases"];
 
 /// Key texts that carry the marker: in the base64 body (invalid), in a header line (invalid), in
-/// the PEM label (valid: the label is not what decides the format), and as bare text.
+/// the PEM label (refused: the label must name what the DER is), and as bare text.
 fn marked_keys(pem: &str) -> Vec<String> {
     let body = one_line(pem);
     let (head, tail) = body.split_at(body.len() / 2);
