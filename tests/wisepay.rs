@@ -274,7 +274,7 @@ fn presets_and_base_url_choose_the_host() {
 #[test]
 fn signatures_verify_with_openssl() {
     let input =
-        refund_input(json!({"reason": "全額返金 a&b=c d", "extra": {"x_y": "=&="}})).unwrap();
+        refund_input(json!({"reason": "全額返金 a & b=c d", "extra": {"x_y": "=&="}})).unwrap();
     let request = client().build_refund(&input, NOW).unwrap();
     let body = body_of(&request);
     let dir = std::env::temp_dir().join(format!("wisepay-openssl-{}", std::process::id()));
@@ -412,6 +412,69 @@ fn extra_fields_may_not_take_over_library_fields() {
         (e.code, e.field.as_deref()),
         (ErrorCode::InputInvalid, Some("extra.ext_params"))
     );
+}
+
+#[test]
+fn extra_names_that_differ_from_library_fields_only_by_case_are_refused() {
+    for key in [
+        "Order_amount",
+        "APP_ID",
+        "Merchant_No",
+        "NOTIFY_URL",
+        "Description",
+        "Trans_No",
+    ] {
+        let e = refund_error(json!({"extra": {key: "x"}}));
+        assert_eq!(
+            (e.code, e.field.clone()),
+            (ErrorCode::InputInvalid, Some(format!("extra.{key}"))),
+            "{key}"
+        );
+    }
+}
+
+#[test]
+fn a_sent_value_that_would_also_read_as_another_field_is_refused() {
+    // Signed as `description=x&trans_status=2`, the gateway's echo of it could be split into a
+    // description and a trans_status of their own.
+    for (changes, field) in [
+        (json!({"reason": "x&trans_status=2"}), "reason"),
+        (json!({"reason": "返品&merchant_order_no=R9"}), "reason"),
+        (json!({"extra": {"attach": "k=v&k2=v 2"}}), "extra.attach"),
+        (
+            json!({"extra": {"ext_params": "{\"a\":\"1&b=2\"}"}}),
+            "extra.ext_params",
+        ),
+        (
+            json!({"notifyUrl": "https://shop.example/n&trans_status=2"}),
+            "notifyUrl",
+        ),
+    ] {
+        let e = refund_error(changes.clone());
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (ErrorCode::InputInvalid, Some(field)),
+            "{changes}"
+        );
+        assert!(
+            e.message.contains("another field"),
+            "{changes}: {}",
+            e.message
+        );
+    }
+    // `&` and `=` that cannot start a field name stay allowed.
+    for reason in [
+        "a & b = c",
+        "返品 & 交換 a=b",
+        "=&=",
+        "a&=b",
+        "x&サービス=1",
+        "a&b c=d",
+    ] {
+        let input = refund_input(json!({"reason": reason, "extra": {"attach": reason}})).unwrap();
+        let request = client().build_refund(&input, NOW).unwrap();
+        assert_eq!(body_of(&request)["description"], reason);
+    }
 }
 
 #[test]
@@ -1004,7 +1067,7 @@ fn a_notification_wrapping_its_fields_in_data_maps_them() {
     let data =
         json!({"merchant_order_no": "R1", "trans_status": "1", "trans_error_msg": "declined"});
     let fields = vec![
-        ("notify_type", json!("refund")),
+        ("sign_type", json!("RSA2")),
         ("data", json!(data.to_string())),
     ];
     let n = client()
@@ -1028,4 +1091,254 @@ fn a_notification_wrapping_its_fields_in_data_maps_them() {
         (n.refund.status, n.refund.gateway_status.as_str()),
         (RefundStatus::Unknown, "")
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Addressee, shape and size
+
+fn query_response_with(data: Value, envelope: &[(&'static str, Value)]) -> RawResponse {
+    let mut fields = vec![
+        ("code", json!("0")),
+        ("msg", json!("success")),
+        ("data", json!(data.to_string())),
+    ];
+    fields.extend(envelope.iter().cloned());
+    response(&signed_json(&fields))
+}
+
+#[test]
+fn a_response_addressed_to_another_merchant_or_app_is_refused() {
+    let ours = query_data();
+    let mut theirs = ours.clone();
+    theirs["merchant_no"] = json!("302100099999");
+    let mut other_app = ours.clone();
+    other_app["app_id"] = json!("wz0000000000000001");
+    for (response, field) in [
+        (query_response_with(theirs, &[]), "merchantNo"),
+        (query_response_with(other_app, &[]), "appId"),
+        (
+            query_response_with(ours.clone(), &[("merchant_no", json!("302100099999"))]),
+            "merchantNo",
+        ),
+        (
+            query_response_with(ours.clone(), &[("app_id", json!("wz0000000000000001"))]),
+            "appId",
+        ),
+        // A number is compared by its received text like any other value.
+        (
+            query_response_with(ours.clone(), &[("merchant_no", json!(302100099999u64))]),
+            "merchantNo",
+        ),
+    ] {
+        let e = client().parse_refund_query_response(&response).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (ErrorCode::MerchantMismatch, Some(field))
+        );
+        assert!(e.message.contains(field), "{}", e.message);
+    }
+    // Ours, at the top level and in data, or absent: accepted.
+    let mut addressed = ours.clone();
+    addressed["merchant_no"] = json!("302100085224");
+    addressed["app_id"] = json!("wz715fc0d10ee9d156");
+    let envelope = [
+        ("app_id", json!("wz715fc0d10ee9d156")),
+        ("merchant_no", json!("302100085224")),
+    ];
+    for response in [
+        query_response_with(addressed, &envelope),
+        query_response_with(ours, &[]),
+    ] {
+        client().parse_refund_query_response(&response).unwrap();
+    }
+}
+
+#[test]
+fn a_notification_addressed_to_another_merchant_or_app_is_refused() {
+    let mut theirs = notification_fields();
+    theirs[0].1 = json!("302100099999");
+    let mut other_app = notification_fields();
+    other_app.push(("app_id", json!("wz0000000000000001")));
+    let nested_theirs = vec![(
+        "data",
+        json!(json!({"merchant_no": "302100099999", "trans_status": "2"}).to_string()),
+    )];
+    for (fields, field) in [
+        (theirs, "merchantNo"),
+        (other_app, "appId"),
+        (nested_theirs, "merchantNo"),
+    ] {
+        for request in [
+            notification("application/json", &signed_json(&fields)),
+            notification(
+                "application/x-www-form-urlencoded",
+                &form_body(&fields, &sign_fields(&fields, &gateway_key())),
+            ),
+        ] {
+            let e = client().verify_notification(&request, NOW).unwrap_err();
+            assert_eq!(
+                (e.code, e.field.as_deref()),
+                (ErrorCode::MerchantMismatch, Some(field))
+            );
+        }
+    }
+    // The sandbox's shape: app_id and merchant_no of this client, beside sign_type.
+    let mut ours = notification_fields();
+    ours.push(("app_id", json!("wz715fc0d10ee9d156")));
+    ours.push(("sign_type", json!("RSA2")));
+    let n = client()
+        .verify_notification(&notification("application/json", &signed_json(&ours)), NOW)
+        .unwrap();
+    assert_eq!(n.refund.status, RefundStatus::Succeeded);
+}
+
+/// The forged notification of the re-cut: the gateway genuinely signed `description` holding
+/// `note&merchant_order_no=R1&trans_status=2` beside a `data` that says the refund failed; the
+/// forgery splits that value into top-level fields under the same signature.
+type Fields = Vec<(&'static str, Value)>;
+
+fn re_cut_notification() -> (Fields, Fields) {
+    let data = json!(json!({"merchant_order_no": "R1", "trans_status": "1"}).to_string());
+    let genuine = vec![
+        ("data", data.clone()),
+        (
+            "description",
+            json!("note&merchant_order_no=R1&trans_status=2"),
+        ),
+    ];
+    let forged = vec![
+        ("data", data),
+        ("description", json!("note")),
+        ("merchant_order_no", json!("R1")),
+        ("trans_status", json!("2")),
+    ];
+    (genuine, forged)
+}
+
+#[test]
+fn a_notification_re_cut_into_top_level_fields_beside_data_is_refused() {
+    let (genuine, forged) = re_cut_notification();
+    let signature = sign_fields(&genuine, &gateway_key());
+    assert_eq!(
+        signature,
+        sign_fields(&forged, &gateway_key()),
+        "one string"
+    );
+    for request in [
+        notification("application/json", &json_body(&forged, Some(&signature))),
+        notification(
+            "application/x-www-form-urlencoded",
+            &form_body(&forged, &signature),
+        ),
+    ] {
+        let e = client().verify_notification(&request, NOW).unwrap_err();
+        assert_eq!(e.code, ErrorCode::ResponseMalformed, "{}", e.message);
+        assert!(e.message.contains("data"), "{}", e.message);
+    }
+}
+
+#[test]
+fn business_fields_beside_data_are_refused_and_envelope_fields_are_not() {
+    let data = json!({"merchant_order_no": "R1", "trans_status": "1"});
+    for beside in [
+        ("trans_status", json!("2")),
+        ("order_amount", json!("1")),
+        ("notify_type", json!("refund")),
+        ("later_field", json!("")),
+    ] {
+        let e = client()
+            .parse_refund_query_response(&query_response_with(
+                data.clone(),
+                std::slice::from_ref(&beside),
+            ))
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::ResponseMalformed, "{}", beside.0);
+        assert!(e.message.contains(beside.0), "{}", e.message);
+        let fields = vec![("data", json!(data.to_string())), beside.clone()];
+        let e = client()
+            .verify_notification(
+                &notification("application/json", &signed_json(&fields)),
+                NOW,
+            )
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::ResponseMalformed, "{}", beside.0);
+    }
+    let envelope = [
+        ("psn", json!("08071436360012345678")),
+        ("sign_type", json!("RSA2")),
+        ("app_id", json!("wz715fc0d10ee9d156")),
+        ("merchant_no", json!("302100085224")),
+        ("method", json!("order.refund.query")),
+        ("format", json!("JSON")),
+        ("charset", json!("UTF-8")),
+        ("version", json!("1.0")),
+        ("timestamp", json!("1723012596622")),
+    ];
+    let r = client()
+        .parse_refund_query_response(&query_response_with(data.clone(), &envelope))
+        .unwrap()
+        .remove(0);
+    assert_eq!(r.status, RefundStatus::Failed);
+    let mut fields = vec![("data", json!(data.to_string()))];
+    fields.extend(envelope.iter().cloned());
+    let n = client()
+        .verify_notification(
+            &notification("application/json", &signed_json(&fields)),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(n.refund.status, RefundStatus::Failed);
+}
+
+/// Distinct names, all empty: the gateway's rule drops empty values from the canonical string,
+/// so a body padded with them still carries a valid signature.
+fn empty_fields(count: usize) -> Vec<String> {
+    (0..count).map(|i| format!("f{i}")).collect()
+}
+
+#[test]
+fn bodies_of_two_hundred_thousand_fields_are_read_in_linear_time() {
+    // About 3 MB: a host may raise maxBodyBytes, and the parsers must stay linear when it does.
+    let client = client_with(json!({"maxBodyBytes": 16 << 20})).unwrap();
+    let padding = empty_fields(200_000);
+    let mut fields = notification_fields();
+    fields.extend(padding.iter().map(|k| (k.as_str(), json!(""))));
+    let signature = sign_fields(&notification_fields(), &gateway_key());
+
+    let json = json_body(&fields, Some(&signature));
+    let n = client
+        .verify_notification(&notification("application/json", &json), NOW)
+        .unwrap();
+    assert_eq!(n.refund.status, RefundStatus::Succeeded);
+
+    let form = form_body(&fields, &signature);
+    let n = client
+        .verify_notification(
+            &notification("application/x-www-form-urlencoded", &form),
+            NOW,
+        )
+        .unwrap();
+    assert_eq!(n.refund.status, RefundStatus::Succeeded);
+
+    // A response of the same size: the padding sits beside data and is refused for that.
+    let mut envelope = query_fields();
+    envelope.extend(padding.iter().map(|k| (k.as_str(), json!(""))));
+    let e = client
+        .parse_refund_query_response(&response(&signed_json(&envelope)))
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ResponseMalformed);
+    // Unsigned, and with one name repeated at the very end.
+    let mut repeated = json.clone();
+    repeated.insert_str(repeated.len() - 1, ",\"f0\":\"\"");
+    let e = client
+        .verify_notification(&notification("application/json", &repeated), NOW)
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ResponseMalformed);
+    let e = client
+        .verify_notification(
+            &notification("application/x-www-form-urlencoded", &format!("{form}&f0=")),
+            NOW,
+        )
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ResponseMalformed);
 }

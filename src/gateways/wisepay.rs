@@ -4,6 +4,10 @@
 //! canonical string built from the sent fields (see `canonical_string`) and travels in the body as
 //! the field `sign`. Responses `{code, msg, psn, data, sign}` and notifications are signed by the
 //! gateway over the same kind of canonical string, built from what was received.
+//!
+//! What was received is believed only when it is addressed to this client's `app_id` and
+//! `merchant_no` (`check_addressed_to_us`) and comes in one shape: flat, or with its refund fields
+//! in `data` (`nested_data`).
 
 use crate::config::Config;
 use crate::gateway::{Draft, Gateway, RawResponse, SignedRequest};
@@ -15,11 +19,12 @@ use crate::refund::{
 use crate::signature::{verify, HashAlg};
 use crate::time::iso_from_utc_datetime;
 use crate::wire::{
-    check_max_chars, check_no_control_chars, check_url, compact_json, non_empty_text, parse_form,
-    parse_json_object, printable_key, Object,
+    check_max_chars, check_no_control_chars, check_url, compact_json, field_text, non_empty_text,
+    parse_form, parse_json_object, printable_key, Object,
 };
 use crate::{Error, Result};
 use serde_json::Value;
+use std::collections::HashSet;
 
 const GATEWAY_ID: &str = "wisepay";
 /// The name used in messages.
@@ -59,6 +64,25 @@ const MAPPED_FIELDS: &[&str] = &[
     "order_amount",
     "description",
     "notify_url",
+];
+
+/// Top-level names that describe a received message rather than the refund: the response envelope
+/// `{code, msg, psn, data, sign}` (research/wisepay.md §6.1), the common parameters of every call
+/// (§3.1), and `merchant_no`, the account a message is for. Any other name is a business field.
+const ENVELOPE_FIELDS: &[&str] = &[
+    "code",
+    "msg",
+    "psn",
+    "data",
+    "sign",
+    "sign_type",
+    "app_id",
+    "merchant_no",
+    "method",
+    "format",
+    "charset",
+    "version",
+    "timestamp",
 ];
 
 /// The gateway's limit for `merchant_order_no`, `app_id` and `merchant_no`.
@@ -112,8 +136,10 @@ fn check_credential(key: &str, value: &str) -> Result<()> {
 /// escaping would break its check, so requests are signed as they are (the caller chose the values).
 /// On what the gateway sends, the ambiguity lets someone re-cut a genuinely signed message: merge
 /// fields into one value, or split a value holding `&name=` into fields. `check_unambiguous`
-/// refuses the merged form; the split form cannot be told apart from an honest message, and needs
-/// the gateway to have signed a value holding `&name=` (a refund reason it echoes, for instance).
+/// refuses the merged form. The split form cannot be told apart from an honest message and needs
+/// the gateway to have signed a value holding `&name=`, such as a refund reason it echoes: this
+/// library never sends one (`check_sendable`), and a split that puts business fields beside a
+/// signed `data` is refused (`nested_data`), so it cannot change what is read from `data`.
 pub fn canonical_string(fields: &[(&str, &str)]) -> String {
     let mut kept: Vec<&(&str, &str)> = fields
         .iter()
@@ -216,12 +242,50 @@ impl WisePay {
             return Err(gateway_error(&envelope, code));
         }
         self.verify_fields(&fields, "response")?;
-        let data = business_data(&envelope)?
+        let data = nested_data(&envelope, "response")?
             .ok_or_else(|| Error::malformed("the response has code 0 but no data"))?;
+        self.check_addressed_to_us(&[&envelope, &data], "response")?;
         let mut raw = envelope;
         raw.shift_remove("sign");
         raw.insert("data".to_string(), Value::Object(data.clone()));
         Ok((data, Value::Object(raw)))
+    }
+
+    /// Refuses a verified message addressed to another merchant or app. The SG sandbox and N-age
+    /// sign with one gateway key (gateways/wisepay.md, Hosts), so a valid signature shows who sent
+    /// a message, not whom it is for. `places` are signed objects only: the top level and the
+    /// nested `data`. Neither the documented response (`{code, msg, psn, data, sign}` with the
+    /// query fields of research/wisepay.md §5.2 in data) nor the notification, whose fields are
+    /// unconfirmed (§7), is known to always carry `app_id` or `merchant_no`, so an absent or empty
+    /// one is accepted; any other value that is not exactly this client's is refused.
+    fn check_addressed_to_us(&self, places: &[&Object], what: &str) -> Result<()> {
+        let ours = [
+            ("merchant_no", "merchantNo", self.merchant_no.as_str()),
+            ("app_id", "appId", self.app_id.as_str()),
+        ];
+        for (name, config_field, our_value) in ours {
+            if places.iter().any(|p| names_another(p, name, our_value)) {
+                return Err(Error::merchant_mismatch(
+                    config_field,
+                    format!(
+                        "the {GATEWAY_NAME} {what} is addressed to another account: its {name} \
+                         is not this client's {config_field}; refused although its signature holds, \
+                         because the gateway signs for every merchant with one key"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `object` carries `name` with a value other than `ours`. Absent, null and empty mean
+/// "not said" (the canonical string drops empty values, so they were never signed).
+fn names_another(object: &Object, name: &str, ours: &str) -> bool {
+    match object.get(name) {
+        None | Some(Value::Null) => false,
+        Some(Value::String(s)) if s.is_empty() => false,
+        Some(_) => field_text(object, name).as_deref() != Some(ours),
     }
 }
 
@@ -247,6 +311,9 @@ impl Gateway for WisePay {
         }
         if let Some(url) = &input.notify_url {
             check_notify_url(url)?;
+        }
+        if let Some(reason) = &input.reason {
+            check_sendable("reason", reason)?;
         }
         let extra = extra_fields(&input.extra)?;
 
@@ -313,18 +380,22 @@ impl Gateway for WisePay {
         // same refund state, so handlers must be idempotent on refundId (the gateway retries anyway).
         let fields = notification_fields(request)?;
         self.verify_fields(&fields, "notification")?;
-        let object = fields_object(&fields);
-        let data = if object.contains_key("trans_status") {
-            object.clone()
-        } else {
-            business_data(&object)?.unwrap_or_else(|| object.clone())
-        };
-        let mut raw = object;
-        raw.shift_remove("sign");
+        let mut object = fields_object(&fields);
+        let nested = nested_data(&object, "notification")?;
+        match &nested {
+            Some(data) => self.check_addressed_to_us(&[&object, data], "notification")?,
+            None => self.check_addressed_to_us(&[&object], "notification")?,
+        }
+        object.shift_remove("sign");
+        let refund = refund_result(
+            nested.as_ref().unwrap_or(&object),
+            Value::Object(object.clone()),
+            RefundStatus::Unknown,
+        )?;
         Ok(RefundNotification {
             gateway: GATEWAY_ID,
             event: None,
-            refund: refund_result(&data, Value::Object(raw), RefundStatus::Unknown)?,
+            refund,
             ack: Ack::text("success"),
         })
     }
@@ -365,6 +436,7 @@ fn check_trans_no(field: &str, value: &str) -> Result<()> {
 /// The gateway posts to `notify_url` as given and documents that it must carry no query string.
 fn check_notify_url(url: &str) -> Result<()> {
     check_url("notifyUrl", url)?;
+    check_sendable("notifyUrl", url)?;
     if url.contains(['?', '#']) {
         return Err(Error::input(
             "notifyUrl",
@@ -375,8 +447,10 @@ fn check_notify_url(url: &str) -> Result<()> {
 }
 
 /// `extra` entries become further string fields. Names must be plain field names that the library
-/// does not already set (`sign` in any letter case included: the gateway drops it case-blind from
-/// its canonical string); values must be strings. Empty values are not sent, like every empty field.
+/// does not already set, in any letter case: the gateway drops `sign` case-blind from its canonical
+/// string (research/wisepay.md §4), and `Order_amount` beside `order_amount` would leave a gateway
+/// that reads names case-blind to choose. Values must be strings that `check_sendable` accepts.
+/// Empty values are not sent, like every empty field.
 fn extra_fields(extra: &Object) -> Result<Fields> {
     let mut fields = Fields::new();
     for (key, value) in extra {
@@ -395,7 +469,7 @@ fn extra_fields(extra: &Object) -> Result<Fields> {
             ));
         }
         let lower = key.to_ascii_lowercase();
-        if COMMON_FIELDS.contains(&lower.as_str()) || MAPPED_FIELDS.contains(&key.as_str()) {
+        if COMMON_FIELDS.contains(&lower.as_str()) || MAPPED_FIELDS.contains(&lower.as_str()) {
             return Err(Error::input(
                 &field,
                 format!("{field} would overwrite a field this library sets itself"),
@@ -416,9 +490,39 @@ fn extra_fields(extra: &Object) -> Result<Fields> {
         };
         check_no_control_chars(&field, text)?;
         check_max_chars(&field, text, 2048)?;
+        check_sendable(&field, text)?;
         push(&mut fields, key, Some(text));
     }
     Ok(fields)
+}
+
+/// Whether `text`, written raw into a canonical string, also reads as a value followed by a field
+/// of its own: it holds `&` then a plain field name and `=` (`x&trans_status=2`). The one rule for
+/// both directions: `check_sendable` refuses such a value before it is signed, `check_unambiguous`
+/// after a received message is verified.
+fn reads_as_another_field(text: &str) -> bool {
+    text.split('&').skip(1).any(|piece| {
+        piece
+            .split_once('=')
+            .is_some_and(|(name, _)| is_field_name(name))
+    })
+}
+
+/// Refuses a value this library would sign that `reads_as_another_field`: the gateway may echo
+/// it (a reason, an `extra` field) into a signed response or notification, and that signature
+/// would then also cover a message in which the value is split into fields of their own.
+fn check_sendable(field: &str, value: &str) -> Result<()> {
+    if reads_as_another_field(value) {
+        return Err(Error::input(
+            field,
+            format!(
+                "{field} must not hold '&' followed by a field name and '=' (such as \
+                 '&trans_status='): WisePay signs values unescaped, so the signed string would \
+                 also read as a message with another field"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// One received top-level field: its name, the text the canonical string uses (`None` for null,
@@ -434,15 +538,20 @@ struct ReceivedField {
 /// sliced from the body and never re-serialized (a re-serialization could reorder keys or rewrite
 /// numbers and so verify something other than what arrived). Duplicate names are refused: the
 /// canonical string could not say which of the two was signed.
+///
+/// The body is unauthenticated until verified, so reading it stays linear in its length: each byte
+/// is scanned once by `top_level_members`, each value parsed once, and names are checked for
+/// duplicates through a set.
 fn json_fields(body: &[u8], what: &str) -> Result<Vec<ReceivedField>> {
-    parse_json_object(body, what)?;
     let text = std::str::from_utf8(body)
         .map_err(|_| Error::malformed(format!("the {what} is not valid UTF-8")))?;
-    let members = top_level_members(text)
-        .ok_or_else(|| Error::malformed(format!("the {what} is not a JSON object")))?;
+    let members = top_level_members(text).ok_or_else(|| {
+        Error::malformed(format!("the {what} is not valid JSON holding one object"))
+    })?;
+    let mut seen = HashSet::with_capacity(members.len());
     let mut fields: Vec<ReceivedField> = Vec::with_capacity(members.len());
     for (key, raw) in members {
-        if fields.iter().any(|f| f.key == key) {
+        if !seen.insert(key.clone()) {
             return Err(duplicate_field(&key, what));
         }
         let value: Value = serde_json::from_str(raw)
@@ -481,9 +590,10 @@ fn notification_fields(request: &RawResponse) -> Result<Vec<ReceivedField>> {
     let text = request.body_text()?;
     let pairs = parse_form(text.trim())
         .ok_or_else(|| Error::malformed("the notification is not valid form data"))?;
+    let mut seen = HashSet::with_capacity(pairs.len());
     let mut fields: Vec<ReceivedField> = Vec::with_capacity(pairs.len());
     for (key, value) in pairs {
-        if fields.iter().any(|f| f.key == key) {
+        if !seen.insert(key.clone()) {
             return Err(duplicate_field(&key, "notification"));
         }
         fields.push(ReceivedField {
@@ -526,17 +636,10 @@ fn check_field_names(fields: &[ReceivedField], what: &str) -> Result<()> {
 /// genuinely signed fields into one value (see `canonical_string`). With plain field names
 /// checked first, a value without `&name=` cannot hide another field.
 fn check_unambiguous(fields: &[ReceivedField], what: &str) -> Result<()> {
-    let hides_a_field = |text: &str| {
-        text.split('&').skip(1).any(|piece| {
-            piece
-                .split_once('=')
-                .is_some_and(|(name, _)| is_field_name(name))
-        })
-    };
     match fields
         .iter()
         .filter(|f| f.key != "sign")
-        .find(|f| f.text.as_deref().is_some_and(hides_a_field))
+        .find(|f| f.text.as_deref().is_some_and(reads_as_another_field))
     {
         Some(f) => Err(Error::signature_invalid(format!(
             "the {what}'s field {} contains '&name=', so its signed string also reads as a \
@@ -544,6 +647,26 @@ fn check_unambiguous(fields: &[ReceivedField], what: &str) -> Result<()> {
             f.key
         ))),
         None => Ok(()),
+    }
+}
+
+/// The refund fields of a verified message when they come nested in `data`; `None` when there is
+/// no `data` and the message is flat. A message is read in one shape only: beside a `data`, the
+/// top level may hold envelope fields (`ENVELOPE_FIELDS`) and nothing else. A signed value holding
+/// `&name=` can be re-cut into top-level fields (see `canonical_string`); refusing every business
+/// field beside `data` means such a re-cut can never make the library read a status or amount
+/// other than the one the gateway signed in `data`.
+fn nested_data(top: &Object, what: &str) -> Result<Option<Object>> {
+    let Some(data) = business_data(top)? else {
+        return Ok(None);
+    };
+    match top.keys().find(|k| !ENVELOPE_FIELDS.contains(&k.as_str())) {
+        Some(name) => Err(Error::malformed(format!(
+            "the {what} carries {} at the top level beside data; a {GATEWAY_NAME} message is \
+             read either flat or from data, never both, so it is refused",
+            printable_key(name)
+        ))),
+        None => Ok(Some(data)),
     }
 }
 
@@ -633,7 +756,9 @@ fn failure_reason(data: &Object) -> Option<String> {
 }
 
 /// The top-level members of a JSON object, each value as the exact slice of `text` it came from.
-/// `text` must already be known to be valid JSON; `None` means it is not an object.
+/// `None` means `text` is not one JSON object. The structure between members is checked here and
+/// each name is decoded here; each value slice is only delimited, and is valid JSON once the
+/// caller has parsed it.
 fn top_level_members(text: &str) -> Option<Vec<(String, &str)>> {
     let bytes = text.as_bytes();
     let mut pos = skip_whitespace(bytes, 0);
@@ -643,7 +768,7 @@ fn top_level_members(text: &str) -> Option<Vec<(String, &str)>> {
     pos = skip_whitespace(bytes, pos + 1);
     let mut members = Vec::new();
     if bytes.get(pos) == Some(&b'}') {
-        return Some(members);
+        return (skip_whitespace(bytes, pos + 1) == bytes.len()).then_some(members);
     }
     loop {
         let key_end = string_end(bytes, pos)?;
@@ -658,7 +783,7 @@ fn top_level_members(text: &str) -> Option<Vec<(String, &str)>> {
         pos = skip_whitespace(bytes, end);
         match bytes.get(pos)? {
             b',' => pos = skip_whitespace(bytes, pos + 1),
-            b'}' => return Some(members),
+            b'}' if skip_whitespace(bytes, pos + 1) == bytes.len() => return Some(members),
             _ => return None,
         }
     }
@@ -749,6 +874,36 @@ mod tests {
         );
         assert_eq!(top_level_members("{}").unwrap().len(), 0);
         assert!(top_level_members("[1]").is_none());
+    }
+
+    #[test]
+    fn a_body_is_exactly_one_valid_object_without_a_whole_body_parse() {
+        for bad in [
+            "{\"a\":1} x",
+            "{} {}",
+            "{\"a\":1,}",
+            "{\"a\" 1}",
+            "{\"a\":}",
+            "{\"a\":tru}",
+            "{\"a\":[1,}",
+            "{\"a\":\"x}",
+            "{\"a\":\"\\u00zz\"}",
+            "{\"a\\q\":1}",
+            "{\"a\":\"\n\"}",
+            "{\"a\":1 2}",
+            "[1]",
+            "",
+        ] {
+            let e = json_fields(bad.as_bytes(), "body").err();
+            assert_eq!(
+                e.map(|e| e.code),
+                Some(crate::ErrorCode::ResponseMalformed),
+                "{bad}"
+            );
+        }
+        let fields = json_fields(b" {\"a\" : [1, {\"b\":\"}\"}] ,\"c\":\"x\"}\n", "body").unwrap();
+        assert_eq!(fields.len(), 2);
+        assert_eq!(fields[0].text.as_deref(), Some("[1, {\"b\":\"}\"}]"));
     }
 
     #[test]
