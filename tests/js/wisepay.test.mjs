@@ -101,7 +101,7 @@ test('refund requests verify with node:crypto, with &, =, spaces and Japanese te
     'a&b',
     'x=y',
     'a & b = c',
-    'A&B=C&D=E',
+    'A & B=C &D E=F',
     '  spaced  out  ',
     '商品&サービス=返金 テスト',
     'emoji 🎌 and "quotes" \\ backslash',
@@ -116,7 +116,7 @@ test('refund requests verify with node:crypto, with &, =, spaces and Japanese te
         currency: 'JPY',
         reason,
         notifyUrl: 'https://shop.example/wisepay/notify',
-        extra: { ext_params: `{"note":"${reason.replace(/["\\]/g, '')}"}`, attach: 'k=v&k2=v 2' },
+        extra: { ext_params: `{"note":"${reason.replace(/["\\]/g, '')}"}`, attach: 'k=v& k2=v 2' },
       },
       { now: NOW },
     );
@@ -130,7 +130,7 @@ test('refund requests verify with node:crypto, with &, =, spaces and Japanese te
     assert.equal(body.order_amount, '1000');
     assert.equal(body.price_currency, 'JPY');
     assert.equal(body.notify_url, 'https://shop.example/wisepay/notify');
-    assert.equal(body.attach, 'k=v&k2=v 2');
+    assert.equal(body.attach, 'k=v& k2=v 2');
     assert.equal(body.timestamp, String(NOW));
   }
 });
@@ -183,6 +183,10 @@ test('invalid input is refused with the field named', () => {
     [{ extra: { order_amount: '1' } }, 'INPUT_INVALID', 'extra.order_amount'],
     [{ extra: { note: 5 } }, 'INPUT_INVALID', 'extra.note'],
     [{ extra: { 'a=b': 'x' } }, 'INPUT_INVALID', 'extra'],
+    [{ extra: { Order_amount: '1' } }, 'INPUT_INVALID', 'extra.Order_amount'],
+    [{ reason: 'x&trans_status=2' }, 'INPUT_INVALID', 'reason'],
+    [{ extra: { attach: 'k=v&k2=v' } }, 'INPUT_INVALID', 'extra.attach'],
+    [{ notifyUrl: 'https://shop.example/n&trans_status=2' }, 'INPUT_INVALID', 'notifyUrl'],
     [{ amount: '1.5' }, 'AMOUNT_INVALID', 'amount'],
   ];
   for (const [change, code, field] of cases) {
@@ -363,4 +367,25 @@ test('a notification signed by another key, or re-cut around &name=, is refused'
   // Genuinely signed, but `description` swallows what would otherwise be separate fields.
   const merged = signedBody({ description: 'x&trans_status=2', trans_status: '0' });
   assertRefundKitError(() => client.verifyNotification({ headers, body: merged }, { now: NOW }), 'SIGNATURE_INVALID');
+});
+
+test('a response or notification for another merchantNo or appId is MERCHANT_MISMATCH', () => {
+  const client = makeClient();
+  const theirs = signedBody({ code: '0', msg: 'success', data: JSON.stringify({ ...queryData, merchant_no: '302100099999' }) });
+  assertRefundKitError(() => client.parseRefundQueryResponse(jsonResponse(theirs)), 'MERCHANT_MISMATCH', 'merchantNo');
+  const headers = { 'content-type': 'application/json' };
+  const otherApp = signedBody({ ...notificationFields, app_id: 'wz0000000000000001' });
+  assertRefundKitError(() => client.verifyNotification({ headers, body: otherApp }, { now: NOW }), 'MERCHANT_MISMATCH', 'appId');
+  const ours = signedBody({ ...notificationFields, app_id: 'wz715fc0d10ee9d156', sign_type: 'RSA2' });
+  assert.equal(client.verifyNotification({ headers, body: ours }, { now: NOW }).refund.status, 'succeeded');
+});
+
+test('top-level fields re-cut from a signed value beside data are refused', () => {
+  const client = makeClient();
+  const headers = { 'content-type': 'application/json' };
+  const data = JSON.stringify({ merchant_order_no: 'R1', trans_status: '1' });
+  // Signed as one description; sent as three fields that sort into the same signed string.
+  const signature = gatewaySign({ data, description: 'note&merchant_order_no=R1&trans_status=2' });
+  const forged = JSON.stringify({ data, description: 'note', merchant_order_no: 'R1', trans_status: '2', sign: signature });
+  assertRefundKitError(() => client.verifyNotification({ headers, body: forged }, { now: NOW }), 'RESPONSE_MALFORMED');
 });
