@@ -282,6 +282,9 @@ const receivedCodes = [
   'GATEWAY_ERROR',
   'TIMESTAMP_OUT_OF_WINDOW',
 ];
+/** The default maxBodyBytes: longer bodies are refused before anything reads them. */
+const DEFAULT_MAX_BODY_BYTES = 1 << 20;
+const byteLength = (body) => (typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
 const hostileBodies = [
   ['empty string', ''],
   ['1 MB string', MB],
@@ -396,7 +399,8 @@ async function hostilePass() {
               for (const r of [result].flat()) assert.equal(r.verified, false, `${what}: an unsigned body verified`);
               continue;
             }
-            check(error, { codes: receivedCodes, fields: [null] }, what);
+            const codes = byteLength(body) > DEFAULT_MAX_BODY_BYTES ? ['BODY_TOO_LARGE'] : receivedCodes;
+            check(error, { codes, fields: [null] }, what);
           }
         }
       }
