@@ -2,7 +2,7 @@
 
 use super::convert::{now_ms, raw_response, to_js, to_json};
 use super::webcrypto::AsyncSigner;
-use super::{to_js_error, transport};
+use super::{js, to_js_error, transport};
 use crate::refund::{RefundInput, RefundQuery};
 use crate::wire::printable_key;
 use crate::{Client, Config, Error, Result, SignedRequest};
@@ -81,7 +81,7 @@ impl RefundClient {
 
     #[wasm_bindgen(js_name = "parseRefundResponse")]
     pub fn parse_refund_response(&self, response: JsValue) -> JsResult<JsValue> {
-        let result = raw_response(&response, "response")
+        let result = raw_response(&response, "response", self.inner.max_body_bytes())
             .and_then(|raw| self.inner.parse_refund_response(&raw))
             .map_err(to_js_error)?;
         to_js(&result)
@@ -89,7 +89,7 @@ impl RefundClient {
 
     #[wasm_bindgen(js_name = "parseRefundQueryResponse")]
     pub fn parse_refund_query_response(&self, response: JsValue) -> JsResult<JsValue> {
-        let results = raw_response(&response, "response")
+        let results = raw_response(&response, "response", self.inner.max_body_bytes())
             .and_then(|raw| self.inner.parse_refund_query_response(&raw))
             .map_err(to_js_error)?;
         to_js(&results)
@@ -98,7 +98,7 @@ impl RefundClient {
     #[wasm_bindgen(js_name = "verifyNotification")]
     pub fn verify_notification(&self, request: JsValue, opts: JsValue) -> JsResult<JsValue> {
         let notification = (|| {
-            let raw = raw_response(&request, "request")?;
+            let raw = raw_response(&request, "request", self.inner.max_body_bytes())?;
             self.inner.verify_notification(&raw, now_ms(&opts)?)
         })()
         .map_err(to_js_error)?;
@@ -191,7 +191,8 @@ struct Call {
 impl Call {
     async fn send(&self, draft: crate::Draft) -> JsResult<crate::RawResponse> {
         let signed: SignedRequest = self.signer.sign(&self.client, draft).await?;
-        transport::send(self.fetch.as_ref(), self.timeout_ms, &signed)
+        let limit = self.client.max_body_bytes();
+        transport::send(self.fetch.as_ref(), self.timeout_ms, &signed, limit)
             .await
             .map_err(to_js_error)
     }
@@ -220,7 +221,8 @@ fn signed_to_js(signed: &SignedRequest) -> JsResult<JsValue> {
 /// Splits the JavaScript config into JSON settings for the core and the host-only parts: `fetch`,
 /// `timeoutMs` and a `privateKey` given as a WebCrypto `CryptoKey`.
 fn read_config(config: &JsValue) -> Result<(crate::wire::Object, HostSettings)> {
-    if !config.is_object() || js_sys::Array::is_array(config) {
+    let unreadable = |_| Error::config("config could not be read");
+    if !config.is_object() || js::is_array(config).map_err(unreadable)? {
         return Err(Error::config(
             "config must be an object such as { gateway, ... }",
         ));
@@ -231,9 +233,12 @@ fn read_config(config: &JsValue) -> Result<(crate::wire::Object, HostSettings)> 
         timeout_ms: DEFAULT_TIMEOUT_MS,
         crypto_key: None,
     };
-    for key in Object::keys(config.unchecked_ref::<Object>()).iter() {
+    for key in js::keys(config).map_err(unreadable)? {
         let name = key.as_string().unwrap_or_default();
-        let value = Reflect::get(config, &key).unwrap_or(JsValue::UNDEFINED);
+        let value = js::get_key(config, &key).map_err(|_| {
+            let field = printable_key(&name);
+            Error::config_field(&field, format!("{field} could not be read"))
+        })?;
         if value.is_undefined() {
             continue;
         }

@@ -1,9 +1,10 @@
 //! Conversions between JavaScript values and the core's types. Inputs are read strictly: a value of
 //! the wrong type is an error naming its field, never a coercion.
 
+use super::js;
 use crate::gateway::RawResponse;
 use crate::{Error, Result};
-use js_sys::{Array, Object, Reflect, Uint8Array, JSON};
+use js_sys::{JsString, Uint8Array, JSON};
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
@@ -39,7 +40,7 @@ pub fn now_ms(opts: &JsValue) -> Result<u64> {
     let now = if opts.is_undefined() || opts.is_null() {
         JsValue::UNDEFINED
     } else if opts.is_object() {
-        Reflect::get(opts, &"now".into()).unwrap_or(JsValue::UNDEFINED)
+        js::get(opts, "now").map_err(|_| Error::input("now", "opts.now could not be read"))?
     } else {
         return Err(Error::input(
             "opts",
@@ -59,49 +60,92 @@ pub fn now_ms(opts: &JsValue) -> Result<u64> {
 }
 
 /// `{ status?, headers?, body }` -> RawResponse. `body` is a string, a Uint8Array (Buffer) or an
-/// ArrayBuffer of the raw bytes; `headers` a `Headers` or a plain object.
-pub fn raw_response(value: &JsValue, what: &str) -> Result<RawResponse> {
+/// ArrayBuffer of the raw bytes, at most `limit` bytes; `headers` a `Headers` or a plain object.
+/// Each property is read once.
+pub fn raw_response(value: &JsValue, what: &str, limit: usize) -> Result<RawResponse> {
     if !value.is_object() {
         return Err(Error::input(
             what,
             format!("{what} must be an object {{ status?, headers?, body }}"),
         ));
     }
-    let get = |key: &str| Reflect::get(value, &key.into()).unwrap_or(JsValue::UNDEFINED);
-    let status = match get("status") {
-        s if s.is_undefined() || s.is_null() => None,
-        s => match s.as_f64() {
-            Some(n) if (100.0..=599.0).contains(&n) && n.fract() == 0.0 => Some(n as u16),
-            _ => return Err(Error::input("status", "status must be an HTTP status code")),
-        },
+    let get = |key: &str| {
+        js::get(value, key)
+            .map_err(|_| Error::input(key, format!("{what}.{key} could not be read")))
     };
-    Ok(RawResponse::new(
-        status,
-        headers(&get("headers"))?,
-        body_bytes(&get("body"))?,
-    ))
+    let status = match get("status")? {
+        s if s.is_undefined() || s.is_null() => None,
+        s => Some(
+            http_status(&s)
+                .ok_or_else(|| Error::input("status", "status must be an HTTP status code"))?,
+        ),
+    };
+    let headers = headers(&get("headers")?)?;
+    let body = body_bytes(&get("body")?, limit, what)?;
+    Ok(RawResponse::new(status, headers, body))
 }
 
-fn body_bytes(body: &JsValue) -> Result<Vec<u8>> {
-    if let Some(text) = body.as_string() {
-        return Ok(text.into_bytes());
+/// A whole number from 100 to 599.
+pub fn http_status(value: &JsValue) -> Option<u16> {
+    match value.as_f64() {
+        Some(n) if (100.0..=599.0).contains(&n) && n.fract() == 0.0 => Some(n as u16),
+        _ => None,
     }
-    if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
-        return Ok(bytes.to_vec());
-    }
-    if let Some(buffer) = body.dyn_ref::<js_sys::ArrayBuffer>() {
-        return Ok(Uint8Array::new(buffer).to_vec());
-    }
-    Err(Error::input(
-        "body",
-        "body must be the raw body as a string or a Uint8Array, not parsed JSON: \
-         signatures cover the exact bytes received",
-    ))
 }
 
-/// Header pairs from a `Headers` object (anything with `forEach` and `get`) or a plain object whose
-/// values are strings or arrays of strings (Node's `IncomingMessage.headers`).
-fn headers(value: &JsValue) -> Result<Vec<(String, String)>> {
+/// The raw bytes of a body: a string (as UTF-8), a Uint8Array or an ArrayBuffer, refused with
+/// `BODY_TOO_LARGE` when over `limit` bytes before a byte of it is copied into wasm memory.
+pub fn body_bytes(body: &JsValue, limit: usize, what: &str) -> Result<Vec<u8>> {
+    let too_large = || Error::body_too_large(what, limit);
+    if body.is_string() {
+        // UTF-8 takes at least one byte per UTF-16 unit: a longer string cannot fit.
+        if body.unchecked_ref::<JsString>().length() as usize > limit {
+            return Err(too_large());
+        }
+        let bytes = body.as_string().unwrap_or_default().into_bytes();
+        return if bytes.len() > limit {
+            Err(too_large())
+        } else {
+            Ok(bytes)
+        };
+    }
+    let unreadable = || Error::input("body", "body could not be read as bytes");
+    if !is_bytes(body) {
+        return Err(Error::input(
+            "body",
+            "body must be the raw body as a string or a Uint8Array, not parsed JSON: \
+             signatures cover the exact bytes received",
+        ));
+    }
+    // A first, cheap refusal before JavaScript copies anything; the copy's own length decides.
+    let declared = js::get(body, "byteLength").map_err(|_| unreadable())?;
+    if declared.as_f64().is_some_and(|n| n > limit as f64) {
+        return Err(too_large());
+    }
+    let own = js::own_bytes(body).map_err(|_| unreadable())?;
+    if own.length() as usize > limit {
+        return Err(too_large());
+    }
+    Ok(js::copy_own_bytes(&own))
+}
+
+/// A Uint8Array (Buffer included) or an ArrayBuffer. `ArrayBuffer.isView` looks at the value's
+/// internal slots, so a Proxy cannot pass for a typed array; `instanceof` then tells a Uint8Array
+/// from other views (wasm-bindgen's `instanceof` answers false where a Proxy trap throws).
+fn is_bytes(value: &JsValue) -> bool {
+    if js_sys::ArrayBuffer::is_view(value) {
+        value.is_instance_of::<Uint8Array>()
+    } else {
+        value.is_instance_of::<js_sys::ArrayBuffer>()
+    }
+}
+
+/// The most header pairs accepted: an iterator that never ends is refused, not followed.
+const MAX_HEADERS: usize = 2_000;
+
+/// Header pairs from a `Headers` object (anything whose `entries()` gives `[name, value]` pairs) or
+/// a plain object whose values are strings or arrays of strings (Node's `IncomingMessage.headers`).
+pub fn headers(value: &JsValue) -> Result<Vec<(String, String)>> {
     if value.is_undefined() || value.is_null() {
         return Ok(Vec::new());
     }
@@ -111,36 +155,36 @@ fn headers(value: &JsValue) -> Result<Vec<(String, String)>> {
             "headers must be a Headers or a plain object",
         ));
     }
-    let entries = Reflect::get(value, &"entries".into()).unwrap_or(JsValue::UNDEFINED);
-    let pairs: Vec<JsValue> = if entries.is_function() {
+    let unreadable = |_| Error::input("headers", "headers could not be read");
+    let entries = js::get(value, "entries").map_err(unreadable)?;
+    let pairs = if entries.is_function() {
         // A Headers (or Map-like) object: iterate its entries.
-        let iterator = entries
-            .unchecked_ref::<js_sys::Function>()
-            .call0(value)
-            .map_err(|_| Error::input("headers", "headers could not be read"))?;
-        js_sys::try_iter(&iterator)
-            .ok()
-            .flatten()
-            .ok_or_else(|| Error::input("headers", "headers could not be read"))?
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(|_| Error::input("headers", "headers could not be read"))?
+        let iterator = js::call_method(value, "entries").map_err(unreadable)?;
+        js::items(&iterator, MAX_HEADERS).map_err(unreadable)?
     } else {
-        Object::entries(value.unchecked_ref()).to_vec()
+        js::entries(value).map_err(unreadable)?
     };
+    if pairs.len() > MAX_HEADERS {
+        return Err(Error::input(
+            "headers",
+            format!("at most {MAX_HEADERS} headers are accepted"),
+        ));
+    }
     pairs.iter().map(header_pair).collect()
 }
 
 fn header_pair(entry: &JsValue) -> Result<(String, String)> {
-    let pair = Array::from(entry);
-    let name = pair
-        .get(0)
+    let unreadable = |_| Error::input("headers", "headers could not be read");
+    let name = js::get_key(entry, &0.into())
+        .map_err(unreadable)?
         .as_string()
         .ok_or_else(|| Error::input("headers", "header names must be strings"))?;
-    let value = pair.get(1);
+    let value = js::get_key(entry, &1.into()).map_err(unreadable)?;
     let text = if let Some(s) = value.as_string() {
         s
-    } else if Array::is_array(&value) {
-        Array::from(&value)
+    } else if js::is_array(&value).map_err(unreadable)? {
+        js::items(&value, MAX_HEADERS)
+            .map_err(unreadable)?
             .iter()
             .map(|v| v.as_string())
             .collect::<Option<Vec<_>>>()

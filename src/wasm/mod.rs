@@ -3,6 +3,7 @@
 
 mod client;
 mod convert;
+mod js;
 mod transport;
 mod webcrypto;
 

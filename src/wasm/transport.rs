@@ -1,23 +1,27 @@
 //! HTTP through the host's `fetch`: the global one (Node 18+, browsers, workers) or `config.fetch`.
 //! The signed body is sent as it is, and the answer is read as raw bytes for verification.
 
+use super::convert::{body_bytes, headers, http_status};
+use super::js;
 use crate::gateway::RawResponse;
 use crate::{Error, ErrorCode, Result, SignedRequest};
-use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-/// Sends a signed request and returns what came back. Network failures and timeouts are `TRANSPORT`.
+/// Sends a signed request and returns what came back. Network failures, timeouts and anything in the
+/// answer that cannot be read are `TRANSPORT`; an answer over `limit` bytes is `BODY_TOO_LARGE`.
 pub async fn send(
     fetch: Option<&Function>,
     timeout_ms: u32,
     request: &SignedRequest,
+    limit: usize,
 ) -> Result<RawResponse> {
     let global = js_sys::global();
     let fetch = match fetch {
         Some(f) => f.clone(),
-        None => Reflect::get(&global, &"fetch".into())
+        None => js::get(&global, "fetch")
             .ok()
             .and_then(|f| f.dyn_into::<Function>().ok())
             .ok_or_else(|| {
@@ -30,11 +34,11 @@ pub async fn send(
     let controller = web_sys::AbortController::new()
         .map_err(|_| Error::transport("this platform has no AbortController"))?;
     let timer = Timer::start(&global, timeout_ms, controller.clone());
-    let outcome = exchange(&global, &fetch, request, &controller.signal()).await;
+    let outcome = exchange(&global, &fetch, request, &controller.signal(), limit).await;
     let timed_out = timer.as_ref().is_some_and(|t| t.fired());
     drop(timer);
     match outcome {
-        Err(_) if timed_out => Err(Error::transport(format!(
+        Err(e) if timed_out && e.code == ErrorCode::Transport => Err(Error::transport(format!(
             "no answer from {} within {timeout_ms} ms",
             origin_of(&request.url)
         ))),
@@ -47,6 +51,7 @@ async fn exchange(
     fetch: &Function,
     request: &SignedRequest,
     signal: &web_sys::AbortSignal,
+    limit: usize,
 ) -> Result<RawResponse> {
     let init = Object::new();
     let headers = Object::new();
@@ -57,62 +62,80 @@ async fn exchange(
     let _ = Reflect::set(&init, &"headers".into(), &headers);
     let _ = Reflect::set(&init, &"body".into(), &request.body.as_str().into());
     let _ = Reflect::set(&init, &"signal".into(), signal);
-    let unreachable = |e: JsValue| {
-        let detail = Reflect::get(&e, &"message".into())
-            .ok()
-            .and_then(|m| m.as_string())
-            .unwrap_or_default();
+    let unreachable = |thrown: JsValue| {
         Error::transport(format!(
             "could not reach {}: {}",
             origin_of(&request.url),
-            if detail.is_empty() {
-                "the request failed"
-            } else {
-                &detail
-            }
+            thrown_message(&thrown)
         ))
     };
     let promise = fetch
         .call2(global, &request.url.as_str().into(), &init)
         .map_err(unreachable)?;
-    let response = JsFuture::from(Promise::resolve(&promise))
+    let response = JsFuture::from(js::settled(&promise))
         .await
         .map_err(unreachable)?;
-    let status = Reflect::get(&response, &"status".into())
+    read_response(&response, limit).await
+}
+
+/// What `fetch` resolved to, read as a `Response`: `status`, `headers` and `arrayBuffer()`, each
+/// once. An answer whose `Content-Length` is over `limit` is refused before its body is read.
+async fn read_response(response: &JsValue, limit: usize) -> Result<RawResponse> {
+    if !response.is_object() {
+        return Err(Error::transport("fetch did not resolve to a Response"));
+    }
+    let unreadable =
+        |part: &str| Error::transport(format!("the Response's {part} could not be read"));
+    let status = match js::get(response, "status").map_err(|_| unreadable("status"))? {
+        s if s.is_undefined() => None,
+        s => Some(http_status(&s).ok_or_else(|| unreadable("status"))?),
+    };
+    let headers = js::get(response, "headers")
         .ok()
-        .and_then(|s| s.as_f64())
-        .map(|s| s as u16);
-    let headers = response_headers(&response);
-    let body = read_body(&response).await.map_err(unreachable)?;
+        .and_then(|h| headers(&h).ok())
+        .ok_or_else(|| unreadable("headers"))?;
+    if content_length(&headers).is_some_and(|n| n > limit as u64) {
+        return Err(Error::body_too_large("response", limit));
+    }
+    let reading = js::call_method(response, "arrayBuffer").map_err(|_| unreadable("body"))?;
+    let buffer = JsFuture::from(js::settled(&reading))
+        .await
+        .map_err(|_| unreadable("body"))?;
+    let body = body_bytes(&buffer, limit, "response").map_err(|e| match e.code {
+        ErrorCode::BodyTooLarge => e,
+        _ => unreadable("body"),
+    })?;
     Ok(RawResponse::new(status, headers, body))
 }
 
-async fn read_body(response: &JsValue) -> std::result::Result<Vec<u8>, JsValue> {
-    let array_buffer: Function = Reflect::get(response, &"arrayBuffer".into())?.dyn_into()?;
-    let buffer = JsFuture::from(Promise::resolve(&array_buffer.call0(response)?)).await?;
-    Ok(Uint8Array::new(&buffer).to_vec())
+/// The `Content-Length` header, where there is exactly one valid one.
+fn content_length(headers: &[(String, String)]) -> Option<u64> {
+    let mut values = headers
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("content-length"));
+    let (_, value) = values.next()?;
+    if values.next().is_some() {
+        return None;
+    }
+    value.trim().parse().ok()
 }
 
-fn response_headers(response: &JsValue) -> Vec<(String, String)> {
-    let Ok(headers) = Reflect::get(response, &"headers".into()) else {
-        return Vec::new();
-    };
-    let Ok(entries) =
-        Reflect::get(&headers, &"entries".into()).and_then(|f| f.dyn_into::<Function>())
-    else {
-        return Vec::new();
-    };
-    let Ok(Some(iter)) = entries
-        .call0(&headers)
-        .map(|it| js_sys::try_iter(&it).ok().flatten())
-    else {
-        return Vec::new();
-    };
-    iter.filter_map(|entry| {
-        let pair = js_sys::Array::from(&entry.ok()?);
-        Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-    })
-    .collect()
+/// The `message` of a thrown value as a short printable excerpt: it is the caller's text.
+fn thrown_message(thrown: &JsValue) -> String {
+    let message = js::get(thrown, "message")
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_default();
+    let excerpt: String = message
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    if excerpt.is_empty() {
+        "the request failed".to_string()
+    } else {
+        excerpt
+    }
 }
 
 /// Reframes a parse failure of an HTTP error answer: a non-2xx page that is not the gateway's JSON is
@@ -155,12 +178,10 @@ impl Timer {
         let flag = fired.clone();
         let callback = Closure::<dyn FnMut()>::new(move || {
             flag.set(true);
-            controller.abort();
+            // The fetch's abort listeners are the caller's code.
+            let _ = js::call_method(&controller, "abort");
         });
-        let set_timeout: Function = Reflect::get(global, &"setTimeout".into())
-            .ok()?
-            .dyn_into()
-            .ok()?;
+        let set_timeout: Function = js::get(global, "setTimeout").ok()?.dyn_into().ok()?;
         let id = set_timeout
             .call2(global, callback.as_ref(), &timeout_ms.into())
             .ok()?;
@@ -179,7 +200,7 @@ impl Timer {
 
 impl Drop for Timer {
     fn drop(&mut self) {
-        if let Some(clear) = Reflect::get(&self.global, &"clearTimeout".into())
+        if let Some(clear) = js::get(&self.global, "clearTimeout")
             .ok()
             .and_then(|f| f.dyn_into::<Function>().ok())
         {

@@ -2,7 +2,7 @@
 //! in wasm. PKCS#1 v1.5 is deterministic, so both roads give the same signature for the same bytes;
 //! where `crypto.subtle` is missing the rsa crate signs instead.
 
-use super::to_js_error;
+use super::{js, to_js_error};
 use crate::keys::{check_generated_bits, key_pair_from_der, GeneratedKeyPair};
 use crate::signature::HashAlg;
 use crate::{Client, Draft, Error, Result, SignedRequest};
@@ -15,6 +15,8 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{CryptoKey, SubtleCrypto};
 
 const ALGORITHM: &str = "RSASSA-PKCS1-v1_5";
+/// WebCrypto defines eight key usages; a key listing more is not a `CryptoKey`.
+const MAX_USAGES: usize = 8;
 
 /// Signs drafts asynchronously. The merchant key is imported into WebCrypto once per client and hash,
 /// as a non-extractable key; or it is the caller's own `CryptoKey`.
@@ -106,29 +108,29 @@ impl AsyncSigner {
 /// gateway signs with: WebCrypto takes the digest from the key, so a key imported with another hash
 /// would sign without complaint and the gateway would refuse every request.
 fn check_external_key(key: &CryptoKey, hash: HashAlg) -> Result<()> {
-    let algorithm = key.algorithm().unwrap_or_default();
-    let text = |object: &JsValue, name: &str| {
-        Reflect::get(object, &name.into())
-            .ok()
-            .and_then(|v| v.as_string())
-    };
+    let text =
+        |object: &JsValue, name: &str| js::get(object, name).ok().and_then(|v| v.as_string());
+    let algorithm = js::get(key, "algorithm").unwrap_or_default();
     if text(&algorithm, "name").as_deref() != Some(ALGORITHM) {
         return Err(Error::key(
             "privateKey",
             "the CryptoKey must be an RSASSA-PKCS1-v1_5 key (importKey with { name: 'RSASSA-PKCS1-v1_5', hash })",
         ));
     }
-    let can_sign = key
-        .usages()
-        .iter()
-        .any(|u| u.as_string().as_deref() == Some("sign"));
-    if key.type_() != "private" || !can_sign {
+    let can_sign = js::get(key, "usages")
+        .and_then(|usages| js::items(&usages, MAX_USAGES))
+        .is_ok_and(|usages| {
+            usages
+                .iter()
+                .any(|u| u.as_string().as_deref() == Some("sign"))
+        });
+    if text(key, "type").as_deref() != Some("private") || !can_sign {
         return Err(Error::key(
             "privateKey",
             "the CryptoKey must be a private key with the 'sign' usage",
         ));
     }
-    let key_hash = Reflect::get(&algorithm, &"hash".into())
+    let key_hash = js::get(&algorithm, "hash")
         .ok()
         .and_then(|h| text(&h, "name"));
     let needed = hash.webcrypto_name();
@@ -145,11 +147,11 @@ fn check_external_key(key: &CryptoKey, hash: HashAlg) -> Result<()> {
 }
 
 fn subtle() -> Option<SubtleCrypto> {
-    let crypto = Reflect::get(&js_sys::global(), &"crypto".into()).ok()?;
+    let crypto = js::get(&js_sys::global(), "crypto").ok()?;
     if !crypto.is_object() {
         return None;
     }
-    let subtle = Reflect::get(&crypto, &"subtle".into()).ok()?;
+    let subtle = js::get(&crypto, "subtle").ok()?;
     subtle.is_object().then(|| subtle.unchecked_into())
 }
 
@@ -168,7 +170,7 @@ fn import_private_key(subtle: &SubtleCrypto, der: &[u8], hash: HashAlg) -> Promi
     let import = subtle.import_key_with_object("pkcs8", &bytes, &algorithm(hash), false, &usages);
     future_to_promise(async move {
         let key = match import {
-            Ok(promise) => JsFuture::from(promise).await,
+            Ok(promise) => JsFuture::from(js::settled(&promise)).await,
             Err(error) => Err(error),
         };
         // The JavaScript copy of the key bytes is no longer needed.
@@ -183,8 +185,11 @@ async fn sign_bytes(subtle: &SubtleCrypto, key: &CryptoKey, message: &[u8]) -> R
     let promise = subtle
         .sign_with_str_and_buffer_source(ALGORITHM, key, &data)
         .map_err(|_| failed())?;
-    let signature = JsFuture::from(promise).await.map_err(|_| failed())?;
-    Ok(STANDARD.encode(Uint8Array::new(&signature).to_vec()))
+    let signature = JsFuture::from(js::settled(&promise))
+        .await
+        .map_err(|_| failed())?;
+    let signature = js::own_bytes(&signature).map_err(|_| failed())?;
+    Ok(STANDARD.encode(js::copy_own_bytes(&signature)))
 }
 
 /// Generates a key pair through WebCrypto; `None` where the platform has no `crypto.subtle`.
@@ -198,19 +203,12 @@ pub async fn generate_key_pair(bits: usize) -> Option<Result<GeneratedKeyPair>> 
     let exponent = Uint8Array::from(&[1u8, 0, 1][..]);
     let _ = Reflect::set(&params, &"publicExponent".into(), &exponent);
     let usages = Array::of2(&"sign".into(), &"verify".into());
-    let pair = JsFuture::from(
-        subtle
-            .generate_key_with_object(&params, true, &usages)
-            .ok()?,
-    )
-    .await
-    .ok()?;
-    let private_key: CryptoKey = Reflect::get(&pair, &"privateKey".into())
-        .ok()?
-        .unchecked_into();
-    let public_key: CryptoKey = Reflect::get(&pair, &"publicKey".into())
-        .ok()?
-        .unchecked_into();
+    let generating = subtle
+        .generate_key_with_object(&params, true, &usages)
+        .ok()?;
+    let pair = JsFuture::from(js::settled(&generating)).await.ok()?;
+    let private_key: CryptoKey = js::get(&pair, "privateKey").ok()?.unchecked_into();
+    let public_key: CryptoKey = js::get(&pair, "publicKey").ok()?.unchecked_into();
     let pkcs8 = export(&subtle, "pkcs8", &private_key).await?;
     let spki = export(&subtle, "spki", &public_key).await?;
     Some(Ok(key_pair_from_der(&pkcs8, &spki)))
@@ -221,11 +219,11 @@ async fn export(
     format: &str,
     key: &CryptoKey,
 ) -> Option<zeroize::Zeroizing<Vec<u8>>> {
-    let buffer = JsFuture::from(subtle.export_key(format, key).ok()?)
-        .await
-        .ok()?;
-    let view = Uint8Array::new(&buffer);
-    let bytes = zeroize::Zeroizing::new(view.to_vec());
+    let exporting = subtle.export_key(format, key).ok()?;
+    let buffer = JsFuture::from(js::settled(&exporting)).await.ok()?;
+    // A view of the exported ArrayBuffer, so that wiping it wipes the JavaScript copy.
+    let view = js::own_bytes(&buffer).ok()?;
+    let bytes = zeroize::Zeroizing::new(js::copy_own_bytes(&view));
     view.fill(0, 0, view.length());
     Some(bytes)
 }
