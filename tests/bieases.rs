@@ -960,8 +960,10 @@ fn base64_encode(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// Under `plaintext` a wrong key is the one refusal that bad padding and a bad signature share
+/// (see `plaintext_profile_refuses_bad_padding_and_bad_signature_alike`).
 #[test]
-fn a_wrong_aes_key_is_a_decrypt_failure() {
+fn a_wrong_aes_key_is_a_decrypt_failure_under_the_default_profile() {
     for sign_target in ["ciphertext", "plaintext"] {
         let mut sender = Profile::default_with_key(b"0123456789abcdef");
         sender.sign_target = sign_target;
@@ -995,8 +997,11 @@ fn a_wrong_aes_key_is_a_decrypt_failure() {
             if sign_target == "ciphertext" {
                 assert_eq!(e.code, ErrorCode::DecryptFailed, "{e}");
             }
-            if iv == IV {
+            if iv == IV && sign_target == "ciphertext" {
                 assert_eq!(e.code, ErrorCode::DecryptFailed, "{sign_target}: {e}");
+            }
+            if sign_target == "plaintext" {
+                assert_eq!(e.code, ErrorCode::SignatureInvalid, "{e}");
             }
         }
     }
@@ -1117,5 +1122,90 @@ fn a_payment_notification_or_another_merchants_is_not_taken_for_ours() {
                 .verify_notification(&RawResponse::new(None, vec![], nonsense.to_vec()), NOW),
         );
         assert_eq!(e.code, ErrorCode::ResponseMalformed);
+    }
+}
+
+// ---- the plaintext profile ----
+
+/// The envelope around `body` is covered by neither profile's signature: anyone on the path can
+/// change it after signing.
+fn edited(mut envelope: Value, key: &str, value: Value) -> Value {
+    envelope[key] = value;
+    envelope
+}
+
+fn openssl_decrypts(profile: &Profile, ciphertext: &[u8]) -> bool {
+    let key = &profile.key;
+    let (ok, _) = openssl(
+        &[
+            "enc",
+            "-d",
+            &cipher_name(key),
+            "-K",
+            &hex(key),
+            "-iv",
+            &hex(&profile.iv),
+        ],
+        ciphertext,
+    );
+    ok
+}
+
+/// Under `plaintext` the body must be decrypted before its signature can be checked; telling bad
+/// padding from a bad signature would make the receiver a padding oracle on the AES key.
+#[test]
+fn plaintext_profile_refuses_bad_padding_and_bad_signature_alike() {
+    for key in [b"0123456789abcdef".as_slice(), b"0123456789abcdef01234567"] {
+        let mut profile = Profile::default_with_key(key);
+        profile.sign_target = "plaintext";
+        let envelope = gateway_envelope(
+            &profile,
+            "gateway_test_key.pem",
+            &refund_notification_body(),
+            NOW,
+        );
+        let ciphertext = base64_decode(envelope["body"].as_str().unwrap());
+        let n = ciphertext.len();
+        // The last byte of the next-to-last block XORs into the padding byte: 0x80 spoils it.
+        let mut bad_padding = ciphertext.clone();
+        bad_padding[n - 17] ^= 0x80;
+        assert!(!openssl_decrypts(&profile, &bad_padding));
+        // A byte of the first block spoils the plaintext and leaves the padding intact.
+        let mut bad_signature = ciphertext.clone();
+        bad_signature[3] ^= 0x01;
+        assert!(openssl_decrypts(&profile, &bad_signature));
+
+        let mut refusals = Vec::new();
+        for body in [bad_padding, bad_signature] {
+            let tampered = edited(envelope.clone(), "body", json!(base64_encode(&body)));
+            refusals.push(notification_error(&profile, &tampered, NOW));
+        }
+        // Intact ciphertext under another signer's signature.
+        let forged = gateway_envelope(
+            &profile,
+            "merchant_test_key.pem",
+            &refund_notification_body(),
+            NOW,
+        );
+        refusals.push(notification_error(&profile, &forged, NOW));
+        for e in &refusals {
+            assert_eq!(e.code, ErrorCode::SignatureInvalid, "{e}");
+            assert_eq!(e.message, refusals[0].message);
+            assert_eq!(e.field, None);
+            assert!(!e.message.contains("padding"), "{e}");
+        }
+        // Responses carrying an envelope go through the same check.
+        let mut bad_padding = ciphertext.clone();
+        bad_padding[n - 17] ^= 0x80;
+        let tampered = edited(envelope.clone(), "body", json!(base64_encode(&bad_padding)));
+        let e = err_of(
+            profile
+                .client()
+                .parse_refund_response(&raw(&json!({"code": 20000, "data": tampered}))),
+        );
+        assert_eq!(
+            (e.code, &e.message),
+            (refusals[0].code, &refusals[0].message)
+        );
     }
 }

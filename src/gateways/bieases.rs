@@ -21,13 +21,18 @@ use crate::wire::{
     json_type_name, non_empty_text, parse_json_object, printable_key, Object,
 };
 use crate::{Error, ErrorCode, Result};
-use aes::cipher::block_padding::Pkcs7;
+use aes::cipher::block_padding::{NoPadding, Pkcs7};
 use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt};
 use aes::cipher::{KeyInit, KeyIvInit};
 use aes::{Aes128, Aes192, Aes256};
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use base64::Engine;
 use serde_json::Value;
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+use subtle::{
+    Choice, ConditionallySelectable, ConstantTimeEq, ConstantTimeGreater, ConstantTimeLess,
+};
 use zeroize::Zeroizing;
 
 const ID: &str = "bieases";
@@ -142,6 +147,21 @@ impl BodyCipher {
     /// Reverses [`BodyCipher::encrypt_to_base64`]. Every failure, including a wrong key that happens
     /// to leave valid padding, is `DECRYPT_FAILED`; nothing here can panic on received data.
     fn decrypt_base64(&self, body: &str) -> Result<Vec<u8>> {
+        let mut plaintext = self.decrypt_blocks(body)?;
+        let (padding_ok, padding_len) = pkcs7_padding(&plaintext);
+        if !bool::from(padding_ok) {
+            return Err(decrypt_failed(
+                "the body does not decrypt with the configured aesKey and aesIv (bad padding): \
+                 check the key, the IV and keyEncoding",
+            ));
+        }
+        plaintext.truncate(plaintext.len() - padding_len);
+        Ok(plaintext)
+    }
+
+    /// CBC-decrypts whole blocks and leaves the padding on, unchecked. The refusals here depend
+    /// only on the length and alphabet of what was received, never on the key.
+    fn decrypt_blocks(&self, body: &str) -> Result<Vec<u8>> {
         let ciphertext = STANDARD
             .decode(body.trim())
             .map_err(|_| decrypt_failed("the encrypted body is not valid standard base64"))?;
@@ -151,18 +171,13 @@ impl BodyCipher {
             ));
         }
         let (key, iv) = (self.key.as_slice(), self.iv.as_slice());
-        let plaintext = match key.len() {
-            16 => cbc_decrypt::<Aes128>(key, iv, &ciphertext),
-            24 => cbc_decrypt::<Aes192>(key, iv, &ciphertext),
-            32 => cbc_decrypt::<Aes256>(key, iv, &ciphertext),
+        let padded = match key.len() {
+            16 => cbc_decrypt_blocks::<Aes128>(key, iv, &ciphertext),
+            24 => cbc_decrypt_blocks::<Aes192>(key, iv, &ciphertext),
+            32 => cbc_decrypt_blocks::<Aes256>(key, iv, &ciphertext),
             _ => None,
         };
-        plaintext.ok_or_else(|| {
-            decrypt_failed(
-                "the body does not decrypt with the configured aesKey and aesIv (bad padding): \
-                 check the key, the IV and keyEncoding",
-            )
-        })
+        padded.ok_or_else(|| Error::config_field("aesKey", "aesKey has an unusable length"))
     }
 }
 
@@ -175,13 +190,114 @@ fn cbc_encrypt<C: BlockCipherEncrypt + KeyInit>(
     Some(encryptor.encrypt_padded_vec::<Pkcs7>(plaintext))
 }
 
-fn cbc_decrypt<C: BlockCipherDecrypt + KeyInit>(
+/// The padding is left to [`pkcs7_padding`], which reads it in constant time.
+fn cbc_decrypt_blocks<C: BlockCipherDecrypt + KeyInit>(
     key: &[u8],
     iv: &[u8],
     ciphertext: &[u8],
 ) -> Option<Vec<u8>> {
     let decryptor = cbc::Decryptor::<C>::new_from_slices(key, iv).ok()?;
-    decryptor.decrypt_padded_vec::<Pkcs7>(ciphertext).ok()
+    decryptor.decrypt_padded_vec::<NoPadding>(ciphertext).ok()
+}
+
+/// Reads the PKCS#7 padding (RFC 5652 §6.3) at the end of decrypted whole blocks: whether it is well
+/// formed, and how many bytes to strip. Every byte of the last block is read, with no branch and no
+/// early exit on its value, so the time taken does not tell good padding from bad. Where the
+/// padding is bad the length to strip is 1, the length of the most common good padding, so that
+/// what follows handles a message of the same length either way.
+fn pkcs7_padding(padded: &[u8]) -> (Choice, usize) {
+    let Some(last_block) = padded
+        .len()
+        .checked_sub(AES_BLOCK_LEN)
+        .map(|start| &padded[start..])
+    else {
+        return (Choice::from(0), 0);
+    };
+    let pad = last_block[AES_BLOCK_LEN - 1];
+    let mut ok = pad.ct_gt(&0) & !pad.ct_gt(&(AES_BLOCK_LEN as u8));
+    for (distance_from_end, byte) in (0u8..).zip(last_block.iter().rev()) {
+        let in_padding = distance_from_end.ct_lt(&pad);
+        ok &= !in_padding | byte.ct_eq(&pad);
+    }
+    (ok, usize::from(u8::conditional_select(&1, &pad, ok)))
+}
+
+/// The two checks of the `plaintext` profile and what they found, each made whatever the other
+/// found.
+#[derive(Debug, PartialEq, Eq)]
+struct PlaintextChecks {
+    padding_ok: bool,
+    signature_ok: bool,
+    /// The length of the plaintext without its padding (or without one byte, where the padding is
+    /// bad).
+    message_len: usize,
+}
+
+/// Checks the padding of decrypted blocks and always runs `signature_holds` as well: over the
+/// plaintext without its padding when the padding is good, over a message of the same length as
+/// a one-byte padding would leave when it is not. A filler hash then evens out the cost of
+/// hashing messages of different lengths (see [`filler_hash_blocks`]).
+fn check_padding_and_signature(
+    padded: &[u8],
+    hash: HashAlg,
+    signature_holds: impl FnOnce(&[u8]) -> bool,
+) -> PlaintextChecks {
+    let (padding_ok, padding_len) = pkcs7_padding(padded);
+    let message_len = padded.len().saturating_sub(padding_len);
+    let signature_ok = signature_holds(&padded[..message_len]);
+    hash_filler(filler_hash_blocks(padded.len(), message_len), hash);
+    PlaintextChecks {
+        padding_ok: padding_ok.into(),
+        signature_ok,
+        message_len,
+    }
+}
+
+/// SHA-1 and SHA-256 hash 64-byte blocks, after appending 0x80 and the 8-byte length (FIPS 180-4
+/// §5.1.1).
+const HASH_BLOCK_LEN: usize = 64;
+const HASH_MIN_APPENDED: usize = 9;
+
+fn hash_blocks(message_len: usize) -> usize {
+    (message_len + HASH_MIN_APPENDED).div_ceil(HASH_BLOCK_LEN)
+}
+
+/// The message under the signature is 1 to 16 bytes shorter than the decrypted blocks, depending
+/// on the padding, and hashing it takes one block more or less depending on that length: where
+/// the blocks are a multiple of 64 bytes long, a padding of 9 or more bytes leaves one block less
+/// to hash than a bad padding (treated as one byte). Hashing a filler of the blocks returned here
+/// as well makes the two hashes together cost the same whatever the padding was.
+fn filler_hash_blocks(padded_len: usize, message_len: usize) -> usize {
+    let longest = hash_blocks(padded_len.saturating_sub(1));
+    let shortest = hash_blocks(padded_len.saturating_sub(AES_BLOCK_LEN));
+    (longest + shortest).saturating_sub(hash_blocks(message_len))
+}
+
+/// Hashes `blocks` blocks of zeros with the profile's hash, for their cost alone.
+fn hash_filler(blocks: usize, hash: HashAlg) {
+    fn filler<D: Digest>(blocks: usize) {
+        const ZEROS: [u8; HASH_BLOCK_LEN] = [0; HASH_BLOCK_LEN];
+        let mut hasher = D::new();
+        for _ in 1..blocks {
+            hasher.update(ZEROS);
+        }
+        hasher.update(&ZEROS[..HASH_BLOCK_LEN - HASH_MIN_APPENDED]);
+        std::hint::black_box(hasher.finalize());
+    }
+    match hash {
+        HashAlg::Sha256 => filler::<Sha256>(blocks),
+        HashAlg::Sha1 => filler::<Sha1>(blocks),
+    }
+}
+
+/// The one refusal of the `plaintext` profile for bad padding and for a bad signature alike: which
+/// of the two it was must not be told, to the caller or to whoever the caller answers.
+fn plaintext_refused() -> Error {
+    Error::signature_invalid(
+        "the signature does not verify over the decrypted body (signTarget 'plaintext'): either \
+         BIEASES did not sign this message, or it does not decrypt with the configured aesKey, \
+         aesIv and keyEncoding. The two causes are deliberately reported alike",
+    )
 }
 
 fn decrypt_failed(message: &str) -> Error {
@@ -335,10 +451,24 @@ impl Bieases {
                 verify(&self.gateway_key, body.as_bytes(), sign, self.hash)?;
                 self.cipher.decrypt_base64(body)?
             }
+            // Decrypt before verify: this profile signs the plaintext, so nothing can be
+            // authenticated before the body is decrypted, and a receiver that answered bad padding
+            // differently from a bad signature, in its reply or in its time, would be a padding
+            // oracle on the AES key (CBC, Vaudenay 2002). Both checks therefore always run, the
+            // padding is read in constant time, and one error stands for both, chosen after both.
+            // That takes the signal out of this function only: the JSON parse after a good
+            // signature and what the caller does with the error lie outside it, so this profile
+            // stays weaker than the default, which verifies the ciphertext before decrypting.
             SignTarget::Plaintext => {
-                let plaintext = self.cipher.decrypt_base64(body)?;
-                verify(&self.gateway_key, &plaintext, sign, self.hash)?;
-                plaintext
+                let mut padded = self.cipher.decrypt_blocks(body)?;
+                let checks = check_padding_and_signature(&padded, self.hash, |message| {
+                    verify(&self.gateway_key, message, sign, self.hash).is_ok()
+                });
+                if !(checks.padding_ok & checks.signature_ok) {
+                    return Err(plaintext_refused());
+                }
+                padded.truncate(checks.message_len);
+                padded
             }
         };
         // A wrong key leaves valid padding about once in 256 tries; the garbage it yields is
@@ -775,6 +905,85 @@ mod tests {
             let e = c.decrypt_base64(bad).unwrap_err();
             assert_eq!(e.code, ErrorCode::DecryptFailed, "{bad}");
         }
+    }
+
+    /// Two blocks whose last one ends in `tail`.
+    fn blocks_ending_in(tail: &[u8]) -> Vec<u8> {
+        let mut padded = vec![b'x'; 2 * AES_BLOCK_LEN - tail.len()];
+        padded.extend_from_slice(tail);
+        padded
+    }
+
+    #[test]
+    fn pkcs7_padding_accepts_every_good_length_and_strips_one_byte_from_bad_ones() {
+        for len in 1..=AES_BLOCK_LEN {
+            let padded = blocks_ending_in(&vec![len as u8; len]);
+            let (ok, strip) = pkcs7_padding(&padded);
+            assert!(bool::from(ok), "{len}");
+            assert_eq!(strip, len);
+        }
+        let bad: [&[u8]; 6] = [
+            &[0],
+            &[17],
+            &[0xff],
+            &[1, 3, 3],
+            &[2, 2, 2, 3, 3],
+            &[16; 15],
+        ];
+        for tail in bad {
+            let (ok, strip) = pkcs7_padding(&blocks_ending_in(tail));
+            assert!(!bool::from(ok), "{tail:?}");
+            assert_eq!(strip, 1, "{tail:?}");
+        }
+        let (ok, strip) = pkcs7_padding(&[]);
+        assert!(!bool::from(ok));
+        assert_eq!(strip, 0);
+    }
+
+    #[test]
+    fn the_signature_is_verified_once_whether_the_padding_is_good_or_bad() {
+        for (tail, padding_ok, message_len) in [
+            (&[3u8, 3, 3][..], true, 29),
+            (&[1][..], true, 31),
+            (&[7, 3, 3][..], false, 31),
+            (&[0][..], false, 31),
+        ] {
+            for signature_ok in [true, false] {
+                let padded = blocks_ending_in(tail);
+                let mut verified = Vec::new();
+                let checks = check_padding_and_signature(&padded, HashAlg::Sha256, |message| {
+                    verified.push(message.len());
+                    signature_ok
+                });
+                assert_eq!(verified, [message_len], "{tail:?}");
+                assert_eq!(
+                    checks,
+                    PlaintextChecks {
+                        padding_ok,
+                        signature_ok,
+                        message_len
+                    }
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_message_hash_and_the_filler_hash_cost_the_same_whatever_the_padding() {
+        for padded_len in (AES_BLOCK_LEN..=512).step_by(AES_BLOCK_LEN) {
+            let cost = |message_len| {
+                hash_blocks(message_len) + filler_hash_blocks(padded_len, message_len)
+            };
+            let bad_padding = cost(padded_len - 1);
+            for padding_len in 1..=AES_BLOCK_LEN {
+                assert_eq!(cost(padded_len - padding_len), bad_padding, "{padded_len}");
+            }
+        }
+        // The case that needs it: 64 bytes of blocks, 9 bytes of padding.
+        assert_eq!(hash_blocks(63), 2);
+        assert_eq!(hash_blocks(55), 1);
+        assert_eq!(filler_hash_blocks(64, 55), 2);
+        assert_eq!(filler_hash_blocks(64, 63), 1);
     }
 
     #[test]
