@@ -1107,7 +1107,8 @@ fn a_payment_notification_or_another_merchants_is_not_taken_for_ours() {
     body["merchantId"] = json!("B999999999999");
     let envelope = gateway_envelope(&profile, "gateway_test_key.pem", &body, NOW);
     let e = notification_error(&profile, &envelope, NOW);
-    assert_eq!(e.code, ErrorCode::ResponseMalformed);
+    assert_eq!(e.code, ErrorCode::MerchantMismatch);
+    assert_eq!(e.field.as_deref(), Some("merchantId"));
     assert!(e.message.contains("B999999999999"), "{e}");
 
     let body = json!({"paymentId": PAYMENT_ID, "status": "SUCCESS"});
@@ -1125,13 +1126,181 @@ fn a_payment_notification_or_another_merchants_is_not_taken_for_ours() {
     }
 }
 
-// ---- the plaintext profile ----
+// ---- only what the signature covers decides ----
 
 /// The envelope around `body` is covered by neither profile's signature: anyone on the path can
 /// change it after signing.
 fn edited(mut envelope: Value, key: &str, value: Value) -> Value {
     envelope[key] = value;
     envelope
+}
+
+fn without(mut object: Value, key: &str) -> Value {
+    object.as_object_mut().unwrap().remove(key);
+    object
+}
+
+#[test]
+fn an_unsigned_envelope_event_never_decides_the_status_or_the_event() {
+    for sign_target in ["ciphertext", "plaintext"] {
+        let mut profile = Profile::default_with_key(b"0123456789abcdef");
+        profile.sign_target = sign_target;
+        let client = profile.client();
+        // A refund whose signed body names neither a status nor an event.
+        let silent = without(without(refund_notification_body(), "status"), "event");
+        let signed = gateway_envelope(&profile, "gateway_test_key.pem", &silent, NOW);
+        let forged = edited(signed, "event", json!("payment.refund.success"));
+        let n = client.verify_notification(&raw(&forged), NOW).unwrap();
+        assert!(n.refund.verified);
+        assert_eq!(n.refund.status, RefundStatus::Unknown, "{sign_target}");
+        assert_eq!(n.refund.gateway_status, "");
+        assert_eq!(n.event, None, "{sign_target}");
+        // The unsigned fields are reported apart from the signed body, without sign and body.
+        let mut expected_raw = silent.clone();
+        expected_raw["unverifiedEnvelope"] = json!({
+            "merchantId": MERCHANT_ID, "method": "bieases.trade.callback", "format": "json",
+            "charset": "utf-8", "encryptType": "AES", "signType": "RSA", "timestamp": NOW,
+            "event": "payment.refund.success"});
+        assert_eq!(n.refund.raw, expected_raw, "{sign_target}");
+
+        // A signed status decides, and the envelope's event is still not the notification's.
+        let failed = edited(silent.clone(), "status", json!("FAILED"));
+        let signed = gateway_envelope(&profile, "gateway_test_key.pem", &failed, NOW);
+        let forged = edited(signed, "event", json!("payment.refund.success"));
+        let n = client.verify_notification(&raw(&forged), NOW).unwrap();
+        assert_eq!(n.refund.status, RefundStatus::Failed);
+        assert_eq!(n.event, None);
+
+        // A signed event decides over the envelope's.
+        let failed = edited(silent.clone(), "event", json!("payment.refund.failed"));
+        let signed = gateway_envelope(&profile, "gateway_test_key.pem", &failed, NOW);
+        let forged = edited(signed, "event", json!("payment.refund.success"));
+        let n = client.verify_notification(&raw(&forged), NOW).unwrap();
+        assert_eq!(n.refund.status, RefundStatus::Failed);
+        assert_eq!(n.event.as_deref(), Some("payment.refund.failed"));
+    }
+}
+
+#[test]
+fn an_unsigned_envelope_event_can_refuse_a_notification_but_never_accept_one() {
+    let profile = Profile::default_with_key(b"0123456789abcdef");
+    let signed = gateway_envelope(
+        &profile,
+        "gateway_test_key.pem",
+        &refund_notification_body(),
+        NOW,
+    );
+    let e = notification_error(
+        &profile,
+        &edited(signed, "event", json!("payment.order.success")),
+        NOW,
+    );
+    assert_eq!(e.code, ErrorCode::ResponseMalformed);
+    assert!(e.message.contains("payment.order.success"), "{e}");
+}
+
+#[test]
+fn a_timestamp_in_the_signed_body_decides_freshness_over_the_envelope() {
+    for sign_target in ["ciphertext", "plaintext"] {
+        let mut profile = Profile::default_with_key(b"0123456789abcdef");
+        profile.sign_target = sign_target;
+        let client = profile.client();
+        let hour_ago = NOW - 3_600_000;
+        let stale = edited(refund_notification_body(), "timestamp", json!(hour_ago));
+        let envelope = gateway_envelope(&profile, "gateway_test_key.pem", &stale, NOW);
+        let e = notification_error(&profile, &envelope, NOW);
+        assert_eq!(e.code, ErrorCode::TimestampOutOfWindow, "{sign_target}");
+        assert!(e.message.contains(&hour_ago.to_string()), "{e}");
+
+        // A fresh signed time is not overruled by a stale envelope; strings count as in the envelope.
+        for fresh in [json!(NOW - 1_000), json!((NOW - 1_000).to_string())] {
+            let body = edited(refund_notification_body(), "timestamp", fresh);
+            let envelope = gateway_envelope(&profile, "gateway_test_key.pem", &body, hour_ago);
+            client.verify_notification(&raw(&envelope), NOW).unwrap();
+        }
+
+        let body = edited(refund_notification_body(), "timestamp", json!("yesterday"));
+        let envelope = gateway_envelope(&profile, "gateway_test_key.pem", &body, NOW);
+        let e = notification_error(&profile, &envelope, NOW);
+        assert_eq!(e.code, ErrorCode::ResponseMalformed, "{e}");
+    }
+}
+
+#[test]
+fn only_a_signed_merchant_id_can_pass_and_any_other_merchant_id_refuses() {
+    let profile = Profile::default_with_key(b"0123456789abcdef");
+    let client = profile.client();
+    let verify = |envelope: &Value| client.verify_notification(&raw(envelope), NOW);
+    let mismatch = |envelope: &Value, named: &str| {
+        let e = err_of(verify(envelope));
+        assert_eq!(e.code, ErrorCode::MerchantMismatch, "{e}");
+        assert_eq!(e.field.as_deref(), Some("merchantId"));
+        assert!(e.message.contains(named), "{e}");
+        assert!(!e.message.contains(MERCHANT_ID), "{e}");
+    };
+
+    // The documentation does not promise a merchantId in the body: without one, it passes.
+    let anonymous = without(refund_notification_body(), "merchantId");
+    let signed = gateway_envelope(&profile, "gateway_test_key.pem", &anonymous, NOW);
+    verify(&signed).unwrap();
+    verify(&without(signed.clone(), "merchantId")).unwrap();
+    // An unsigned merchantId of someone else refuses.
+    mismatch(
+        &edited(signed, "merchantId", json!("B999999999999")),
+        "B999999999999",
+    );
+
+    // A signed merchantId of someone else refuses, whatever the envelope says.
+    let theirs = edited(
+        refund_notification_body(),
+        "merchantId",
+        json!("B888888888888"),
+    );
+    let signed = gateway_envelope(&profile, "gateway_test_key.pem", &theirs, NOW);
+    assert_eq!(signed["merchantId"], MERCHANT_ID);
+    mismatch(&signed, "B888888888888");
+    mismatch(&without(signed, "merchantId"), "B888888888888");
+
+    // A signed merchantId that is not text is not ours either.
+    let odd = edited(
+        refund_notification_body(),
+        "merchantId",
+        json!([MERCHANT_ID]),
+    );
+    let signed = gateway_envelope(&profile, "gateway_test_key.pem", &odd, NOW);
+    let e = err_of(verify(&signed));
+    assert_eq!(e.code, ErrorCode::MerchantMismatch, "{e}");
+}
+
+#[test]
+fn a_signed_response_envelope_for_another_merchant_is_refused() {
+    let profile = Profile::default_with_key(b"0123456789abcdef");
+    let client = profile.client();
+    let answer = |data: Value| raw(&json!({"code": 20000, "msg": "", "data": data}));
+    let result = json!({"merchantId": MERCHANT_ID, "refundId": BIEASES_REFUND_ID,
+                        "referRefundNo": "R-1001", "status": "SUCCESS"});
+
+    let ours = gateway_envelope(&profile, "gateway_test_key.pem", &result, NOW);
+    let ok = client.parse_refund_response(&answer(ours.clone())).unwrap();
+    assert!(ok.verified);
+    assert_eq!(ok.status, RefundStatus::Succeeded);
+    assert_eq!(ok.raw["unverifiedEnvelope"]["merchantId"], MERCHANT_ID);
+    assert_eq!(ok.raw["unverifiedEnvelope"].get("sign"), None);
+    assert_eq!(ok.raw["unverifiedEnvelope"].get("body"), None);
+    assert_eq!(without(ok.raw.clone(), "unverifiedEnvelope"), result);
+
+    let theirs = edited(result.clone(), "merchantId", json!("B999999999999"));
+    let signed = gateway_envelope(&profile, "gateway_test_key.pem", &theirs, NOW);
+    let unsigned_theirs = edited(ours, "merchantId", json!("B777777777777"));
+    for data in [signed, unsigned_theirs] {
+        for e in [
+            err_of(client.parse_refund_response(&answer(data.clone()))),
+            err_of(client.parse_refund_query_response(&answer(data.clone()))),
+        ] {
+            assert_eq!(e.code, ErrorCode::MerchantMismatch, "{e}");
+            assert_eq!(e.field.as_deref(), Some("merchantId"));
+        }
+    }
 }
 
 fn openssl_decrypts(profile: &Profile, ciphertext: &[u8]) -> bool {

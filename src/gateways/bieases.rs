@@ -422,9 +422,10 @@ impl Bieases {
     }
 
     /// Checks the signature of an envelope BIEASES sent (a notification, or a response whose `data`
-    /// is an envelope) and returns its decrypted business body. Under the default profile the
-    /// signature is checked before anything is decrypted; under `plaintext` it can only be checked
-    /// on the decrypted bytes, which are still not parsed until it holds.
+    /// is an envelope) and returns its decrypted business body: the only part of the envelope that
+    /// the signature covers, under either profile. Under the default profile the signature is
+    /// checked before anything is decrypted; under `plaintext` it can only be checked on the
+    /// decrypted bytes, which are still not parsed until it holds.
     fn open_envelope(&self, envelope: &Object, what: &str) -> Result<Object> {
         let sign = match envelope.get("sign") {
             None | Some(Value::Null) => None,
@@ -481,9 +482,10 @@ impl Bieases {
         })
     }
 
-    /// Reads the `{code, msg, data}` wrapper: any code but 20000 is `GATEWAY_ERROR`. Returns the
-    /// business data and whether a signature was checked on it.
-    fn response_data(&self, response: &RawResponse) -> Result<(Object, bool)> {
+    /// Reads the `{code, msg, data}` wrapper (any code but 20000 is `GATEWAY_ERROR`) and maps the
+    /// business data. The wrapper is never signed; only an envelope in `data` can make the result
+    /// `verified`, and then only its decrypted body feeds it.
+    fn response_result(&self, response: &RawResponse) -> Result<RefundResult> {
         let wrapper = parse_json_object(&response.body, "BIEASES response")?;
         let code = response_code(&wrapper)?;
         if code != SUCCESS_CODE {
@@ -491,12 +493,16 @@ impl Bieases {
             return Err(Error::gateway(NAME, code, msg));
         }
         match wrapper.get("data") {
-            None | Some(Value::Null) => Ok((Object::new(), false)),
-            Some(Value::Object(data)) if is_envelope(data) => {
-                Ok((self.open_envelope(data, "response data")?, true))
+            None | Some(Value::Null) => Ok(refund_result(&Object::new(), None, false)),
+            Some(Value::Object(envelope)) if is_envelope(envelope) => {
+                let body = self.open_envelope(envelope, "response data")?;
+                self.check_addressed_to_us(&body, envelope, "response")?;
+                let mut result = refund_result(&body, status_word(&body), true);
+                report_unverified_envelope(&mut result, envelope);
+                Ok(result)
             }
             // Documented as plain JSON that "does not require signature verification".
-            Some(Value::Object(data)) => Ok((data.clone(), false)),
+            Some(Value::Object(data)) => Ok(refund_result(data, status_word(data), false)),
             Some(other) => Err(Error::malformed(format!(
                 "the BIEASES response data must be an object, not {}",
                 json_type_name(other)
@@ -504,21 +510,67 @@ impl Bieases {
         }
     }
 
-    /// A notification for another merchant (a shared callback URL, a misrouted delivery) must not
-    /// update this merchant's refunds, even though BIEASES signed it.
-    fn check_addressed_to_us(&self, body: &Object, envelope: &Object) -> Result<()> {
-        for merchant_id in [body, envelope]
-            .iter()
-            .filter_map(|o| non_empty_text(o, "merchantId"))
-        {
-            if merchant_id != self.merchant_id {
-                return Err(Error::malformed(format!(
-                    "the notification is for merchantId {}, not for this client's merchantId",
-                    printable_key(&merchant_id)
-                )));
+    /// BIEASES signs every merchant's messages with one gateway key, so a valid signature does not
+    /// say for whom a message is meant: a message for another merchant (a shared callback URL, a
+    /// misrouted delivery) must not update this merchant's refunds.
+    ///
+    /// Only the signed body can let a message through. The documentation does not promise a
+    /// `merchantId` in the body, so a body without one passes: the signature still shows that
+    /// BIEASES sent it. The envelope's `merchantId` is not signed and never lets a message through,
+    /// but one that names another merchant refuses it, since a refusal cannot let a forgery in.
+    fn check_addressed_to_us(&self, body: &Object, envelope: &Object, what: &str) -> Result<()> {
+        self.check_merchant_id(body.get("merchantId"), what, "")?;
+        self.check_merchant_id(envelope.get("merchantId"), what, " (unsigned envelope)")
+    }
+
+    fn check_merchant_id(&self, named: Option<&Value>, what: &str, place: &str) -> Result<()> {
+        let named = match named {
+            None | Some(Value::Null) => return Ok(()),
+            Some(Value::String(s)) if s.is_empty() => return Ok(()),
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            Some(other) => {
+                return Err(Error::merchant_mismatch(
+                    "merchantId",
+                    format!(
+                        "the {what} names its merchantId{place} as {}, not as text",
+                        json_type_name(other)
+                    ),
+                ))
             }
+        };
+        if named == self.merchant_id {
+            return Ok(());
         }
-        Ok(())
+        Err(Error::merchant_mismatch(
+            "merchantId",
+            format!(
+                "the {what} is for merchantId {}{place}, not for the merchantId this client is \
+                 configured with",
+                printable_key(&named)
+            ),
+        ))
+    }
+}
+
+/// Where unsigned envelope fields are reported in `raw`.
+const UNVERIFIED_ENVELOPE: &str = "unverifiedEnvelope";
+
+/// Keeps the envelope's fields other than `sign` and `body` in `raw.unverifiedEnvelope`, for the
+/// caller's records: none of them is covered by the signature, so none is read into the result.
+/// A body that carries that key itself keeps its own, signed, value.
+fn report_unverified_envelope(result: &mut RefundResult, envelope: &Object) {
+    let unverified: Object = envelope
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "sign" | "body"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if unverified.is_empty() {
+        return;
+    }
+    if let Value::Object(raw) = &mut result.raw {
+        raw.entry(UNVERIFIED_ENVELOPE)
+            .or_insert(Value::Object(unverified));
     }
 }
 
@@ -557,13 +609,11 @@ impl Gateway for Bieases {
     }
 
     fn parse_refund_response(&self, response: &RawResponse) -> Result<RefundResult> {
-        let (data, verified) = self.response_data(response)?;
-        Ok(refund_result(&data, status_word(&data), verified))
+        self.response_result(response)
     }
 
     fn parse_refund_query_response(&self, response: &RawResponse) -> Result<Vec<RefundResult>> {
-        let (data, verified) = self.response_data(response)?;
-        Ok(vec![refund_result(&data, status_word(&data), verified)])
+        Ok(vec![self.response_result(response)?])
     }
 
     fn verify_notification(
@@ -573,14 +623,17 @@ impl Gateway for Bieases {
     ) -> Result<RefundNotification> {
         let envelope = parse_json_object(&request.body, "BIEASES notification")?;
         let body = self.open_envelope(&envelope, "notification")?;
-        check_freshness(&envelope, now_ms)?;
-        self.check_addressed_to_us(&body, &envelope)?;
-        let event = notification_event(&body, &envelope);
-        check_is_refund_notification(&body, event.as_deref())?;
+        check_freshness(&body, &envelope, now_ms)?;
+        self.check_addressed_to_us(&body, &envelope, "notification")?;
+        let event = notification_event(&body);
+        let unsigned_event = non_empty_text(&envelope, "event");
+        check_is_refund_notification(&body, [event.as_deref(), unsigned_event.as_deref()])?;
+        // With neither a signed status nor a signed event the word is empty: `unknown`.
         let word = status_word(&body)
             .or_else(|| event.clone())
             .unwrap_or_default();
-        let refund = refund_result(&body, Some(word), true);
+        let mut refund = refund_result(&body, Some(word), true);
+        report_unverified_envelope(&mut refund, &envelope);
         Ok(RefundNotification {
             gateway: ID,
             event,
@@ -745,18 +798,27 @@ fn query_refund_id(query: &RefundQuery) -> Result<String> {
     Ok(refund_id)
 }
 
-/// The notification's `timestamp` must lie within five minutes of the caller's clock.
-fn check_freshness(envelope: &Object, now_ms: u64) -> Result<()> {
-    let sent_ms: u64 = field_text(envelope, "timestamp")
+/// The notification's `timestamp` must lie within five minutes of the caller's clock. The
+/// envelope's `timestamp` is covered by neither profile's signature: anyone can set it to now, so
+/// it can only refuse a stale delivery, never vouch for a fresh one. Where the signed body carries
+/// a `timestamp` of its own, that one decides instead.
+fn check_freshness(body: &Object, envelope: &Object, now_ms: u64) -> Result<()> {
+    let (sent, what) = match body.get("timestamp") {
+        None | Some(Value::Null) => (envelope, "timestamp"),
+        Some(_) => (body, "signed timestamp"),
+    };
+    let sent_ms: u64 = field_text(sent, "timestamp")
         .and_then(|t| t.trim().parse().ok())
         .ok_or_else(|| {
-            Error::malformed("the notification has no timestamp in epoch milliseconds")
+            Error::malformed(format!(
+                "the notification has no {what} in epoch milliseconds"
+            ))
         })?;
     if sent_ms.abs_diff(now_ms) > FRESHNESS_WINDOW_MS {
         return Err(Error::new(
             ErrorCode::TimestampOutOfWindow,
             format!(
-                "the notification timestamp {sent_ms} ({}) is more than 5 minutes from now \
+                "the notification {what} {sent_ms} ({}) is more than 5 minutes from now \
                  {now_ms} ({})",
                 UtcTime::from_epoch_ms(sent_ms).iso8601(),
                 UtcTime::from_epoch_ms(now_ms).iso8601()
@@ -766,19 +828,20 @@ fn check_freshness(envelope: &Object, now_ms: u64) -> Result<()> {
     Ok(())
 }
 
-/// Where the event name sits is not documented; the decrypted body is the likely place, the
-/// envelope the fallback.
-fn notification_event(body: &Object, envelope: &Object) -> Option<String> {
+/// Where the event name sits is not documented. Only the decrypted body is signed, so only its
+/// event name counts; one that stands in the envelope alone is reported in `raw.unverifiedEnvelope`
+/// and decides nothing.
+fn notification_event(body: &Object) -> Option<String> {
     ["event", "eventName", "eventType"]
         .iter()
         .find_map(|k| non_empty_text(body, k))
-        .or_else(|| non_empty_text(envelope, "event"))
 }
 
 /// A payment notification arrives at the same callback URL; its SUCCESS must never read as a
-/// refund's.
-fn check_is_refund_notification(body: &Object, event: Option<&str>) -> Result<()> {
-    if let Some(event) = event {
+/// refund's. Any event name that is not a refund's refuses, the envelope's unsigned one included:
+/// it can refuse a message, never let one through.
+fn check_is_refund_notification(body: &Object, events: [Option<&str>; 2]) -> Result<()> {
+    for event in events.into_iter().flatten() {
         if !event.starts_with("payment.refund.") {
             return Err(Error::malformed(format!(
                 "this is not a refund notification (event {}); refundkit handles \
