@@ -308,3 +308,64 @@ test('configuration and input errors name the field and never echo the key', () 
     'originalTransactionId',
   );
 });
+
+test('only signed bytes decide: an envelope event is reported apart, never read as the status', () => {
+  const client = new RefundClient(config(defaultProfile));
+  const verify = (envelope) => client.verifyNotification({ headers: {}, body: JSON.stringify(envelope) }, { now: NOW });
+  const { event, status, ...silent } = refundNotification();
+  assert.ok(event && status);
+  const n = verify({ ...gatewayEnvelope(defaultProfile, silent), event: 'payment.refund.success' });
+  assert.equal(n.refund.verified, true);
+  assert.equal(n.refund.status, 'unknown');
+  assert.equal(n.event, undefined);
+  assert.equal(n.refund.raw.unverifiedEnvelope.event, 'payment.refund.success');
+  assert.equal(n.refund.raw.unverifiedEnvelope.merchantId, MERCHANT_ID);
+  assert.ok(!('sign' in n.refund.raw.unverifiedEnvelope) && !('body' in n.refund.raw.unverifiedEnvelope));
+  const { unverifiedEnvelope, ...signed } = n.refund.raw;
+  assert.ok(unverifiedEnvelope);
+  assert.deepEqual(signed, silent);
+});
+
+test('a message for another merchant is MERCHANT_MISMATCH on merchantId, signed or not', () => {
+  const client = new RefundClient(config(defaultProfile));
+  const verify = (envelope) => client.verifyNotification({ headers: {}, body: JSON.stringify(envelope) }, { now: NOW });
+  const theirs = gatewayEnvelope(defaultProfile, { ...refundNotification(), merchantId: 'B999999999999' });
+  const e = assertRefundKitError(() => verify(theirs), 'MERCHANT_MISMATCH', 'merchantId');
+  assert.match(e.message, /B999999999999/);
+  const { merchantId, ...anonymous } = refundNotification();
+  assert.equal(merchantId, MERCHANT_ID);
+  assert.equal(verify(gatewayEnvelope(defaultProfile, anonymous)).refund.status, 'succeeded');
+  assertRefundKitError(
+    () => verify({ ...gatewayEnvelope(defaultProfile, anonymous), merchantId: 'B999999999999' }),
+    'MERCHANT_MISMATCH',
+    'merchantId',
+  );
+  const signedAnswer = { code: 20000, msg: '', data: theirs };
+  assertRefundKitError(
+    () => client.parseRefundResponse({ status: 200, body: JSON.stringify(signedAnswer) }),
+    'MERCHANT_MISMATCH',
+    'merchantId',
+  );
+});
+
+test("signTarget 'plaintext': bad padding and a bad signature are one and the same error", () => {
+  const profile = { ...defaultProfile, signTarget: 'plaintext' };
+  const client = new RefundClient(config(profile));
+  const good = gatewayEnvelope(profile, refundNotification());
+  const bytes = Buffer.from(good.body, 'base64');
+  const badPadding = Buffer.from(bytes);
+  badPadding[badPadding.length - 17] ^= 0x80;
+  const badSignature = Buffer.from(bytes);
+  badSignature[3] ^= 1;
+  // node:crypto agrees on which of the two still has good padding.
+  assert.throws(() => decrypt(profile, badPadding.toString('base64')));
+  decrypt(profile, badSignature.toString('base64'));
+  const [a, b] = [badPadding, badSignature].map((body) =>
+    assertRefundKitError(
+      () => client.verifyNotification({ body: JSON.stringify({ ...good, body: body.toString('base64') }) }, { now: NOW }),
+      'SIGNATURE_INVALID',
+    ),
+  );
+  assert.equal(a.message, b.message);
+  assert.equal(a.field, b.field);
+});
