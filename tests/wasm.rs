@@ -141,3 +141,53 @@ async fn generated_key_pairs_work_in_the_rsa_crate() {
         "INPUT_INVALID"
     );
 }
+
+/// A Proxy whose `ownKeys` trap throws, and a revoked Proxy: reading either throws in JavaScript.
+fn hostile_objects() -> [JsValue; 2] {
+    let handler = js_sys::Object::new();
+    let throws = js_sys::Function::new_no_args("throw new Error('trap')");
+    js_sys::Reflect::set(&handler, &"ownKeys".into(), &throws).unwrap();
+    let trapping = js_sys::Proxy::new(&js_sys::Object::new(), &handler);
+    let revocable = js_sys::Proxy::revocable(&js_sys::Object::new(), &js_sys::Object::new());
+    let revoke: js_sys::Function = js_get(&revocable, "revoke").unchecked_into();
+    revoke.call0(&JsValue::UNDEFINED).unwrap();
+    [trapping.into(), js_get(&revocable, "proxy")]
+}
+
+fn code_and_field(error: &JsValue) -> (String, Option<String>) {
+    let code = js_get(error, "code").as_string().unwrap_or_default();
+    (code, js_get(error, "field").as_string())
+}
+
+#[wasm_bindgen_test]
+fn objects_that_throw_when_read_are_errors_and_the_client_keeps_working() {
+    let config = || {
+        js_sys::JSON::parse(&format!(
+            r#"{{"gateway":"payermax","environment":"sandbox","appId":"a0dddd1f622243cb9aa1b676e808b5f8",
+                "merchantNo":"02021382719993","privateKey":"{}","gatewayPublicKey":"{}"}}"#,
+            vector("payermax", "privateKey"),
+            vector("payermax", "publicKey")
+        ))
+        .unwrap()
+    };
+    let client = RefundClient::new(config()).unwrap();
+    for hostile in hostile_objects() {
+        let error = RefundClient::new(hostile.clone()).err().unwrap();
+        assert_eq!(code_and_field(&error).0, "CONFIG_INVALID");
+        let response = js_sys::Object::new();
+        js_sys::Reflect::set(&response, &"headers".into(), &hostile).unwrap();
+        js_sys::Reflect::set(&response, &"body".into(), &"{}".into()).unwrap();
+        let error = client.parse_refund_response(response.into()).unwrap_err();
+        assert_eq!(
+            code_and_field(&error),
+            ("INPUT_INVALID".to_string(), Some("headers".to_string()))
+        );
+    }
+    let query = js_sys::JSON::parse(r#"{"refundId":"R1642411016202"}"#).unwrap();
+    let opts = js_sys::JSON::parse(r#"{"now":1705474883737}"#).unwrap();
+    let request = client.build_refund_query(query, opts).unwrap();
+    assert_eq!(
+        js_get(&request, "body").as_string().unwrap(),
+        vector("payermax", "body")
+    );
+}
