@@ -98,42 +98,53 @@ pub fn http_status(value: &JsValue) -> Option<u16> {
 pub fn body_bytes(body: &JsValue, limit: usize, what: &str) -> Result<Vec<u8>> {
     let too_large = || Error::body_too_large(what, limit);
     if body.is_string() {
-        // UTF-8 takes at least one byte per UTF-16 unit: a longer string cannot fit.
-        if body.unchecked_ref::<JsString>().length() as usize > limit {
-            return Err(too_large());
-        }
-        let bytes = body.as_string().unwrap_or_default().into_bytes();
-        return if bytes.len() > limit {
-            Err(too_large())
-        } else {
-            Ok(bytes)
-        };
+        return string_bytes(body, limit).ok_or_else(too_large);
     }
-    let unreadable = || Error::input("body", "body could not be read as bytes");
-    if !is_bytes(body) {
-        return Err(Error::input(
+    let not_bytes = || {
+        Error::input(
             "body",
             "body must be the raw body as a string or a Uint8Array, not parsed JSON: \
              signatures cover the exact bytes received",
-        ));
+        )
+    };
+    let unreadable = |_| Error::input("body", "body could not be read as bytes");
+    let is_view = js_sys::ArrayBuffer::is_view(body);
+    if !is_bytes(body, is_view) {
+        return Err(not_bytes());
     }
     // A first, cheap refusal before JavaScript copies anything; the copy's own length decides.
-    let declared = js::get(body, "byteLength").map_err(|_| unreadable())?;
+    let declared = js::get(body, "byteLength").map_err(unreadable)?;
     if declared.as_f64().is_some_and(|n| n > limit as f64) {
         return Err(too_large());
     }
-    let own = js::own_bytes(body).map_err(|_| unreadable())?;
+    let own = js::own_bytes(body).map_err(unreadable)?;
+    // Made from an ArrayBuffer, the array is a view of it; from anything else that passed for one
+    // (a Proxy), it was read as an array-like.
+    if !is_view && JsValue::from(own.buffer()) != *body {
+        return Err(not_bytes());
+    }
     if own.length() as usize > limit {
         return Err(too_large());
     }
     Ok(js::copy_own_bytes(&own))
 }
 
+/// A string's UTF-8 bytes, or `None` when they are more than `limit`.
+fn string_bytes(text: &JsValue, limit: usize) -> Option<Vec<u8>> {
+    // UTF-8 takes at least one byte per UTF-16 unit: a longer string cannot fit, and is refused
+    // before it is converted.
+    if text.unchecked_ref::<JsString>().length() as usize > limit {
+        return None;
+    }
+    let bytes = text.as_string()?.into_bytes();
+    (bytes.len() <= limit).then_some(bytes)
+}
+
 /// A Uint8Array (Buffer included) or an ArrayBuffer. `ArrayBuffer.isView` looks at the value's
 /// internal slots, so a Proxy cannot pass for a typed array; `instanceof` then tells a Uint8Array
 /// from other views (wasm-bindgen's `instanceof` answers false where a Proxy trap throws).
-fn is_bytes(value: &JsValue) -> bool {
-    if js_sys::ArrayBuffer::is_view(value) {
+fn is_bytes(value: &JsValue, is_view: bool) -> bool {
+    if is_view {
         value.is_instance_of::<Uint8Array>()
     } else {
         value.is_instance_of::<js_sys::ArrayBuffer>()

@@ -141,6 +141,7 @@ const hostileMessages = () => [
   ['throwing status getter', getterThrows('status', { body: '{}' }), 'status'],
   ['throwing headers getter', getterThrows('headers', { status: 200, body: '{}' }), 'headers'],
   ['body: Proxy around a Uint8Array', { status: 200, body: new Proxy(new Uint8Array(8), {}) }, 'body'],
+  ['body: Proxy around an ArrayBuffer', { status: 200, body: new Proxy(new ArrayBuffer(8), {}) }, 'body'],
   ['body: Proxy whose getPrototypeOf throws', { status: 200, body: trapThrows(new Uint8Array(8), 'getPrototypeOf') }, 'body'],
   ['body: revoked Proxy', { status: 200, body: revokedProxy(new Uint8Array(8)) }, 'body'],
   ['body: object whose byteLength throws', { status: 200, body: getterThrows('byteLength') }, 'body'],
