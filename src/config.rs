@@ -2,6 +2,7 @@
 //! takes the keys it knows; whatever is left over at the end is an unknown key and refused, so a
 //! misspelt credential never goes unnoticed.
 
+use crate::gateway::Preset;
 use crate::keys::PublicKey;
 use crate::wire::{json_type_name, printable_key, Object};
 use crate::{Error, Result};
@@ -113,8 +114,8 @@ impl Config {
 
     /// The base URL: `baseUrl` when given, else the `environment` preset. One of the two is required,
     /// so no request ever goes to a host the caller did not choose.
-    pub fn base_url(&mut self, presets: &[(&str, &str)]) -> Result<String> {
-        let names: Vec<&str> = presets.iter().map(|(n, _)| *n).collect();
+    pub fn base_url(&mut self, presets: &[Preset]) -> Result<String> {
+        let names: Vec<&str> = presets.iter().map(|p| p.name).collect();
         let environment = self.optional("environment")?;
         if let Some(url) = self.optional("baseUrl")? {
             return normalize_base_url(&url);
@@ -122,8 +123,8 @@ impl Config {
         match environment {
             Some(env) => presets
                 .iter()
-                .find(|(name, _)| *name == env)
-                .map(|(_, url)| url.to_string())
+                .find(|p| p.name == env)
+                .map(|p| p.base_url.to_string())
                 .ok_or_else(|| {
                     Error::config_field(
                         "environment",
@@ -199,8 +200,14 @@ mod tests {
     #[test]
     fn base_url_prefers_explicit_url_and_checks_presets() {
         let presets = [
-            ("sandbox", "https://sandbox.example"),
-            ("production", "https://pay.example"),
+            Preset {
+                name: "sandbox",
+                base_url: "https://sandbox.example",
+            },
+            Preset {
+                name: "production",
+                base_url: "https://pay.example",
+            },
         ];
         let mut c = Config::from_json(&json!({"environment": "production"})).unwrap();
         assert_eq!(c.base_url(&presets).unwrap(), "https://pay.example");

@@ -132,6 +132,11 @@ impl Error {
         Error::new(ErrorCode::Transport, message)
     }
 
+    /// An encrypted body that does not decrypt with the configured key.
+    pub fn decrypt_failed(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::DecryptFailed, message)
+    }
+
     /// A received body longer than the client's limit, refused before a byte of it is parsed.
     pub fn body_too_large(what: &str, limit: usize) -> Self {
         Error::new(

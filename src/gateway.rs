@@ -1,15 +1,20 @@
-//! The Gateway trait every gateway module implements, the request and response shapes it works with,
-//! and the registry of gateways by id.
+//! What a gateway module implements, and the request and response shapes it works with.
 //!
-//! Building a request is split in two: the gateway drafts it (wire fields, one serialization, and the
-//! exact bytes to sign), a signer signs those bytes (the rsa crate, or WebCrypto on the async path), and
-//! the draft is finished with the signature. The bytes are never serialized again in between.
+//! Building a request is split in two: the gateway drafts it (URL, headers, the body with a place
+//! left for the signature, and the exact bytes to sign), a signer signs those bytes (the client's
+//! provider, or WebCrypto on the async path, or another process entirely: a `Draft` is plain data),
+//! and the draft is finished with the signature. The bytes are never serialized again in between.
+//! Receiving is the mirror image: the gateway names the bytes, signature and digest a message
+//! stands on and hands them to the client's [`Verifier`]; it never holds a key.
 
-use crate::config::Config;
+use crate::crypto::{HashAlg, Verifier};
 use crate::refund::{RefundInput, RefundNotification, RefundQuery, RefundResult};
-use crate::signature::HashAlg;
+use crate::wire::{compact_json_with_slot, Object};
 use crate::{Error, Result};
-use serde::Serialize;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// A request ready for `fetch(url, { method, headers, body })`. `body` is exactly what was signed
 /// or canonicalized.
@@ -65,75 +70,287 @@ impl RawResponse {
     }
 }
 
-/// A request whose bytes are fixed and which waits only for its signature.
+/// The HTTP method of every gateway call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Method {
+    #[serde(rename = "POST")]
+    Post,
+}
+
+/// Where a finished request carries its signature, written as standard base64 (every gateway here
+/// writes it so).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "in", rename_all = "camelCase")]
+pub enum SignaturePlace {
+    /// In a header of this name.
+    Header { name: String },
+    /// Inside the body, at this byte offset: between the quotes of a JSON string the gateway left
+    /// empty for it (base64 needs no escaping there).
+    Body { offset: usize },
+}
+
+/// A request whose bytes are fixed and which waits only for its signature. Plain data: it can be
+/// kept, compared, serialized and signed in another process; it holds no secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Draft {
-    /// The exact bytes to sign: a body, a `param` string, a canonical string or a ciphertext.
+    pub url: String,
+    pub method: Method,
+    pub headers: Vec<(String, String)>,
+    /// The body without its signature (see `signature_place`).
+    pub body: String,
+    /// The exact bytes to sign: the body, a `param` string, a canonical string or a ciphertext.
+    #[serde(with = "base64_bytes")]
     pub message: Vec<u8>,
     pub hash: HashAlg,
-    assemble: Box<dyn FnOnce(String) -> SignedRequest>,
+    pub signature_place: SignaturePlace,
 }
 
 impl Draft {
-    /// `assemble` receives the base64 signature and places it where the gateway expects it.
-    pub fn new(
+    /// A POST of a JSON object whose string member `sign_field` will carry the signature. The
+    /// member keeps its place among the others (appended where `body` has none), left empty here.
+    pub(crate) fn with_json_body(
+        url: String,
+        headers: Vec<(String, String)>,
+        mut body: Object,
+        sign_field: &str,
         message: Vec<u8>,
         hash: HashAlg,
-        assemble: impl FnOnce(String) -> SignedRequest + 'static,
     ) -> Draft {
+        body.insert(sign_field.to_string(), Value::String(String::new()));
+        // The member was just set, so the slot exists.
+        let (body, offset) = compact_json_with_slot(&body, sign_field).unwrap_or_default();
         Draft {
+            url,
+            method: Method::Post,
+            headers,
+            body,
             message,
             hash,
-            assemble: Box::new(assemble),
+            signature_place: SignaturePlace::Body { offset },
         }
     }
 
-    pub fn finish(self, signature_b64: String) -> SignedRequest {
-        (self.assemble)(signature_b64)
+    /// The request with `signature` written where the gateway expects it. Fails only for a draft
+    /// that was not made by a gateway module (an offset outside the body, or inside a character).
+    pub fn finish(&self, signature: &[u8]) -> Result<SignedRequest> {
+        let signature = STANDARD.encode(signature);
+        let mut headers = self.headers.clone();
+        let mut body = self.body.clone();
+        match &self.signature_place {
+            SignaturePlace::Header { name } => headers.push((name.clone(), signature)),
+            SignaturePlace::Body { offset } if body.is_char_boundary(*offset) => {
+                body.insert_str(*offset, &signature)
+            }
+            SignaturePlace::Body { .. } => {
+                return Err(Error::input(
+                    "draft",
+                    "the draft's signature offset does not fall inside its body",
+                ))
+            }
+        }
+        Ok(SignedRequest {
+            url: self.url.clone(),
+            method: match self.method {
+                Method::Post => "POST",
+            },
+            headers,
+            body,
+        })
     }
 }
 
-/// One payment gateway: its wire format, its signature rules and its status words.
+/// `Vec<u8>` as standard base64 in serialized drafts.
+mod base64_bytes {
+    use super::STANDARD;
+    use base64::Engine;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        STANDARD.decode(text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What a gateway is and takes, as data.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GatewayInfo {
+    /// The id callers put in `config.gateway`.
+    pub id: &'static str,
+    /// The gateway's name as people write it.
+    pub name: &'static str,
+    /// Named environments and their base URLs; empty where the gateway issues each merchant its
+    /// own host, and `baseUrl` is then required.
+    pub presets: &'static [Preset],
+    /// The config settings this gateway takes besides `gateway`, `environment`, `baseUrl`, the two
+    /// keys and the host settings (`fetch`, `timeoutMs`, `maxBodyBytes`).
+    pub settings: &'static [Setting],
+    /// The ids a refund query can find a refund by, in the order the gateway prefers them.
+    pub query_by: &'static [QueryId],
+    /// How far a notification's own time may be from the receiver's clock, where the gateway dates
+    /// its notifications.
+    pub notification_window_ms: Option<u64>,
+    /// What the gateway signs, in a sentence.
+    pub signatures: &'static str,
+}
+
+/// A named environment.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preset {
+    pub name: &'static str,
+    pub base_url: &'static str,
+}
+
+/// A gateway-specific config setting.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Setting {
+    pub name: &'static str,
+    /// A short label for forms.
+    pub label: &'static str,
+    pub required: bool,
+    /// A value to keep out of sight and logs (the AES key and IV).
+    pub secret: bool,
+    /// The accepted words, where the setting is a choice; the first is the default.
+    pub choices: &'static [&'static str],
+    /// The value taken when the setting is absent, where there is one.
+    pub default: Option<&'static str>,
+}
+
+impl Setting {
+    pub(crate) const fn text(name: &'static str, label: &'static str) -> Setting {
+        Setting {
+            name,
+            label,
+            required: true,
+            secret: false,
+            choices: &[],
+            default: None,
+        }
+    }
+
+    pub(crate) const fn secret(name: &'static str, label: &'static str) -> Setting {
+        Setting {
+            secret: true,
+            ..Setting::text(name, label)
+        }
+    }
+
+    pub(crate) const fn choice(
+        name: &'static str,
+        label: &'static str,
+        choices: &'static [&'static str],
+    ) -> Setting {
+        Setting {
+            required: false,
+            choices,
+            default: Some(choices[0]),
+            ..Setting::text(name, label)
+        }
+    }
+}
+
+/// An id a refund query can be made with (the `RefundQuery` field of the same name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum QueryId {
+    RefundId,
+    GatewayRefundId,
+    OriginalTransactionId,
+}
+
+/// One payment gateway: its wire format, what it signs and its status words. Receiving methods
+/// get the client's [`Verifier`] for the gateway's key: a gateway says which bytes a signature
+/// covers, the client's provider checks it.
 pub trait Gateway {
-    /// The id callers use in `config.gateway`.
-    fn id(&self) -> &'static str;
+    /// The gateway's description: id, name, presets, settings, what it signs.
+    fn info(&self) -> &'static GatewayInfo;
     fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft>;
     fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft>;
-    fn parse_refund_response(&self, response: &RawResponse) -> Result<RefundResult>;
-    fn parse_refund_query_response(&self, response: &RawResponse) -> Result<Vec<RefundResult>>;
-    fn verify_notification(&self, request: &RawResponse, now_ms: u64)
-        -> Result<RefundNotification>;
+    fn parse_refund_response(
+        &self,
+        response: &RawResponse,
+        verifier: &dyn Verifier,
+    ) -> Result<RefundResult>;
+    fn parse_refund_query_response(
+        &self,
+        response: &RawResponse,
+        verifier: &dyn Verifier,
+    ) -> Result<Vec<RefundResult>>;
+    fn verify_notification(
+        &self,
+        request: &RawResponse,
+        now_ms: u64,
+        verifier: &dyn Verifier,
+    ) -> Result<RefundNotification>;
 }
 
-type Constructor = fn(&mut Config) -> Result<Box<dyn Gateway>>;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Every gateway by id. Adding a gateway is one file under gateways/ and one line here.
-const REGISTRY: &[(&str, Constructor)] = &[
-    ("wisepay", crate::gateways::wisepay::from_config),
-    ("payermax", crate::gateways::payermax::from_config),
-    ("bluepay", crate::gateways::bluepay::from_config),
-    ("bieases", crate::gateways::bieases::from_config),
-];
+    fn draft(place: SignaturePlace, body: &str) -> Draft {
+        Draft {
+            url: "https://gateway.example/refund".into(),
+            method: Method::Post,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: body.into(),
+            message: b"the bytes".to_vec(),
+            hash: HashAlg::Sha256,
+            signature_place: place,
+        }
+    }
 
-/// The ids of all supported gateways.
-pub fn gateway_ids() -> Vec<&'static str> {
-    REGISTRY.iter().map(|(id, _)| *id).collect()
-}
+    #[test]
+    fn a_draft_round_trips_through_json() {
+        for d in [
+            draft(SignaturePlace::Body { offset: 8 }, r#"{"sign":""}"#),
+            draft(
+                SignaturePlace::Header {
+                    name: "sign".into(),
+                },
+                "{}",
+            ),
+        ] {
+            let text = serde_json::to_string(&d).unwrap();
+            let back: Draft = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, d);
+            assert_eq!(back.finish(b"sig").unwrap(), d.finish(b"sig").unwrap());
+        }
+    }
 
-/// Builds the gateway named by `config.gateway` from the rest of the config.
-pub fn gateway_from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
-    let id = config.optional("gateway")?.unwrap_or_default();
-    let supported = gateway_ids().join(", ");
-    let constructor = REGISTRY
-        .iter()
-        .find(|(name, _)| *name == id)
-        .map(|(_, c)| c)
-        .ok_or_else(|| {
-            let shown = if id.is_empty() {
-                "config.gateway is required".to_string()
-            } else {
-                format!("unknown gateway '{}'", crate::wire::printable_key(&id))
-            };
-            Error::config_field("gateway", format!("{shown}; supported: {supported}"))
-        })?;
-    constructor(config)
+    #[test]
+    fn the_signature_goes_where_the_draft_says_as_base64() {
+        let signed = draft(SignaturePlace::Body { offset: 9 }, r#"{"sign":""}"#)
+            .finish(b"\xff\x00")
+            .unwrap();
+        assert_eq!(signed.body, r#"{"sign":"/wA="}"#);
+        let signed = draft(
+            SignaturePlace::Header {
+                name: "sign".into(),
+            },
+            "{}",
+        )
+        .finish(b"\xff\x00")
+        .unwrap();
+        assert_eq!(
+            signed.headers.last().unwrap(),
+            &("sign".into(), "/wA=".into())
+        );
+        assert_eq!(signed.body, "{}");
+    }
+
+    #[test]
+    fn a_draft_with_an_offset_outside_its_body_is_refused() {
+        for offset in [3, 100] {
+            let d = draft(SignaturePlace::Body { offset }, "ééé");
+            assert!(d.finish(b"x").is_err(), "{offset}");
+        }
+    }
 }

@@ -32,6 +32,8 @@ const RSA_ENCRYPTION_OID: &str = "1.2.840.113549.1.1.1";
 /// the PKCS#8 DER kept for WebCrypto import is held in a zeroizing buffer.
 pub struct PrivateKey {
     key: RsaPrivateKey,
+    // Read by the hosts that import the key into their own RSA (WebCrypto in the wasm face).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pkcs8_der: Zeroizing<Vec<u8>>,
 }
 
@@ -90,12 +92,13 @@ impl PrivateKey {
         self.key.size() * 8
     }
 
-    pub fn rsa(&self) -> &RsaPrivateKey {
+    pub(crate) fn rsa(&self) -> &RsaPrivateKey {
         &self.key
     }
 
     /// PKCS#8 DER of this key, for handing to WebCrypto's `importKey("pkcs8")`.
-    pub fn pkcs8_der(&self) -> &[u8] {
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn pkcs8_der(&self) -> &[u8] {
         &self.pkcs8_der
     }
 
@@ -143,7 +146,7 @@ impl PublicKey {
         self.key.size() * 8
     }
 
-    pub fn rsa(&self) -> &RsaPublicKey {
+    pub(crate) fn rsa(&self) -> &RsaPublicKey {
         &self.key
     }
 

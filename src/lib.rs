@@ -4,25 +4,33 @@
 //! The same core serves the WebAssembly package (see `wasm/`) and native Rust callers through
 //! [`Client`].
 
-pub mod config;
-pub mod error;
-pub mod gateway;
+mod config;
+pub mod crypto;
+mod error;
+mod gateway;
 pub mod gateways;
+#[cfg(feature = "hazmat")]
+pub mod hazmat;
 pub mod keys;
-pub mod money;
-pub mod refund;
-pub mod signature;
-pub mod time;
-pub mod wire;
+mod money;
+mod refund;
+mod time;
+mod wire;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
 pub use config::Config;
+pub use crypto::{CryptoProvider, HashAlg, RustCrypto, Signer, Verifier};
 pub use error::{Error, ErrorCode, Result};
-pub use gateway::{Draft, Gateway, RawResponse, SignedRequest};
-pub use keys::{generate_key_pair, key_fingerprint, PrivateKey, PublicKey};
-pub use refund::{RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus};
+pub use gateway::{
+    Draft, Gateway, GatewayInfo, Method, Preset, QueryId, RawResponse, Setting, SignaturePlace,
+    SignedRequest,
+};
+pub use gateways::{gateway_info, gateways};
+pub use keys::{generate_key_pair, key_fingerprint, GeneratedKeyPair, PrivateKey, PublicKey};
+pub use money::{Amount, Currency};
+pub use refund::{Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus};
 
 /// The default limit on a received body, 1 MiB. Real refund answers and notifications are a few
 /// KiB; the limit bounds the work an unauthenticated sender can cause before any signature check.
@@ -35,49 +43,67 @@ const MIN_MAX_BODY_BYTES: usize = 1 << 10;
 /// A configured gateway with the merchant's key: the native face of the library.
 pub struct Client {
     gateway: Box<dyn Gateway>,
-    /// `None` when the private key lives outside Rust (a WebCrypto `CryptoKey` in a browser).
-    private_key: Option<PrivateKey>,
+    /// `None` when the requests are signed elsewhere (a WebCrypto `CryptoKey` in a browser).
+    signer: Option<Box<dyn Signer>>,
+    verifier: Box<dyn Verifier>,
     max_body_bytes: usize,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("gateway", &self.gateway.id())
-            .field("private_key", &self.private_key)
+            .field("gateway", &self.gateway.info().id)
+            .field("signer", &self.signer)
+            .field("verifier", &self.verifier)
             .field("max_body_bytes", &self.max_body_bytes)
             .finish()
     }
 }
 
 impl Client {
-    /// Validates the whole config and imports both keys, once.
-    pub fn new(mut config: Config) -> Result<Client> {
-        let gateway = gateway::gateway_from_config(&mut config)?;
+    /// Validates the whole config and imports both keys, once, into the RustCrypto provider.
+    pub fn new(config: Config) -> Result<Client> {
+        Client::with_crypto(config, &RustCrypto)
+    }
+
+    /// Like [`Client::new`], with the keys taken into `crypto`: the host's own RSA, where it has
+    /// one. The bytes on the wire are the same whichever provider signs.
+    pub fn with_crypto(mut config: Config, crypto: &dyn CryptoProvider) -> Result<Client> {
+        let gateway = gateways::gateway_from_config(&mut config)?;
         // The key text is as secret as the key: wiped once imported.
         let text = zeroize::Zeroizing::new(
             config.key_text("privateKey", "the merchant's RSA private key")?,
         );
         let private_key = PrivateKey::import(&text, "privateKey")?;
+        let verifier = crypto.verifier(config.gateway_public_key()?)?;
         let max_body_bytes = read_max_body_bytes(&mut config)?;
         config.finish()?;
         Ok(Client {
             gateway,
-            private_key: Some(private_key),
+            signer: Some(crypto.signer(private_key)?),
+            verifier,
             max_body_bytes,
         })
     }
 
-    /// A client whose requests are signed elsewhere: only drafts, parsing and verification work.
-    pub fn with_external_signer(mut config: Config) -> Result<Client> {
-        let gateway = gateway::gateway_from_config(&mut config)?;
+    /// A client whose requests are signed elsewhere: drafts, parsing and verification work;
+    /// `sign_draft` does not.
+    pub fn with_external_signer(mut config: Config, crypto: &dyn CryptoProvider) -> Result<Client> {
+        let gateway = gateways::gateway_from_config(&mut config)?;
+        let verifier = crypto.verifier(config.gateway_public_key()?)?;
         let max_body_bytes = read_max_body_bytes(&mut config)?;
         config.finish()?;
         Ok(Client {
             gateway,
-            private_key: None,
+            signer: None,
+            verifier,
             max_body_bytes,
         })
+    }
+
+    /// The description of this client's gateway.
+    pub fn gateway(&self) -> &'static GatewayInfo {
+        self.gateway.info()
     }
 
     /// The longest body, in bytes, this client parses (`maxBodyBytes`, default 1 MiB). Hosts that
@@ -94,14 +120,6 @@ impl Client {
         Ok(())
     }
 
-    pub fn gateway_id(&self) -> &'static str {
-        self.gateway.id()
-    }
-
-    pub fn private_key(&self) -> Option<&PrivateKey> {
-        self.private_key.as_ref()
-    }
-
     pub fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
         self.gateway.draft_refund(input, now_ms)
     }
@@ -111,33 +129,34 @@ impl Client {
     }
 
     /// Signs a draft's bytes with the merchant key and finishes it.
-    pub fn sign_draft(&self, draft: Draft) -> Result<SignedRequest> {
-        let key = self.private_key.as_ref().ok_or_else(|| {
+    pub fn sign_draft(&self, draft: &Draft) -> Result<SignedRequest> {
+        let signer = self.signer.as_ref().ok_or_else(|| {
             Error::config_field(
                 "privateKey",
                 "the private key is a CryptoKey: use the async build functions",
             )
         })?;
-        let signature = signature::sign(key, &draft.message, draft.hash)?;
-        Ok(draft.finish(signature))
+        draft.finish(&signer.sign(&draft.message, draft.hash)?)
     }
 
     pub fn build_refund(&self, input: &RefundInput, now_ms: u64) -> Result<SignedRequest> {
-        self.sign_draft(self.draft_refund(input, now_ms)?)
+        self.sign_draft(&self.draft_refund(input, now_ms)?)
     }
 
     pub fn build_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<SignedRequest> {
-        self.sign_draft(self.draft_refund_query(query, now_ms)?)
+        self.sign_draft(&self.draft_refund_query(query, now_ms)?)
     }
 
     pub fn parse_refund_response(&self, response: &RawResponse) -> Result<RefundResult> {
         self.check_body_size(response, "response")?;
-        self.gateway.parse_refund_response(response)
+        self.gateway
+            .parse_refund_response(response, self.verifier.as_ref())
     }
 
     pub fn parse_refund_query_response(&self, response: &RawResponse) -> Result<Vec<RefundResult>> {
         self.check_body_size(response, "response")?;
-        self.gateway.parse_refund_query_response(response)
+        self.gateway
+            .parse_refund_query_response(response, self.verifier.as_ref())
     }
 
     pub fn verify_notification(
@@ -146,7 +165,8 @@ impl Client {
         now_ms: u64,
     ) -> Result<RefundNotification> {
         self.check_body_size(request, "notification")?;
-        self.gateway.verify_notification(request, now_ms)
+        self.gateway
+            .verify_notification(request, now_ms, self.verifier.as_ref())
     }
 }
 

@@ -1,11 +1,25 @@
 //! Small helpers for reading and writing gateway wire data. They know JSON and text, no gateway.
 
 use crate::{Error, Result};
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+use base64::Engine;
 use serde_json::Value;
 
 /// A JSON object whose keys keep their insertion order (serde_json's `preserve_order`), so a body is
 /// written with its keys in exactly the order a gateway module inserts them.
 pub type Object = serde_json::Map<String, Value>;
+
+/// A received signature in standard base64, padded or not; whitespace is tolerated only around
+/// it. Anything else is `SIGNATURE_INVALID`: a signature that cannot be read is a bad signature.
+pub fn signature_from_base64(text: &str) -> Result<Vec<u8>> {
+    let trimmed = text.trim();
+    let decoded = if trimmed.ends_with('=') {
+        STANDARD.decode(trimmed)
+    } else {
+        STANDARD_NO_PAD.decode(trimmed)
+    };
+    decoded.map_err(|_| Error::signature_invalid("the signature is not valid base64"))
+}
 
 /// Refuses control characters (including CR and LF) in a value that goes on the wire.
 pub fn check_no_control_chars(field: &str, value: &str) -> Result<()> {
@@ -85,6 +99,31 @@ pub fn compact_json(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
+/// Serializes an object compactly with the string member `empty_key` left empty, and returns the
+/// text with the byte offset between that member's two quotes: the place a later value (a
+/// signature, whose base64 needs no escaping) is written into exactly these bytes.
+/// `None` where the object has no such member.
+pub fn compact_json_with_slot(object: &Object, empty_key: &str) -> Option<(String, usize)> {
+    let mut out = String::from("{");
+    let mut slot = None;
+    for (i, (key, value)) in object.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&compact_json(&Value::String(key.clone())));
+        out.push(':');
+        if key == empty_key {
+            out.push('"');
+            slot = Some(out.len());
+            out.push('"');
+        } else {
+            out.push_str(&compact_json(value));
+        }
+    }
+    out.push('}');
+    slot.map(|offset| (out, offset))
+}
+
 /// A JSON number written from an exact decimal text (no float conversion on the way).
 pub fn json_number(decimal_text: &str) -> Result<Value> {
     serde_json::from_str::<serde_json::Number>(decimal_text)
@@ -138,9 +177,126 @@ fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// The top-level members of a JSON object, each value as the exact slice of `text` it came from.
+/// `None` means `text` is not one JSON object. The structure between members is checked here and
+/// each name is decoded here; each value slice is only delimited, and is valid JSON once the
+/// caller has parsed it.
+pub fn json_members(text: &str) -> Option<Vec<(String, &str)>> {
+    let bytes = text.as_bytes();
+    let mut pos = skip_whitespace(bytes, 0);
+    if bytes.get(pos) != Some(&b'{') {
+        return None;
+    }
+    pos = skip_whitespace(bytes, pos + 1);
+    let mut members = Vec::new();
+    if bytes.get(pos) == Some(&b'}') {
+        return (skip_whitespace(bytes, pos + 1) == bytes.len()).then_some(members);
+    }
+    loop {
+        let key_end = string_end(bytes, pos)?;
+        let key: String = serde_json::from_str(text.get(pos..key_end)?).ok()?;
+        pos = skip_whitespace(bytes, key_end);
+        if bytes.get(pos) != Some(&b':') {
+            return None;
+        }
+        let start = skip_whitespace(bytes, pos + 1);
+        let end = value_end(bytes, start)?;
+        members.push((key, text.get(start..end)?));
+        pos = skip_whitespace(bytes, end);
+        match bytes.get(pos)? {
+            b',' => pos = skip_whitespace(bytes, pos + 1),
+            b'}' if skip_whitespace(bytes, pos + 1) == bytes.len() => return Some(members),
+            _ => return None,
+        }
+    }
+}
+
+fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
+    while bytes
+        .get(pos)
+        .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        pos += 1;
+    }
+    pos
+}
+
+/// The index just past the JSON string starting at `start`.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    if bytes.get(start) != Some(&b'"') {
+        return None;
+    }
+    let mut pos = start + 1;
+    loop {
+        match bytes.get(pos)? {
+            b'\\' => pos += 2,
+            b'"' => return Some(pos + 1),
+            _ => pos += 1,
+        }
+    }
+}
+
+/// The index just past the JSON value starting at `start`.
+fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
+    match bytes.get(start)? {
+        b'"' => string_end(bytes, start),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut pos = start;
+            loop {
+                match bytes.get(pos)? {
+                    b'"' => {
+                        pos = string_end(bytes, pos)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return Some(pos + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                pos += 1;
+            }
+        }
+        _ => {
+            let mut pos = start;
+            while bytes
+                .get(pos)
+                .is_some_and(|b| !matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
+            {
+                pos += 1;
+            }
+            (pos > start).then_some(pos)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn members_keep_the_exact_received_text() {
+        let text =
+            r#" { "a" : "x\"}" , "b":{"z":1, "y":[1,{"q":"]"}]} ,"c":1.50,"d":null,"e":true } "#;
+        let members = json_members(text).unwrap();
+        let got: Vec<(&str, &str)> = members.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("a", r#""x\"}""#),
+                ("b", r#"{"z":1, "y":[1,{"q":"]"}]}"#),
+                ("c", "1.50"),
+                ("d", "null"),
+                ("e", "true"),
+            ]
+        );
+        assert_eq!(json_members("{}").unwrap().len(), 0);
+        assert!(json_members("[1]").is_none());
+    }
 
     #[test]
     fn form_decoding_handles_plus_percent_and_utf8() {
@@ -169,6 +325,19 @@ mod tests {
             field_text(&obj, "a").unwrap(),
             "0.1000000000000000055511151231257827"
         );
+    }
+
+    #[test]
+    fn a_slot_left_in_compact_json_takes_a_value_to_the_exact_serialization() {
+        let mut object = Object::new();
+        object.insert("a".into(), Value::String("x\"é".into()));
+        object.insert("sign".into(), Value::String(String::new()));
+        object.insert("n".into(), json_number("1.50").unwrap());
+        let (mut text, offset) = compact_json_with_slot(&object, "sign").unwrap();
+        text.insert_str(offset, "QUJD+/==");
+        object.insert("sign".into(), Value::String("QUJD+/==".into()));
+        assert_eq!(text, compact_json(&Value::Object(object.clone())));
+        assert!(compact_json_with_slot(&object, "missing").is_none());
     }
 
     #[test]

@@ -1,8 +1,12 @@
 //! BluePay: the seed's refund example byte for byte, input and config checks, response mapping and
 //! notification verification. Signatures are cross-checked with the openssl command line.
 
+mod common;
+
+use common::{sign, verify};
 use refundkit::keys::{PrivateKey, PublicKey};
-use refundkit::signature::{sign, verify, HashAlg};
+use refundkit::HashAlg;
+
 use refundkit::{
     Client, Config, ErrorCode, RawResponse, RefundInput, RefundQuery, RefundStatus, SignedRequest,
 };

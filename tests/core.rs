@@ -1,7 +1,11 @@
 //! The signing core against the gateways' published vectors and the key-format matrix.
 
+mod common;
+
+use common::{sign, verify};
 use refundkit::keys::{generate_key_pair, PrivateKey, PublicKey};
-use refundkit::signature::{sign, verify, HashAlg};
+use refundkit::HashAlg;
+
 use refundkit::ErrorCode;
 use serde_json::Value;
 

@@ -101,6 +101,10 @@ fn max_body_bytes_must_be_a_whole_number_within_bounds() {
         assert_eq!(e.code, ErrorCode::ConfigInvalid, "{bad}");
         assert_eq!(e.field.as_deref(), Some("maxBodyBytes"), "{bad}");
     }
-    let client = Client::with_external_signer(config("bieases", Some(json!(65536)))).unwrap();
+    let client = Client::with_external_signer(
+        config("bieases", Some(json!(65536))),
+        &refundkit::RustCrypto,
+    )
+    .unwrap();
     assert_eq!(client.max_body_bytes(), 65536);
 }

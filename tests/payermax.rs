@@ -2,10 +2,14 @@
 //! responses and notifications. Gateway messages are signed with the test gateway key, by the crate's
 //! signer (proven by the vector) and, for cross-checks, by the OpenSSL command line.
 
+mod common;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use common::{sign, verify};
 use refundkit::keys::{PrivateKey, PublicKey};
-use refundkit::signature::{sign, verify, HashAlg};
+use refundkit::HashAlg;
+
 use refundkit::{
     Client, Config, ErrorCode, RawResponse, RefundInput, RefundQuery, RefundStatus, SignedRequest,
 };

@@ -5,11 +5,16 @@
 //! RFC 8017 on encoded messages that are signed raw with the private exponent: every malformed
 //! EMSA-PKCS1-v1_5 block must be refused, only the exact one accepted.
 
+mod common;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use common::{sign, verify};
 use crypto_bigint::modular::BoxedMontyForm;
+use refundkit::hazmat::{pkcs1v15_verify, rsa_private_key, rsa_public_key};
 use refundkit::keys::{PrivateKey, PublicKey};
-use refundkit::signature::{pkcs1v15_verify, sign, verify, HashAlg};
+use refundkit::HashAlg;
+
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::{BoxedUint, Pkcs1v15Sign};
 use sha1::Sha1;
@@ -52,12 +57,12 @@ fn sha256_digest_info(message: &[u8]) -> Vec<u8> {
 /// The rsa crate's verdict on the same inputs.
 fn rsa_crate_accepts(public: &PublicKey, message: &[u8], signature: &[u8], hash: HashAlg) -> bool {
     match hash {
-        HashAlg::Sha256 => public.rsa().verify(
+        HashAlg::Sha256 => rsa_public_key(public).verify(
             Pkcs1v15Sign::new::<Sha256>(),
             &Sha256::digest(message),
             signature,
         ),
-        HashAlg::Sha1 => public.rsa().verify(
+        HashAlg::Sha1 => rsa_public_key(public).verify(
             Pkcs1v15Sign::new::<Sha1>(),
             &Sha1::digest(message),
             signature,
@@ -80,7 +85,7 @@ fn signature_bytes(private: &PrivateKey, message: &[u8], hash: HashAlg) -> Vec<u
 
 /// Raw RSA with the private exponent: turns any encoded message `em` into the signature of it.
 fn raw_sign(private: &PrivateKey, em: &[u8]) -> Vec<u8> {
-    let key = private.rsa();
+    let key = rsa_private_key(private);
     let m = BoxedUint::from_be_slice(em, key.n_bits_precision()).unwrap();
     let s = BoxedMontyForm::new(m, key.n_params())
         .pow(key.d())
@@ -139,16 +144,20 @@ fn every_single_bit_flip_is_refused_by_both() {
 #[test]
 fn signatures_of_the_wrong_length_or_out_of_range_are_refused() {
     for (private, public) in key_pairs() {
-        let k = public.rsa().size();
+        let k = rsa_public_key(&public).size();
         let digest_info = sha256_digest_info(b"x");
         let good = raw_sign(&private, &well_formed_em(&digest_info, k));
-        assert!(pkcs1v15_verify(public.rsa(), &digest_info, &good));
+        assert!(pkcs1v15_verify(
+            rsa_public_key(&public),
+            &digest_info,
+            &good
+        ));
 
-        let n = public.rsa().n().as_ref().to_be_bytes();
+        let n = rsa_public_key(&public).n().as_ref().to_be_bytes();
         let n = &n[n.len() - k..];
         // s + n has the same residue: a verifier that reduced instead of refusing would accept it.
         let n_plus_good = {
-            let wide = public.rsa().n_bits_precision() + 32;
+            let wide = rsa_public_key(&public).n_bits_precision() + 32;
             let s = BoxedUint::from_be_slice(&good, wide).unwrap();
             let n = BoxedUint::from_be_slice(n, wide).unwrap();
             let sum = s.wrapping_add(&n).to_be_bytes();
@@ -168,9 +177,12 @@ fn signatures_of_the_wrong_length_or_out_of_range_are_refused() {
         .chain(n_plus_good)
         .collect();
         for candidate in candidates {
-            assert!(!pkcs1v15_verify(public.rsa(), &digest_info, &candidate));
-            let theirs = public
-                .rsa()
+            assert!(!pkcs1v15_verify(
+                rsa_public_key(&public),
+                &digest_info,
+                &candidate
+            ));
+            let theirs = rsa_public_key(&public)
                 .verify(
                     Pkcs1v15Sign::new::<Sha256>(),
                     &Sha256::digest(b"x"),
@@ -185,11 +197,11 @@ fn signatures_of_the_wrong_length_or_out_of_range_are_refused() {
 #[test]
 fn only_the_exact_encoding_is_accepted() {
     let (private, public) = key_pairs().remove(0);
-    let k = public.rsa().size();
+    let k = rsa_public_key(&public).size();
     let digest_info = sha256_digest_info(b"refund");
     let good = well_formed_em(&digest_info, k);
     assert!(pkcs1v15_verify(
-        public.rsa(),
+        rsa_public_key(&public),
         &digest_info,
         &raw_sign(&private, &good)
     ));
@@ -246,7 +258,7 @@ fn only_the_exact_encoding_is_accepted() {
         assert_ne!(em, good, "{what}");
         let sig = raw_sign(&private, &em);
         assert!(
-            !pkcs1v15_verify(public.rsa(), &digest_info, &sig),
+            !pkcs1v15_verify(rsa_public_key(&public), &digest_info, &sig),
             "accepted: {what}"
         );
         assert!(
@@ -259,8 +271,16 @@ fn only_the_exact_encoding_is_accepted() {
 #[test]
 fn a_digest_info_too_long_for_the_modulus_is_refused() {
     let (_, public) = key_pairs().remove(0);
-    let k = public.rsa().size();
+    let k = rsa_public_key(&public).size();
     let sig = vec![1u8; k];
-    assert!(!pkcs1v15_verify(public.rsa(), &vec![0u8; k - 10], &sig));
-    assert!(!pkcs1v15_verify(public.rsa(), &vec![0u8; k], &sig));
+    assert!(!pkcs1v15_verify(
+        rsa_public_key(&public),
+        &vec![0u8; k - 10],
+        &sig
+    ));
+    assert!(!pkcs1v15_verify(
+        rsa_public_key(&public),
+        &vec![0u8; k],
+        &sig
+    ));
 }

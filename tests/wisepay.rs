@@ -2,9 +2,12 @@
 //! validation, and fail-closed verification of responses and notifications signed by a test
 //! gateway key.
 
-use refundkit::gateways::wisepay::canonical_string;
+mod common;
+
+use common::{sign, verify};
 use refundkit::keys::{PrivateKey, PublicKey};
-use refundkit::signature::{sign, verify, HashAlg};
+use refundkit::HashAlg;
+
 use refundkit::{
     Client, Config, ErrorCode, RawResponse, RefundInput, RefundQuery, RefundStatus, SignedRequest,
 };
@@ -304,28 +307,6 @@ fn signatures_verify_with_openssl() {
         "{}",
         String::from_utf8_lossy(&output.stdout)
     );
-}
-
-#[test]
-fn canonical_string_sorts_by_bytes_drops_empty_and_sign_and_keeps_values_raw() {
-    let fields = [
-        ("version", "1.0"),
-        ("sign", "xyz"),
-        ("merchant_order_no", "A|B*C@D"),
-        ("merchant_no", "302"),
-        ("description", "a b&c=d 返金"),
-        ("trans_no", ""),
-        ("B_upper", "1"),
-        ("method", "order.refund.query"),
-    ];
-    assert_eq!(
-        canonical_string(&fields),
-        "B_upper=1&description=a b&c=d 返金&merchant_no=302&merchant_order_no=A|B*C@D\
-         &method=order.refund.query&version=1.0"
-    );
-    assert_eq!(canonical_string(&[]), "");
-    // Whitespace-only values are not empty and stay in.
-    assert_eq!(canonical_string(&[("a", " ")]), "a= ");
 }
 
 // ---------------------------------------------------------------------------------------------

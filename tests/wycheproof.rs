@@ -6,10 +6,14 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use common::verify;
 use refundkit::keys::PublicKey;
-use refundkit::signature::{verify, HashAlg};
+use refundkit::HashAlg;
+
 use serde_json::Value;
 
 fn vectors(bits: u32) -> Value {

@@ -12,23 +12,46 @@
 //! merchant account has one currency, which the config names (`THB` unless told otherwise).
 
 use crate::config::Config;
-use crate::gateway::{Draft, Gateway, RawResponse, SignedRequest};
-use crate::keys::PublicKey;
+use crate::crypto::{HashAlg, Verifier};
+use crate::gateway::{Draft, Gateway, GatewayInfo, QueryId, RawResponse, Setting};
 use crate::money::{format_received_minor, Currency};
 use crate::refund::{
     Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
 };
-use crate::signature::{verify, HashAlg};
 use crate::wire::{
     check_max_chars, check_url, compact_json, field_text, json_number, json_type_name,
-    non_empty_text, parse_json_object, printable_key, Object,
+    non_empty_text, parse_json_object, printable_key, signature_from_base64, Object,
 };
 use crate::{Error, Result};
 use serde_json::Value;
 
-const GATEWAY_ID: &str = "bluepay";
+const ID: &str = "bluepay";
 /// The name used in messages, as BluePay writes it.
-const GATEWAY_NAME: &str = "BluePay";
+const NAME: &str = "BluePay";
+
+pub(crate) static INFO: GatewayInfo = GatewayInfo {
+    id: ID,
+    name: NAME,
+    // BluePay issues each merchant its own host.
+    presets: &[],
+    settings: &[
+        Setting::text("appId", "App id"),
+        Setting {
+            required: false,
+            default: Some("THB"),
+            ..Setting::text("currency", "Account currency")
+        },
+        Setting::choice(
+            "timestampUnit",
+            "Timestamp unit",
+            &["seconds", "milliseconds"],
+        ),
+    ],
+    query_by: &[QueryId::GatewayRefundId, QueryId::OriginalTransactionId],
+    notification_window_ms: None,
+    signatures: "requests and notifications: RSA-SHA256 over the param string; responses are \
+                 not signed",
+};
 
 const REFUND_PATH: &str = "/open-api/payment/refund";
 const REFUND_PAYMENTS_PATH: &str = "/open-api/refund/payments";
@@ -82,21 +105,18 @@ struct BluePay {
     /// The merchant account's currency: every amount sent and received is in it.
     currency: Currency,
     timestamp_unit: TimestampUnit,
-    gateway_public_key: PublicKey,
 }
 
-pub fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
+pub(crate) fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
     let app_id = issued_app_id(config)?;
     let base_url = issued_base_url(config)?;
     let currency = configured_currency(config)?;
     let timestamp_unit = TimestampUnit::from_config(config)?;
-    let gateway_public_key = config.gateway_public_key()?;
     Ok(Box::new(BluePay {
         app_id,
         base_url,
         currency,
         timestamp_unit,
-        gateway_public_key,
     }))
 }
 
@@ -143,8 +163,8 @@ fn configured_currency(config: &mut Config) -> Result<Currency> {
 }
 
 impl Gateway for BluePay {
-    fn id(&self) -> &'static str {
-        GATEWAY_ID
+    fn info(&self) -> &'static GatewayInfo {
+        &INFO
     }
 
     fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
@@ -157,7 +177,12 @@ impl Gateway for BluePay {
         Ok(self.envelope(REFUND_PAYMENTS_PATH, compact_json(&Value::Object(param))))
     }
 
-    fn parse_refund_response(&self, response: &RawResponse) -> Result<RefundResult> {
+    /// BluePay does not sign its responses: nothing is verified, and the result says so.
+    fn parse_refund_response(
+        &self,
+        response: &RawResponse,
+        _verifier: &dyn Verifier,
+    ) -> Result<RefundResult> {
         match self.successful_data(response)? {
             Value::Object(data) => self.refund_result(data, false),
             other => Err(Error::malformed(format!(
@@ -167,7 +192,11 @@ impl Gateway for BluePay {
         }
     }
 
-    fn parse_refund_query_response(&self, response: &RawResponse) -> Result<Vec<RefundResult>> {
+    fn parse_refund_query_response(
+        &self,
+        response: &RawResponse,
+        _verifier: &dyn Verifier,
+    ) -> Result<Vec<RefundResult>> {
         let list = match self.successful_data(response)? {
             Value::Array(list) => list,
             // A Java server writes an empty list as null as readily as [].
@@ -194,21 +223,21 @@ impl Gateway for BluePay {
         &self,
         request: &RawResponse,
         _now_ms: u64,
+        verifier: &dyn Verifier,
     ) -> Result<RefundNotification> {
         let envelope = parse_json_object(&request.body, "BluePay notification body")?;
         let (param, sign) = notification_parts(&envelope)?;
         // The signature covers the param string exactly as received; it is parsed only afterwards.
-        verify(
-            &self.gateway_public_key,
+        verifier.verify(
             param.as_bytes(),
-            sign,
+            &signature_from_base64(sign)?,
             HashAlg::Sha256,
         )?;
         let data = parse_json_object(param.as_bytes(), "BluePay notification param")?;
         self.check_app_id(&envelope, "BluePay notification's unsigned envelope")?;
         let event = non_empty_text(&data, "eventName");
         Ok(RefundNotification {
-            gateway: GATEWAY_ID,
+            gateway: ID,
             event,
             refund: self.refund_result(data, true)?,
             ack: Ack::json(NOTIFICATION_ACK),
@@ -274,21 +303,18 @@ impl BluePay {
     /// Wraps a `param` string into the signed `{"appId","param","sign"}` request. The signature is
     /// computed over the very string that goes into the body.
     fn envelope(&self, path: &str, param: String) -> Draft {
-        let url = format!("{}{path}", self.base_url);
-        let app_id = self.app_id.clone();
         let message = param.clone().into_bytes();
-        Draft::new(message, HashAlg::Sha256, move |sign| {
-            let mut body = Object::new();
-            body.insert("appId".into(), app_id.into());
-            body.insert("param".into(), param.into());
-            body.insert("sign".into(), sign.into());
-            SignedRequest {
-                url,
-                method: "POST",
-                headers: vec![("Content-Type".into(), "application/json".into())],
-                body: compact_json(&Value::Object(body)),
-            }
-        })
+        let mut body = Object::new();
+        body.insert("appId".into(), self.app_id.clone().into());
+        body.insert("param".into(), param.into());
+        Draft::with_json_body(
+            format!("{}{path}", self.base_url),
+            vec![("Content-Type".into(), "application/json".into())],
+            body,
+            "sign",
+            message,
+            HashAlg::Sha256,
+        )
     }
 
     /// Maps one refund record (5.1 data, a 5.2 list entry or a 5.3 notification param).
@@ -301,7 +327,7 @@ impl BluePay {
         self.check_app_id(&data, what)?;
         let gateway_status = non_empty_text(&data, "refundStatus").unwrap_or_default();
         let mut result = RefundResult::new(
-            GATEWAY_ID,
+            ID,
             refund_status(&gateway_status),
             gateway_status,
             verified,
@@ -354,7 +380,7 @@ impl BluePay {
             .ok_or_else(|| Error::malformed("the BluePay response has no code"))?;
         if code != SUCCESS_CODE {
             let message = non_empty_text(&body, "message").unwrap_or_default();
-            return Err(Error::gateway(GATEWAY_NAME, code, message));
+            return Err(Error::gateway(NAME, code, message));
         }
         self.check_app_id(&body, "BluePay response")?;
         body.remove("data")

@@ -7,17 +7,18 @@
 //! way: responses and notifications are verified over the raw bytes that arrived.
 
 use crate::config::Config;
-use crate::gateway::{Draft, Gateway, RawResponse, SignedRequest};
-use crate::keys::PublicKey;
+use crate::crypto::{HashAlg, Verifier};
+use crate::gateway::{
+    Draft, Gateway, GatewayInfo, Method, Preset, QueryId, RawResponse, Setting, SignaturePlace,
+};
 use crate::money::{format_received_amount, format_received_number, Amount, Currency, Decimal};
 use crate::refund::{
     Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
 };
-use crate::signature::{verify, HashAlg};
 use crate::time::UtcTime;
 use crate::wire::{
     check_max_chars, check_url, compact_json, field_text, json_number, json_type_name,
-    non_empty_text, parse_json_object, Object,
+    non_empty_text, parse_json_object, signature_from_base64, Object,
 };
 use crate::{Error, Result};
 use serde_json::Value;
@@ -26,10 +27,30 @@ const ID: &str = "payermax";
 /// The name used in messages.
 const NAME: &str = "PayerMax";
 
-const PRESETS: &[(&str, &str)] = &[
-    ("sandbox", "https://pay-gate-uat.payermax.com"),
-    ("production", "https://pay-gate.payermax.com"),
+const PRESETS: &[Preset] = &[
+    Preset {
+        name: "sandbox",
+        base_url: "https://pay-gate-uat.payermax.com",
+    },
+    Preset {
+        name: "production",
+        base_url: "https://pay-gate.payermax.com",
+    },
 ];
+
+pub(crate) static INFO: GatewayInfo = GatewayInfo {
+    id: ID,
+    name: NAME,
+    presets: PRESETS,
+    settings: &[
+        Setting::text("appId", "App id"),
+        Setting::text("merchantNo", "Merchant number"),
+    ],
+    query_by: &[QueryId::RefundId, QueryId::GatewayRefundId],
+    notification_window_ms: None,
+    signatures: "requests, accepted responses and notifications: RSA-SHA256 over the exact body, \
+                 in the sign header; refusals are unsigned",
+};
 
 const REFUND_PATH: &str = "/aggregate-pay/api/gateway/refund";
 const REFUND_QUERY_PATH: &str = "/aggregate-pay/api/gateway/refundQuery";
@@ -58,21 +79,18 @@ struct PayerMax {
     base_url: String,
     app_id: String,
     merchant_no: String,
-    gateway_key: PublicKey,
 }
 
-pub fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
+pub(crate) fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
     let app_id = config.required("appId")?;
     check_config_length("appId", &app_id, MAX_APP_ID)?;
     let merchant_no = config.required("merchantNo")?;
     check_config_length("merchantNo", &merchant_no, MAX_MERCHANT_NO)?;
-    let gateway_key = config.gateway_public_key()?;
     let base_url = config.base_url(PRESETS)?;
     Ok(Box::new(PayerMax {
         base_url,
         app_id,
         merchant_no,
-        gateway_key,
     }))
 }
 
@@ -208,36 +226,40 @@ impl PayerMax {
         compact_json(&Value::Object(body))
     }
 
+    /// The body is what is signed, whole; the signature goes in the `sign` header.
     fn draft(&self, path: &str, data: Object, now_ms: u64) -> Draft {
         let body = self.envelope(data, now_ms);
-        let url = format!("{}{path}", self.base_url);
-        Draft::new(body.clone().into_bytes(), HashAlg::Sha256, move |sign| {
-            SignedRequest {
-                url,
-                method: "POST",
-                headers: vec![
-                    ("Content-Type".to_string(), "application/json".to_string()),
-                    (SIGN_HEADER.to_string(), sign),
-                ],
-                body,
-            }
-        })
+        Draft {
+            url: format!("{}{path}", self.base_url),
+            method: Method::Post,
+            headers: vec![("Content-Type".to_string(), "application/json".to_string())],
+            message: body.clone().into_bytes(),
+            body,
+            hash: HashAlg::Sha256,
+            signature_place: SignaturePlace::Header {
+                name: SIGN_HEADER.to_string(),
+            },
+        }
     }
 
-    /// Checks the `sign` header over exactly the bytes received.
-    fn verify_raw(&self, message: &RawResponse, what: &str) -> Result<()> {
+    /// The `sign` header must hold over exactly the bytes received.
+    fn verify_raw(&self, message: &RawResponse, what: &str, verifier: &dyn Verifier) -> Result<()> {
         let sign = message
             .header(SIGN_HEADER)
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .ok_or_else(|| Error::signature_missing(format!("the {what} has no `sign` header")))?;
-        verify(&self.gateway_key, &message.body, sign, HashAlg::Sha256)
+        verifier.verify(
+            &message.body,
+            &signature_from_base64(sign)?,
+            HashAlg::Sha256,
+        )
     }
 
     /// The accepted response's parsed body, after its signature has been checked. A refusal is
     /// `GATEWAY_ERROR` whether or not it is signed: PayerMax signs only accepted responses, and a
     /// refusal changes no state.
-    fn accepted_body(&self, response: &RawResponse) -> Result<Object> {
+    fn accepted_body(&self, response: &RawResponse, verifier: &dyn Verifier) -> Result<Object> {
         let http_failed = response.status.filter(|s| !(200..300).contains(s));
         let body =
             parse_json_object(&response.body, "PayerMax response").map_err(
@@ -259,7 +281,7 @@ impl PayerMax {
                 "PayerMax answered HTTP {status} with a success code"
             )));
         }
-        self.verify_raw(response, "PayerMax response")?;
+        self.verify_raw(response, "PayerMax response", verifier)?;
         self.check_named_addressee(&body, "PayerMax response")?;
         Ok(body)
     }
@@ -396,8 +418,8 @@ fn refund_result(data: &Object, raw: &Object) -> Result<RefundResult> {
 }
 
 impl Gateway for PayerMax {
-    fn id(&self) -> &'static str {
-        ID
+    fn info(&self) -> &'static GatewayInfo {
+        &INFO
     }
 
     fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
@@ -410,13 +432,21 @@ impl Gateway for PayerMax {
         Ok(self.draft(REFUND_QUERY_PATH, data, now_ms))
     }
 
-    fn parse_refund_response(&self, response: &RawResponse) -> Result<RefundResult> {
-        let body = self.accepted_body(response)?;
+    fn parse_refund_response(
+        &self,
+        response: &RawResponse,
+        verifier: &dyn Verifier,
+    ) -> Result<RefundResult> {
+        let body = self.accepted_body(response, verifier)?;
         refund_result(data_object(&body, "PayerMax response")?, &body)
     }
 
-    fn parse_refund_query_response(&self, response: &RawResponse) -> Result<Vec<RefundResult>> {
-        let body = self.accepted_body(response)?;
+    fn parse_refund_query_response(
+        &self,
+        response: &RawResponse,
+        verifier: &dyn Verifier,
+    ) -> Result<Vec<RefundResult>> {
+        let body = self.accepted_body(response, verifier)?;
         Ok(vec![refund_result(
             data_object(&body, "PayerMax response")?,
             &body,
@@ -429,9 +459,10 @@ impl Gateway for PayerMax {
         &self,
         request: &RawResponse,
         _now_ms: u64,
+        verifier: &dyn Verifier,
     ) -> Result<RefundNotification> {
         let what = "PayerMax notification";
-        self.verify_raw(request, what)?;
+        self.verify_raw(request, what, verifier)?;
         let body = parse_json_object(&request.body, what)?;
         let event = non_empty_text(&body, "notifyType");
         if event.as_deref() != Some(REFUND_NOTIFY_TYPE) {

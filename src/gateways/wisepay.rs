@@ -10,31 +10,53 @@
 //! in `data` (`nested_data`).
 
 use crate::config::Config;
-use crate::gateway::{Draft, Gateway, RawResponse, SignedRequest};
-use crate::keys::PublicKey;
+use crate::crypto::{HashAlg, Verifier};
+use crate::gateway::{Draft, Gateway, GatewayInfo, Preset, QueryId, RawResponse, Setting};
 use crate::money::{format_received_amount, Currency, Decimal};
 use crate::refund::{
     Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
 };
-use crate::signature::{verify, HashAlg};
 use crate::time::iso_from_utc_datetime;
 use crate::wire::{
-    check_max_chars, check_no_control_chars, check_url, compact_json, field_text, non_empty_text,
-    parse_form, parse_json_object, printable_key, Object,
+    check_max_chars, check_no_control_chars, check_url, field_text, json_members, non_empty_text,
+    parse_form, parse_json_object, printable_key, signature_from_base64, Object,
 };
 use crate::{Error, Result};
 use serde_json::Value;
 use std::collections::HashSet;
 
-const GATEWAY_ID: &str = "wisepay";
+const ID: &str = "wisepay";
 /// The name used in messages.
-const GATEWAY_NAME: &str = "WisePay";
+const NAME: &str = "WisePay";
 
-const PRESETS: &[(&str, &str)] = &[
-    ("sg-sandbox", "https://wiseasy-open.sg.wisepaycloud.com"),
-    ("sg-production", "https://wiseasy-open.sg.paycloud.world"),
-    ("n-age", "https://open.n-age.co.jp"),
+const PRESETS: &[Preset] = &[
+    Preset {
+        name: "sg-sandbox",
+        base_url: "https://wiseasy-open.sg.wisepaycloud.com",
+    },
+    Preset {
+        name: "sg-production",
+        base_url: "https://wiseasy-open.sg.paycloud.world",
+    },
+    Preset {
+        name: "n-age",
+        base_url: "https://open.n-age.co.jp",
+    },
 ];
+
+pub(crate) static INFO: GatewayInfo = GatewayInfo {
+    id: ID,
+    name: "WisePay Cloud / N-age",
+    presets: PRESETS,
+    settings: &[
+        Setting::text("appId", "App id"),
+        Setting::text("merchantNo", "Merchant number"),
+    ],
+    query_by: &[QueryId::RefundId, QueryId::GatewayRefundId],
+    notification_window_ms: None,
+    signatures: "requests, accepted responses and notifications: RSA-SHA256 over the canonical \
+                 string of the fields, in the sign field; refusals are unsigned",
+};
 
 const REFUND_PATH: &str = "/api/entry/refund";
 const QUERY_PATH: &str = "/api/entry/refundquery";
@@ -91,25 +113,22 @@ const MAX_ID_CHARS: usize = 32;
 const MAX_TRANS_NO_CHARS: usize = 64;
 const MAX_EXTRA_KEY_CHARS: usize = 64;
 
-pub struct WisePay {
+struct WisePay {
     app_id: String,
     merchant_no: String,
     base_url: String,
-    gateway_key: PublicKey,
 }
 
-pub fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
+pub(crate) fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
     let app_id = config.required("appId")?;
     check_credential("appId", &app_id)?;
     let merchant_no = config.required("merchantNo")?;
     check_credential("merchantNo", &merchant_no)?;
     let base_url = config.base_url(PRESETS)?;
-    let gateway_key = config.gateway_public_key()?;
     Ok(Box::new(WisePay {
         app_id,
         merchant_no,
         base_url,
-        gateway_key,
     }))
 }
 
@@ -183,27 +202,30 @@ impl WisePay {
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         let message = canonical_string(&pairs).into_bytes();
-        let url = format!("{}{path}", self.base_url);
-        Draft::new(message, HashAlg::Sha256, move |signature| {
-            let mut body = Object::new();
-            for (key, value) in fields {
-                body.insert(key, Value::String(value));
-            }
-            body.insert("sign".to_string(), Value::String(signature));
-            SignedRequest {
-                url,
-                method: "POST",
-                headers: vec![(
-                    "Content-Type".to_string(),
-                    "application/json; charset=UTF-8".to_string(),
-                )],
-                body: compact_json(&Value::Object(body)),
-            }
-        })
+        let body: Object = fields
+            .into_iter()
+            .map(|(key, value)| (key, Value::String(value)))
+            .collect();
+        Draft::with_json_body(
+            format!("{}{path}", self.base_url),
+            vec![(
+                "Content-Type".to_string(),
+                "application/json; charset=UTF-8".to_string(),
+            )],
+            body,
+            "sign",
+            message,
+            HashAlg::Sha256,
+        )
     }
 
-    /// Checks the gateway's signature over the received top-level fields.
-    fn verify_fields(&self, fields: &[ReceivedField], what: &str) -> Result<()> {
+    /// The gateway's signature must hold over the canonical string of the received top-level fields.
+    fn verify_fields(
+        &self,
+        fields: &[ReceivedField],
+        what: &str,
+        verifier: &dyn Verifier,
+    ) -> Result<()> {
         check_field_names(fields, what)?;
         let signature = fields
             .iter()
@@ -216,10 +238,9 @@ impl WisePay {
             .filter_map(|f| f.text.as_deref().map(|t| (f.key.as_str(), t)))
             .collect();
         let canonical = canonical_string(&pairs);
-        verify(
-            &self.gateway_key,
+        verifier.verify(
             canonical.as_bytes(),
-            signature,
+            &signature_from_base64(signature)?,
             HashAlg::Sha256,
         )?;
         check_unambiguous(fields, what)
@@ -227,21 +248,25 @@ impl WisePay {
 
     /// Verifies a `{code, msg, psn, data, sign}` response and returns its business data and the
     /// envelope to keep as `raw`.
-    fn parse_envelope(&self, response: &RawResponse) -> Result<(Object, Value)> {
+    fn parse_envelope(
+        &self,
+        response: &RawResponse,
+        verifier: &dyn Verifier,
+    ) -> Result<(Object, Value)> {
         let fields =
             json_fields(&response.body, "response").map_err(|e| match response.status {
                 Some(status) if !(200..300).contains(&status) => Error::malformed(format!(
-                    "{GATEWAY_NAME} answered HTTP {status} without a JSON response body"
+                    "{NAME} answered HTTP {status} without a JSON response body"
                 )),
                 _ => e,
             })?;
         let envelope = fields_object(&fields);
         let code = non_empty_text(&envelope, "code")
-            .ok_or_else(|| Error::malformed(format!("the {GATEWAY_NAME} response has no code")))?;
+            .ok_or_else(|| Error::malformed(format!("the {NAME} response has no code")))?;
         if code != "0" {
             return Err(gateway_error(&envelope, code));
         }
-        self.verify_fields(&fields, "response")?;
+        self.verify_fields(&fields, "response", verifier)?;
         let data = nested_data(&envelope, "response")?
             .ok_or_else(|| Error::malformed("the response has code 0 but no data"))?;
         self.check_addressed_to_us(&[&envelope, &data], "response")?;
@@ -268,7 +293,7 @@ impl WisePay {
                 return Err(Error::merchant_mismatch(
                     config_field,
                     format!(
-                        "the {GATEWAY_NAME} {what} is addressed to another account: its {name} \
+                        "the {NAME} {what} is addressed to another account: its {name} \
                          is not this client's {config_field}; refused although its signature holds, \
                          because the gateway signs for every merchant with one key"
                     ),
@@ -290,8 +315,8 @@ fn names_another(object: &Object, name: &str, ours: &str) -> bool {
 }
 
 impl Gateway for WisePay {
-    fn id(&self) -> &'static str {
-        GATEWAY_ID
+    fn info(&self) -> &'static GatewayInfo {
+        &INFO
     }
 
     fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
@@ -361,13 +386,21 @@ impl Gateway for WisePay {
         Ok(self.draft(QUERY_PATH, fields))
     }
 
-    fn parse_refund_response(&self, response: &RawResponse) -> Result<RefundResult> {
-        let (data, raw) = self.parse_envelope(response)?;
+    fn parse_refund_response(
+        &self,
+        response: &RawResponse,
+        verifier: &dyn Verifier,
+    ) -> Result<RefundResult> {
+        let (data, raw) = self.parse_envelope(response, verifier)?;
         refund_result(&data, raw, RefundStatus::Pending)
     }
 
-    fn parse_refund_query_response(&self, response: &RawResponse) -> Result<Vec<RefundResult>> {
-        let (data, raw) = self.parse_envelope(response)?;
+    fn parse_refund_query_response(
+        &self,
+        response: &RawResponse,
+        verifier: &dyn Verifier,
+    ) -> Result<Vec<RefundResult>> {
+        let (data, raw) = self.parse_envelope(response, verifier)?;
         Ok(vec![refund_result(&data, raw, RefundStatus::Unknown)?])
     }
 
@@ -375,11 +408,12 @@ impl Gateway for WisePay {
         &self,
         request: &RawResponse,
         _now_ms: u64,
+        verifier: &dyn Verifier,
     ) -> Result<RefundNotification> {
         // The notification carries no timestamp to check freshness against; a replay carries the
         // same refund state, so handlers must be idempotent on refundId (the gateway retries anyway).
         let fields = notification_fields(request)?;
-        self.verify_fields(&fields, "notification")?;
+        self.verify_fields(&fields, "notification", verifier)?;
         let mut object = fields_object(&fields);
         let nested = nested_data(&object, "notification")?;
         match &nested {
@@ -393,7 +427,7 @@ impl Gateway for WisePay {
             RefundStatus::Unknown,
         )?;
         Ok(RefundNotification {
-            gateway: GATEWAY_ID,
+            gateway: ID,
             event: None,
             refund,
             ack: Ack::text("success"),
@@ -545,7 +579,7 @@ struct ReceivedField {
 fn json_fields(body: &[u8], what: &str) -> Result<Vec<ReceivedField>> {
     let text = std::str::from_utf8(body)
         .map_err(|_| Error::malformed(format!("the {what} is not valid UTF-8")))?;
-    let members = top_level_members(text).ok_or_else(|| {
+    let members = json_members(text).ok_or_else(|| {
         Error::malformed(format!("the {what} is not valid JSON holding one object"))
     })?;
     let mut seen = HashSet::with_capacity(members.len());
@@ -662,7 +696,7 @@ fn nested_data(top: &Object, what: &str) -> Result<Option<Object>> {
     };
     match top.keys().find(|k| !ENVELOPE_FIELDS.contains(&k.as_str())) {
         Some(name) => Err(Error::malformed(format!(
-            "the {what} carries {} at the top level beside data; a {GATEWAY_NAME} message is \
+            "the {what} carries {} at the top level beside data; a {NAME} message is \
              read either flat or from data, never both, so it is refused",
             printable_key(name)
         ))),
@@ -685,7 +719,7 @@ fn business_data(envelope: &Object) -> Result<Option<Object>> {
 
 fn gateway_error(envelope: &Object, code: String) -> Error {
     let message = non_empty_text(envelope, "msg").unwrap_or_default();
-    let mut error = Error::gateway(GATEWAY_NAME, code, message);
+    let mut error = Error::gateway(NAME, code, message);
     if let Some(psn) = non_empty_text(envelope, "psn")
         .filter(|p| p.len() <= 64 && !p.chars().any(char::is_control))
     {
@@ -714,7 +748,7 @@ fn refund_result(data: &Object, raw: Value, without_status: RefundStatus) -> Res
         Some(word) => (refund_status(&word), word),
         None => (without_status, String::new()),
     };
-    let mut result = RefundResult::new(GATEWAY_ID, status, word, true, raw);
+    let mut result = RefundResult::new(ID, status, word, true, raw);
     result.refund_id = non_empty_text(data, "merchant_order_no");
     result.gateway_refund_id = non_empty_text(data, "trans_no");
     result.original_order_id = non_empty_text(data, "orig_merchant_order_no");
@@ -755,125 +789,30 @@ fn failure_reason(data: &Object) -> Option<String> {
     }
 }
 
-/// The top-level members of a JSON object, each value as the exact slice of `text` it came from.
-/// `None` means `text` is not one JSON object. The structure between members is checked here and
-/// each name is decoded here; each value slice is only delimited, and is valid JSON once the
-/// caller has parsed it.
-fn top_level_members(text: &str) -> Option<Vec<(String, &str)>> {
-    let bytes = text.as_bytes();
-    let mut pos = skip_whitespace(bytes, 0);
-    if bytes.get(pos) != Some(&b'{') {
-        return None;
-    }
-    pos = skip_whitespace(bytes, pos + 1);
-    let mut members = Vec::new();
-    if bytes.get(pos) == Some(&b'}') {
-        return (skip_whitespace(bytes, pos + 1) == bytes.len()).then_some(members);
-    }
-    loop {
-        let key_end = string_end(bytes, pos)?;
-        let key: String = serde_json::from_str(text.get(pos..key_end)?).ok()?;
-        pos = skip_whitespace(bytes, key_end);
-        if bytes.get(pos) != Some(&b':') {
-            return None;
-        }
-        let start = skip_whitespace(bytes, pos + 1);
-        let end = value_end(bytes, start)?;
-        members.push((key, text.get(start..end)?));
-        pos = skip_whitespace(bytes, end);
-        match bytes.get(pos)? {
-            b',' => pos = skip_whitespace(bytes, pos + 1),
-            b'}' if skip_whitespace(bytes, pos + 1) == bytes.len() => return Some(members),
-            _ => return None,
-        }
-    }
-}
-
-fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
-    while bytes
-        .get(pos)
-        .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-    {
-        pos += 1;
-    }
-    pos
-}
-
-/// The index just past the JSON string starting at `start`.
-fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
-    if bytes.get(start) != Some(&b'"') {
-        return None;
-    }
-    let mut pos = start + 1;
-    loop {
-        match bytes.get(pos)? {
-            b'\\' => pos += 2,
-            b'"' => return Some(pos + 1),
-            _ => pos += 1,
-        }
-    }
-}
-
-/// The index just past the JSON value starting at `start`.
-fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
-    match bytes.get(start)? {
-        b'"' => string_end(bytes, start),
-        b'{' | b'[' => {
-            let mut depth = 0usize;
-            let mut pos = start;
-            loop {
-                match bytes.get(pos)? {
-                    b'"' => {
-                        pos = string_end(bytes, pos)?;
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth = depth.checked_sub(1)?;
-                        if depth == 0 {
-                            return Some(pos + 1);
-                        }
-                    }
-                    _ => {}
-                }
-                pos += 1;
-            }
-        }
-        _ => {
-            let mut pos = start;
-            while bytes
-                .get(pos)
-                .is_some_and(|b| !matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
-            {
-                pos += 1;
-            }
-            (pos > start).then_some(pos)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn members_keep_the_exact_received_text() {
-        let text =
-            r#" { "a" : "x\"}" , "b":{"z":1, "y":[1,{"q":"]"}]} ,"c":1.50,"d":null,"e":true } "#;
-        let members = top_level_members(text).unwrap();
-        let got: Vec<(&str, &str)> = members.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    fn canonical_string_sorts_by_bytes_drops_empty_and_sign_and_keeps_values_raw() {
+        let fields = [
+            ("version", "1.0"),
+            ("sign", "xyz"),
+            ("merchant_order_no", "A|B*C@D"),
+            ("merchant_no", "302"),
+            ("description", "a b&c=d 返金"),
+            ("trans_no", ""),
+            ("B_upper", "1"),
+            ("method", "order.refund.query"),
+        ];
         assert_eq!(
-            got,
-            vec![
-                ("a", r#""x\"}""#),
-                ("b", r#"{"z":1, "y":[1,{"q":"]"}]}"#),
-                ("c", "1.50"),
-                ("d", "null"),
-                ("e", "true"),
-            ]
+            canonical_string(&fields),
+            "B_upper=1&description=a b&c=d 返金&merchant_no=302&merchant_order_no=A|B*C@D\
+             &method=order.refund.query&version=1.0"
         );
-        assert_eq!(top_level_members("{}").unwrap().len(), 0);
-        assert!(top_level_members("[1]").is_none());
+        assert_eq!(canonical_string(&[]), "");
+        // Whitespace-only values are not empty and stay in.
+        assert_eq!(canonical_string(&[("a", " ")]), "a= ");
     }
 
     #[test]
@@ -908,7 +847,7 @@ mod tests {
 
     #[test]
     fn escaped_keys_are_decoded() {
-        let members = top_level_members(r#"{"tr\u0061ns_no":"1"}"#).unwrap();
+        let members = json_members(r#"{"tr\u0061ns_no":"1"}"#).unwrap();
         assert_eq!(members[0].0, "trans_no");
     }
 }

@@ -1,7 +1,7 @@
 //! `RefundClient`, the class JavaScript callers use.
 
 use super::convert::{now_ms, raw_response, to_js, to_json};
-use super::webcrypto::AsyncSigner;
+use super::webcrypto::{AsyncSigner, SharedKeyCrypto};
 use super::{js, to_js_error, transport};
 use crate::refund::{RefundInput, RefundQuery};
 use crate::wire::printable_key;
@@ -42,14 +42,15 @@ impl RefundClient {
     pub fn new(config: JsValue) -> JsResult<RefundClient> {
         let (settings, host) = read_config(&config).map_err(to_js_error)?;
         let config = Config::new(settings);
+        let crypto = SharedKeyCrypto::default();
         let inner = match &host.crypto_key {
-            Some(_) => Client::with_external_signer(config),
-            None => Client::new(config),
+            Some(_) => Client::with_external_signer(config, &crypto),
+            None => Client::with_crypto(config, &crypto),
         }
         .map_err(to_js_error)?;
         Ok(RefundClient {
             inner: Rc::new(inner),
-            signer: Rc::new(AsyncSigner::new(host.crypto_key)),
+            signer: Rc::new(AsyncSigner::new(host.crypto_key, crypto.take_key())),
             fetch: host.fetch,
             timeout_ms: host.timeout_ms,
         })
@@ -58,14 +59,14 @@ impl RefundClient {
     /// The gateway id this client was configured for.
     #[wasm_bindgen(getter)]
     pub fn gateway(&self) -> String {
-        self.inner.gateway_id().to_string()
+        self.inner.gateway().id.to_string()
     }
 
     #[wasm_bindgen(js_name = "buildRefund")]
     pub fn build_refund(&self, input: JsValue, opts: JsValue) -> JsResult<JsValue> {
         let signed = self
             .draft_refund(&input, &opts)
-            .and_then(|draft| self.inner.sign_draft(draft))
+            .and_then(|draft| self.inner.sign_draft(&draft))
             .map_err(to_js_error)?;
         signed_to_js(&signed)
     }
@@ -74,7 +75,7 @@ impl RefundClient {
     pub fn build_refund_query(&self, query: JsValue, opts: JsValue) -> JsResult<JsValue> {
         let signed = self
             .draft_refund_query(&query, &opts)
-            .and_then(|draft| self.inner.sign_draft(draft))
+            .and_then(|draft| self.inner.sign_draft(&draft))
             .map_err(to_js_error)?;
         signed_to_js(&signed)
     }

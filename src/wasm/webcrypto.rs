@@ -3,13 +3,12 @@
 //! where `crypto.subtle` is missing the rsa crate signs instead.
 
 use super::{js, to_js_error};
+use crate::crypto::{CryptoProvider, HashAlg, Signer, Verifier};
 use crate::keys::{check_generated_bits, key_pair_from_der, GeneratedKeyPair};
-use crate::signature::HashAlg;
-use crate::{Client, Draft, Error, Result, SignedRequest};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
+use crate::{Client, Draft, Error, PrivateKey, PublicKey, Result, SignedRequest};
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{CryptoKey, SubtleCrypto};
@@ -18,10 +17,56 @@ const ALGORITHM: &str = "RSASSA-PKCS1-v1_5";
 /// WebCrypto defines eight key usages; a key listing more is not a `CryptoKey`.
 const MAX_USAGES: usize = 8;
 
+/// The crypto provider of the wasm face: the RustCrypto one, except that the parsed merchant key
+/// is shared with the client's [`AsyncSigner`], which imports it into WebCrypto.
+#[derive(Default)]
+pub struct SharedKeyCrypto {
+    key: RefCell<Option<Rc<PrivateKey>>>,
+}
+
+impl SharedKeyCrypto {
+    /// The merchant key the client took, once it has been made.
+    pub fn take_key(&self) -> Option<Rc<PrivateKey>> {
+        self.key.borrow_mut().take()
+    }
+}
+
+impl CryptoProvider for SharedKeyCrypto {
+    fn signer(&self, key: PrivateKey) -> Result<Box<dyn Signer>> {
+        let key = Rc::new(key);
+        *self.key.borrow_mut() = Some(key.clone());
+        Ok(Box::new(SharedKey(key)))
+    }
+
+    fn verifier(&self, key: PublicKey) -> Result<Box<dyn Verifier>> {
+        Ok(Box::new(key))
+    }
+}
+
+/// A merchant key held by the client and by its async signer alike.
+#[derive(Debug)]
+struct SharedKey(Rc<PrivateKey>);
+
+impl Signer for SharedKey {
+    fn sign(&self, message: &[u8], hash: HashAlg) -> Result<Vec<u8>> {
+        self.0.sign(message, hash)
+    }
+}
+
+/// The name WebCrypto gives a digest.
+fn webcrypto_hash_name(hash: HashAlg) -> &'static str {
+    match hash {
+        HashAlg::Sha256 => "SHA-256",
+        HashAlg::Sha1 => "SHA-1",
+    }
+}
+
 /// Signs drafts asynchronously. The merchant key is imported into WebCrypto once per client and hash,
 /// as a non-extractable key; or it is the caller's own `CryptoKey`.
 pub struct AsyncSigner {
     external: Option<CryptoKey>,
+    /// The parsed merchant key, to import into WebCrypto; `None` with a caller's `CryptoKey`.
+    key: Option<Rc<PrivateKey>>,
     /// The merchant key per hash, imported by the first signature that needs it.
     imported: RefCell<Vec<(HashAlg, Import)>>,
 }
@@ -34,9 +79,10 @@ enum Import {
 }
 
 impl AsyncSigner {
-    pub fn new(external: Option<JsValue>) -> AsyncSigner {
+    pub fn new(external: Option<JsValue>, key: Option<Rc<PrivateKey>>) -> AsyncSigner {
         AsyncSigner {
             external: external.map(JsCast::unchecked_into),
+            key,
             imported: RefCell::new(Vec::new()),
         }
     }
@@ -53,32 +99,27 @@ impl AsyncSigner {
                     "a CryptoKey was given but this platform has no crypto.subtle to use it",
                 )));
             }
-            return client.sign_draft(draft).map_err(to_js_error);
+            return client.sign_draft(&draft).map_err(to_js_error);
         };
         if let Some(key) = &self.external {
             check_external_key(key, draft.hash).map_err(to_js_error)?;
         }
-        let key = match self.key_for(&subtle, client, draft.hash).await {
+        let key = match self.key_for(&subtle, draft.hash).await {
             Some(key) => key,
             // WebCrypto refused a key the rsa crate accepted: sign with the rsa crate.
-            None => return client.sign_draft(draft).map_err(to_js_error),
+            None => return client.sign_draft(&draft).map_err(to_js_error),
         };
         let signature = sign_bytes(&subtle, &key, &draft.message)
             .await
             .map_err(to_js_error)?;
-        Ok(draft.finish(signature))
+        draft.finish(&signature).map_err(to_js_error)
     }
 
-    async fn key_for(
-        &self,
-        subtle: &SubtleCrypto,
-        client: &Client,
-        hash: HashAlg,
-    ) -> Option<CryptoKey> {
+    async fn key_for(&self, subtle: &SubtleCrypto, hash: HashAlg) -> Option<CryptoKey> {
         if let Some(key) = &self.external {
             return Some(key.clone());
         }
-        let pending = match self.import(subtle, client, hash)? {
+        let pending = match self.import(subtle, hash)? {
             Import::Done(key) => return Some(key),
             Import::Pending(promise) => promise,
         };
@@ -87,11 +128,11 @@ impl AsyncSigner {
         Some(key)
     }
 
-    fn import(&self, subtle: &SubtleCrypto, client: &Client, hash: HashAlg) -> Option<Import> {
+    fn import(&self, subtle: &SubtleCrypto, hash: HashAlg) -> Option<Import> {
         if let Some((_, import)) = self.imported.borrow().iter().find(|(h, _)| *h == hash) {
             return Some(import.clone());
         }
-        let der = client.private_key()?.pkcs8_der();
+        let der = self.key.as_ref()?.pkcs8_der();
         let import = Import::Pending(import_private_key(subtle, der, hash));
         self.remember(hash, import.clone());
         Some(import)
@@ -133,7 +174,7 @@ fn check_external_key(key: &CryptoKey, hash: HashAlg) -> Result<()> {
     let key_hash = js::get(&algorithm, "hash")
         .ok()
         .and_then(|h| text(&h, "name"));
-    let needed = hash.webcrypto_name();
+    let needed = webcrypto_hash_name(hash);
     if key_hash.as_deref() != Some(needed) {
         return Err(Error::key(
             "privateKey",
@@ -158,7 +199,11 @@ fn subtle() -> Option<SubtleCrypto> {
 fn algorithm(hash: HashAlg) -> Object {
     let algorithm = Object::new();
     let _ = Reflect::set(&algorithm, &"name".into(), &ALGORITHM.into());
-    let _ = Reflect::set(&algorithm, &"hash".into(), &hash.webcrypto_name().into());
+    let _ = Reflect::set(
+        &algorithm,
+        &"hash".into(),
+        &webcrypto_hash_name(hash).into(),
+    );
     algorithm
 }
 
@@ -179,7 +224,7 @@ fn import_private_key(subtle: &SubtleCrypto, der: &[u8], hash: HashAlg) -> Promi
     })
 }
 
-async fn sign_bytes(subtle: &SubtleCrypto, key: &CryptoKey, message: &[u8]) -> Result<String> {
+async fn sign_bytes(subtle: &SubtleCrypto, key: &CryptoKey, message: &[u8]) -> Result<Vec<u8>> {
     let failed = || Error::key("privateKey", "WebCrypto could not sign with this key");
     let data = Uint8Array::from(message);
     let promise = subtle
@@ -189,7 +234,7 @@ async fn sign_bytes(subtle: &SubtleCrypto, key: &CryptoKey, message: &[u8]) -> R
         .await
         .map_err(|_| failed())?;
     let signature = js::own_bytes(&signature).map_err(|_| failed())?;
-    Ok(STANDARD.encode(js::copy_own_bytes(&signature)))
+    Ok(js::copy_own_bytes(&signature))
 }
 
 /// Generates a key pair through WebCrypto; `None` where the platform has no `crypto.subtle`.

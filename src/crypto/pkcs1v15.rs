@@ -1,27 +1,29 @@
-//! RSASSA-PKCS1-v1_5 signatures, standard base64 with padding.
+//! RSASSA-PKCS1-v1_5 (RFC 8017 §8.2) on the RustCrypto crates: the fallback provider, used where the
+//! host has no RSA of its own.
 //!
-//! Signing goes through the rsa crate's blinded private-key operation. Verification (RFC 8017 §8.2.2)
-//! re-encodes the whole expected EMSA-PKCS1-v1_5 block and compares it with the recovered one, which
-//! closes the lenient-DigestInfo and trailing-garbage forgeries that hit other libraries.
+//! Signing goes through the rsa crate's blinded private-key operation. Verification (RFC 8017
+//! §8.2.2) re-encodes the whole expected EMSA-PKCS1-v1_5 block and compares it with the recovered
+//! one, which closes the lenient-DigestInfo and trailing-garbage forgeries that hit other libraries.
 //!
 //! The public exponentiation is done here, on crypto-bigint, instead of through the rsa crate:
 //! everything in it is public (signature, modulus, exponent), so it may run in variable time, and a
 //! plain square-and-multiply takes 17 Montgomery products for e = 65537 where the rsa crate's
 //! constant-time windowed ladder takes about 37. That halves the cost of verifying a gateway's answer.
 
+use super::{Signer, Verifier};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::{Error, Result};
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
-use base64::Engine;
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
 use rsa::traits::PublicKeyParts;
 use rsa::{BoxedUint, Pkcs1v15Sign, RsaPublicKey};
+use serde::{Deserialize, Serialize};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-/// The digest under the signature. SHA-256 everywhere; SHA-1 only for the BIEASES profile option.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+/// The digest under a signature. SHA-256 everywhere; SHA-1 only for the BIEASES profile option.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum HashAlg {
     #[default]
     Sha256,
@@ -29,7 +31,7 @@ pub enum HashAlg {
 }
 
 impl HashAlg {
-    fn digest(self, message: &[u8]) -> Vec<u8> {
+    pub(crate) fn digest(self, message: &[u8]) -> Vec<u8> {
         match self {
             HashAlg::Sha256 => Sha256::digest(message).to_vec(),
             HashAlg::Sha1 => Sha1::digest(message).to_vec(),
@@ -43,36 +45,41 @@ impl HashAlg {
         }
     }
 
-    /// The name WebCrypto uses for this digest.
-    pub fn webcrypto_name(self) -> &'static str {
-        match self {
-            HashAlg::Sha256 => "SHA-256",
-            HashAlg::Sha1 => "SHA-1",
+    /// The DER DigestInfo of `message` (RFC 8017 §9.2 steps 1-2).
+    fn digest_info(self, message: &[u8]) -> Vec<u8> {
+        [&self.padding().prefix[..], &self.digest(message)].concat()
+    }
+}
+
+impl Signer for PrivateKey {
+    fn sign(&self, message: &[u8], hash: HashAlg) -> Result<Vec<u8>> {
+        let digest = hash.digest(message);
+        self.rsa()
+            .sign(hash.padding(), &digest)
+            .map_err(|_| Error::key("privateKey", "signing failed with this private key"))
+    }
+}
+
+impl Verifier for PublicKey {
+    fn verify(&self, message: &[u8], signature: &[u8], hash: HashAlg) -> Result<()> {
+        if public_key_verify(self.rsa(), message, signature, hash) {
+            Ok(())
+        } else {
+            Err(Error::signature_invalid(
+                "the signature does not match the message and the gateway's public key",
+            ))
         }
     }
 }
 
-/// Signs `message` and returns the signature as standard base64 with padding.
-pub fn sign(key: &PrivateKey, message: &[u8], hash: HashAlg) -> Result<String> {
-    let digest = hash.digest(message);
-    key.rsa()
-        .sign(hash.padding(), &digest)
-        .map(|sig| STANDARD.encode(sig))
-        .map_err(|_| Error::key("privateKey", "signing failed with this private key"))
-}
-
-/// Verifies a base64 signature over exactly `message`. Fails closed: anything but a valid signature
-/// is `SIGNATURE_INVALID`.
-pub fn verify(key: &PublicKey, message: &[u8], signature_b64: &str, hash: HashAlg) -> Result<()> {
-    let signature = decode_signature(signature_b64)?;
-    let digest_info = [&hash.padding().prefix[..], &hash.digest(message)].concat();
-    if pkcs1v15_verify(key.rsa(), &digest_info, &signature) {
-        Ok(())
-    } else {
-        Err(Error::signature_invalid(
-            "the signature does not match the message and the gateway's public key",
-        ))
-    }
+/// Whether `signature` is a valid RSASSA-PKCS1-v1_5 signature over `message`.
+pub fn public_key_verify(
+    key: &RsaPublicKey,
+    message: &[u8],
+    signature: &[u8],
+    hash: HashAlg,
+) -> bool {
+    pkcs1v15_verify(key, &hash.digest_info(message), signature)
 }
 
 /// RSASSA-PKCS1-v1_5 verification (RFC 8017 §8.2.2) of `signature` over the DER `digest_info`.
@@ -127,15 +134,4 @@ fn public_exponentiation(base: BoxedUint, exponent: &BoxedUint, n: &BoxedMontyPa
         }
     }
     acc.retrieve()
-}
-
-/// Standard base64, padded or not; whitespace is not tolerated inside a signature.
-fn decode_signature(signature_b64: &str) -> Result<Vec<u8>> {
-    let trimmed = signature_b64.trim();
-    let decoded = if trimmed.ends_with('=') {
-        STANDARD.decode(trimmed)
-    } else {
-        STANDARD_NO_PAD.decode(trimmed)
-    };
-    decoded.map_err(|_| Error::signature_invalid("the signature is not valid base64"))
 }
