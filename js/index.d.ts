@@ -239,5 +239,34 @@ export function keyFingerprint(publicKey: string): string;
 /** The stable error codes. */
 export function errorCodes(): RefundKitErrorCode[];
 
+/** What a gateway is and takes, as the library describes it. */
+export interface GatewayInfo {
+  id: GatewayId;
+  /** The gateway's name as people write it. */
+  name: string;
+  /** Named environments and their base URLs; empty where the gateway issues each merchant its own host (`baseUrl` is then required). */
+  presets: { name: string; baseUrl: string }[];
+  /** The settings this gateway takes besides `gateway`, `environment`, `baseUrl`, the keys and the host settings. */
+  settings: {
+    name: string;
+    label: string;
+    required: boolean;
+    /** A value to keep out of sight and logs. */
+    secret: boolean;
+    /** The accepted words, where the setting is a choice; the first is the default. */
+    choices: string[];
+    default: string | null;
+  }[];
+  /** The ids a refund query can find a refund by, in the order the gateway prefers them. */
+  queryBy: ('refundId' | 'gatewayRefundId' | 'originalTransactionId')[];
+  /** How far a notification's own time may be from the receiver's clock, where the gateway dates them. */
+  notificationWindowMs: number | null;
+  /** What the gateway signs, in a sentence. */
+  signatures: string;
+}
+
+/** Every gateway in this build, described. */
+export function gateways(): GatewayInfo[];
+
 /** Loads the WebAssembly module. Needed once in browsers (web entry); a no-op in Node. */
 export function init(moduleOrPath?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;

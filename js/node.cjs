@@ -19,4 +19,7 @@ module.exports = {
   generateKeyPair: wasm.generateKeyPair,
   keyFingerprint: wasm.keyFingerprint,
   errorCodes: wasm.errorCodes,
+  gateways: wasm.gateways,
+  /** Nothing to do in Node: the module is ready once required. Present so code can call init() everywhere. */
+  init: async () => {},
 };

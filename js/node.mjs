@@ -2,7 +2,4 @@
 // whichever way the package was loaded.
 import refundkit from './node.cjs';
 
-export const { RefundClient, RefundKitError, generateKeyPair, keyFingerprint, errorCodes } = refundkit;
-
-/** Nothing to do in Node: the module is ready on import. Present so code can call init() everywhere. */
-export async function init() {}
+export const { RefundClient, RefundKitError, generateKeyPair, keyFingerprint, errorCodes, gateways, init } = refundkit;

@@ -6,6 +6,7 @@ import initWasm, {
   generateKeyPair,
   keyFingerprint,
   errorCodes,
+  gateways,
   __registerErrorClass,
 } from '../pkg/web/refundkit.js';
 import { RefundKitError } from './error.mjs';
@@ -19,4 +20,4 @@ export function init(moduleOrPath) {
   return ready;
 }
 
-export { RefundClient, RefundKitError, generateKeyPair, keyFingerprint, errorCodes };
+export { RefundClient, RefundKitError, generateKeyPair, keyFingerprint, errorCodes, gateways };

@@ -35,6 +35,14 @@ pub fn error_codes() -> Vec<String> {
         .collect()
 }
 
+/// Every gateway's description (id, name, presets, settings, the ids a query can use, the
+/// notification window, what it signs), as plain objects: the console, the sandbox and callers'
+/// own forms read it rather than copying it.
+#[wasm_bindgen(js_name = "gateways", unchecked_return_type = "GatewayInfo[]")]
+pub fn gateways() -> Result<JsValue, JsValue> {
+    convert::to_js(&crate::gateways().collect::<Vec<_>>())
+}
+
 /// Turns a core error into the JavaScript error object that is thrown.
 pub(crate) fn to_js_error(error: Error) -> JsValue {
     let details = Object::new();
