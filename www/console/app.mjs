@@ -1,9 +1,9 @@
 // The refundkit admin console: configure a gateway, refund, query, verify notifications, make keys,
 // and see every signed request and raw answer. Runs on the package's web build; keys live only in
 // this page's memory.
-import { init, RefundClient, generateKeyPair, keyFingerprint } from '/refundkit/web.mjs';
+import { init, RefundClient, gateways, generateKeyPair, keyFingerprint } from '/refundkit/web.mjs';
 import { wisepayCanonical } from './canonical.mjs';
-import { GATEWAYS, GATEWAY_IDS } from './gateways.mjs';
+import { consoleGateways } from './gateways.mjs';
 import { parseHeaderLines } from './headers.mjs';
 import { block, details, h, headerTable, replace, statusBadge, timeOfDay } from './view.mjs';
 
@@ -13,9 +13,11 @@ const CUSTOM = 'custom';
 const SANDBOX_NOTIFY_URL = 'https://merchant.example/refunds/notify';
 const CSP_NOTE = "The page's Content-Security-Policy must allow it (connect-src), or the browser blocks the request.";
 
+/** gateway id -> what the console shows of it, from the library's gateways(), once loaded. */
+let GATEWAYS = {};
+let GATEWAY_IDS = [];
+
 const state = {
-  /** gateway id -> null when built in, else why not */
-  unavailable: {},
   /** what /sandbox/info answered, once loaded */
   sandbox: null,
   /** values typed per gateway, kept while switching between gateways (memory only) */
@@ -62,13 +64,8 @@ function selectedGateway() {
 
 function fillGatewaySelect() {
   const select = $('gateway');
-  for (const id of GATEWAY_IDS) {
-    const missing = state.unavailable[id];
-    const label = missing ? `${GATEWAYS[id].label} (not in this build)` : GATEWAYS[id].label;
-    select.append(h('option', { value: id, disabled: Boolean(missing) }, label));
-  }
-  const first = GATEWAY_IDS.find((id) => !state.unavailable[id]);
-  if (first) select.value = first;
+  for (const id of GATEWAY_IDS) select.append(h('option', { value: id }, GATEWAYS[id].label));
+  select.value = GATEWAY_IDS[0];
 }
 
 function fillEnvironmentSelect(gateway) {
@@ -622,18 +619,6 @@ function onSubmit(formId, title, action) {
   });
 }
 
-function probeGateways() {
-  for (const id of GATEWAY_IDS) {
-    try {
-      new RefundClient({ gateway: id }).free();
-      state.unavailable[id] = null;
-    } catch (err) {
-      // Missing keys are expected here; only a refusal of the gateway itself means it is not built in.
-      state.unavailable[id] = err?.field === 'gateway' ? err.message : null;
-    }
-  }
-}
-
 async function main() {
   try {
     await init();
@@ -642,7 +627,9 @@ async function main() {
     $('load-state').classList.add('failed');
     return;
   }
-  probeGateways();
+  // The build lists the gateways it has; a gateway left out of a build is simply not offered.
+  GATEWAYS = consoleGateways(gateways());
+  GATEWAY_IDS = Object.keys(GATEWAYS);
   fillGatewaySelect();
   let previous = selectedGateway();
   onGatewayChange(null);
@@ -683,9 +670,7 @@ async function main() {
   });
   $('refresh-all').addEventListener('click', () => run('Refresh all', refreshAll));
   setUpTabs();
-  const missing = GATEWAY_IDS.filter((id) => state.unavailable[id]);
-  $('load-state').textContent =
-    missing.length === 0 ? 'Ready.' : `Ready. Not in this build yet: ${missing.map((id) => GATEWAYS[id].label).join(', ')}.`;
+  $('load-state').textContent = 'Ready.';
   document.body.dataset.ready = 'true';
 }
 

@@ -1,68 +1,38 @@
-// What the console knows about each gateway: its config fields beyond the two keys, its named
-// environments (as the package documents them) and how a refund it made is looked up again.
+// What the console shows of each gateway comes from the library's own description of it
+// (`gateways()`): its name, named environments, settings, and the ids a refund query can use.
+// Nothing here is copied from the gateway modules.
 
-/** Named environments, with the host each one stands for (shown to the operator, not used to connect). */
-export const GATEWAYS = {
-  wisepay: {
-    label: 'WisePay Cloud / N-age',
-    environments: {
-      'sg-sandbox': 'https://wiseasy-open.sg.wisepaycloud.com',
-      'sg-production': 'https://wiseasy-open.sg.paycloud.world',
-      'n-age': 'https://open.n-age.co.jp',
-    },
-    fields: [
-      { name: 'appId', label: 'App id' },
-      { name: 'merchantNo', label: 'Merchant number' },
-    ],
-    queryHint: 'WisePay looks refunds up by refund number or gateway refund id.',
-    // WisePay finds a refund by the merchant's refund number.
-    lookup: (entry) => ({ refundId: entry.refundId }),
-  },
-  payermax: {
-    label: 'PayerMax',
-    environments: {
-      sandbox: 'https://pay-gate-uat.payermax.com',
-      production: 'https://pay-gate.payermax.com',
-    },
-    fields: [
-      { name: 'appId', label: 'App id' },
-      { name: 'merchantNo', label: 'Merchant number' },
-    ],
-    queryHint: 'PayerMax takes exactly one of refund number or gateway refund id.',
-    lookup: (entry) => ({ refundId: entry.refundId }),
-  },
-  bluepay: {
-    label: 'BluePay',
-    environments: {},
-    fields: [
-      { name: 'appId', label: 'App id' },
-      { name: 'currency', label: 'Account currency', optional: true, placeholder: 'THB' },
-      { name: 'timestampUnit', label: 'Timestamp unit', choices: ['seconds', 'milliseconds'] },
-    ],
-    queryHint: 'BluePay looks refunds up by gateway refund id or original transaction id only.',
-    // BluePay cannot look up the merchant's refund number: ask by its own ids.
-    lookup: (entry) =>
-      entry.gatewayRefundId
-        ? { gatewayRefundId: entry.gatewayRefundId }
-        : { originalTransactionId: entry.originalTransactionId },
-  },
-  bieases: {
-    label: 'BIEASES',
-    environments: {
-      sandbox: 'https://app-sandbox.bieases.com',
-      production: 'https://app.bieases.com',
-    },
-    fields: [
-      { name: 'merchantId', label: 'Merchant id' },
-      { name: 'aesKey', label: 'AES key', secret: true },
-      { name: 'aesIv', label: 'AES IV', secret: true },
-      { name: 'keyEncoding', label: 'AES key encoding', choices: ['utf8', 'base64', 'hex'] },
-      { name: 'signTarget', label: 'Signature covers', choices: ['ciphertext', 'plaintext'] },
-      { name: 'hash', label: 'Signature digest', choices: ['sha256', 'sha1'] },
-    ],
-    queryHint: 'BIEASES looks refunds up by its own refund id (gateway refund id) only.',
-    lookup: (entry) => ({ gatewayRefundId: entry.gatewayRefundId }),
-  },
+/** How each query id is named on the page. */
+const QUERY_ID_NAMES = {
+  refundId: 'refund number',
+  gatewayRefundId: 'gateway refund id',
+  originalTransactionId: 'original transaction id',
 };
 
-export const GATEWAY_IDS = Object.keys(GATEWAYS);
+/** The console's view of one gateway description. */
+function consoleGateway(info) {
+  const names = info.queryBy.map((id) => QUERY_ID_NAMES[id] ?? id);
+  return {
+    label: info.name,
+    environments: Object.fromEntries(info.presets.map((p) => [p.name, p.baseUrl])),
+    fields: info.settings.map((s) => ({
+      name: s.name,
+      label: s.label,
+      optional: !s.required,
+      secret: s.secret,
+      choices: s.choices.length > 0 ? s.choices : undefined,
+      placeholder: s.choices.length === 0 ? (s.default ?? undefined) : undefined,
+    })),
+    queryHint: `${info.name} looks refunds up by ${names.join(' or ')}.`,
+    // A refund made here is looked up again by the first id this gateway takes that the entry has.
+    lookup: (entry) => {
+      const id = info.queryBy.find((key) => entry[key]);
+      return id ? { [id]: entry[id] } : {};
+    },
+  };
+}
+
+/** gateway id -> what the console shows, from `gateways()`, in the library's order. */
+export function consoleGateways(infos) {
+  return Object.fromEntries(infos.map((info) => [info.id, consoleGateway(info)]));
+}

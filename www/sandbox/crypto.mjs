@@ -16,7 +16,6 @@ import { promisify } from 'node:util';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
-export const GATEWAYS = ['wisepay', 'payermax', 'bluepay', 'bieases'];
 const KEYS_FILE = 'sandbox-test-keys.json';
 const KEYS_FORMAT = 1;
 
@@ -130,12 +129,12 @@ async function readKeyFile(path) {
  * saving it (owner-only permissions), so the printed credentials stay valid across restarts.
  * Returns { raw: {gateway: texts}, objects: {gateway: KeyObjects}, generated: [gateway...] }.
  */
-export async function loadOrCreateKeys(keysDir) {
+export async function loadOrCreateKeys(keysDir, gateways) {
   const path = join(keysDir, KEYS_FILE);
   const stored = (await readKeyFile(path)) ?? { format: KEYS_FORMAT, gateways: {} };
   const generated = [];
   await Promise.all(
-    GATEWAYS.map(async (gateway) => {
+    gateways.map(async (gateway) => {
       if (!isCompleteKeySet(gateway, stored.gateways[gateway])) {
         stored.gateways[gateway] = await newGatewayKeys(gateway);
         generated.push(gateway);
@@ -149,7 +148,7 @@ export async function loadOrCreateKeys(keysDir) {
     await rename(temp, path);
   }
   const objects = {};
-  for (const gateway of GATEWAYS) {
+  for (const gateway of gateways) {
     const k = stored.gateways[gateway];
     objects[gateway] = {
       merchantPublicKey: createPublicKey({ key: Buffer.from(k.merchantPublicKey, 'base64'), format: 'der', type: 'spki' }),

@@ -3,7 +3,7 @@
 // notifications. node:http and node:crypto only.
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { GATEWAYS, loadOrCreateKeys } from './crypto.mjs';
+import { loadOrCreateKeys } from './crypto.mjs';
 import { bieases } from './gateways/bieases.mjs';
 import { bluepay } from './gateways/bluepay.mjs';
 import { payermax } from './gateways/payermax.mjs';
@@ -12,7 +12,10 @@ import { Ledger, seedOrders } from './ledger.mjs';
 import { formatMinor, parseMajor } from './money.mjs';
 import { Notifier, Timers } from './notifier.mjs';
 
+/** The gateways the sandbox serves: one module each, in the library's order (a test holds the two to
+ * the same list). */
 const MODULES = { wisepay, payermax, bluepay, bieases };
+export const GATEWAYS = Object.keys(MODULES);
 const MAX_BODY_BYTES = 64 * 1024;
 const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 const LOOPBACK_ORIGIN = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
@@ -44,7 +47,7 @@ export async function startSandbox({
   fallback,
   log = () => {},
 } = {}) {
-  const keys = await loadOrCreateKeys(keysDir);
+  const keys = await loadOrCreateKeys(keysDir, GATEWAYS);
   if (keys.generated.length > 0) log(`generated sandbox test keys for ${keys.generated.join(', ')} in ${keysDir}`);
   const timers = new Timers();
   const notifier = new Notifier(timers, log);
