@@ -5,14 +5,13 @@
 //! Native only: the tests shell out to `openssl`, which WebAssembly cannot.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::{bare_key, json_response, object_of, openssl, text};
 use refundkit::{
     Client, Config, Error, ErrorCode, RawResponse, RefundInput, RefundQuery, RefundStatus,
 };
 use serde_json::{json, Value};
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// 2025-11-22T02:00:00Z, the clock of every test.
 const NOW: u64 = 1_763_776_800_000;
@@ -20,22 +19,6 @@ const MERCHANT_ID: &str = "B131567545069";
 const PAYMENT_ID: &str = "01J143NWJFNGBV2YB9ZRB9T7PS";
 const BIEASES_REFUND_ID: &str = "2013112111001004500000675973";
 const IV: &[u8] = b"abcdef9876543210";
-
-fn fixture_path(name: &str) -> String {
-    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(fixture_path(name)).unwrap()
-}
-
-/// A PEM fixture as one line of base64 (the config refuses line breaks in its values).
-fn key_base64(name: &str) -> String {
-    fixture(name)
-        .lines()
-        .filter(|l| !l.starts_with("-----"))
-        .collect()
-}
 
 /// One crypto profile and the raw AES key it is tested with.
 #[derive(Clone, Debug)]
@@ -73,8 +56,8 @@ impl Profile {
             "gateway": "bieases",
             "environment": "sandbox",
             "merchantId": MERCHANT_ID,
-            "privateKey": key_base64("merchant_test_key.pem"),
-            "gatewayPublicKey": key_base64("gateway_test_key.pub.pem"),
+            "privateKey": bare_key("merchant_test_key.pem"),
+            "gatewayPublicKey": bare_key("gateway_test_key.pub.pem"),
             "aesKey": self.encoded(&self.key),
             "aesIv": self.encoded(&self.iv),
             "signTarget": self.sign_target,
@@ -116,114 +99,10 @@ fn all_profiles() -> Vec<Profile> {
     profiles
 }
 
-// ---- OpenSSL, playing the gateway and checking the merchant's requests ----
-
-fn temp_file(contents: &[u8]) -> PathBuf {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let path = std::env::temp_dir().join(format!("refundkit-bieases-{}-{n}", std::process::id()));
-    std::fs::write(&path, contents).unwrap();
-    path
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn openssl(args: &[&str], stdin: &[u8]) -> (bool, Vec<u8>) {
-    let mut child = Command::new("openssl")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("openssl on PATH");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
-    (out.status.success(), out.stdout)
-}
-
-fn cipher_name(key: &[u8]) -> String {
-    format!("-aes-{}-cbc", key.len() * 8)
-}
-
-fn openssl_encrypt(key: &[u8], iv: &[u8], plaintext: &[u8]) -> String {
-    let (ok, out) = openssl(
-        &[
-            "enc",
-            &cipher_name(key),
-            "-K",
-            &hex(key),
-            "-iv",
-            &hex(iv),
-            "-base64",
-            "-A",
-        ],
-        plaintext,
-    );
-    assert!(ok);
-    String::from_utf8(out).unwrap().trim().to_string()
-}
-
-fn openssl_decrypt(key: &[u8], iv: &[u8], body_b64: &str) -> Vec<u8> {
-    let (ok, out) = openssl(
-        &[
-            "enc",
-            "-d",
-            &cipher_name(key),
-            "-K",
-            &hex(key),
-            "-iv",
-            &hex(iv),
-            "-base64",
-            "-A",
-        ],
-        body_b64.as_bytes(),
-    );
-    assert!(ok, "openssl could not decrypt the body");
-    out
-}
-
-fn openssl_sign(key_fixture: &str, hash: &str, message: &[u8]) -> String {
-    use base64::Engine;
-    let (ok, out) = openssl(
-        &[
-            "dgst",
-            &format!("-{hash}"),
-            "-sign",
-            &fixture_path(key_fixture),
-        ],
-        message,
-    );
-    assert!(ok);
-    base64::engine::general_purpose::STANDARD.encode(out)
-}
-
-fn openssl_verifies(public_fixture: &str, hash: &str, message: &[u8], sign_b64: &str) -> bool {
-    use base64::Engine;
-    let signature = base64::engine::general_purpose::STANDARD
-        .decode(sign_b64)
-        .unwrap();
-    let signature_file = temp_file(&signature);
-    let (ok, _) = openssl(
-        &[
-            "dgst",
-            &format!("-{hash}"),
-            "-verify",
-            &fixture_path(public_fixture),
-            "-signature",
-            signature_file.to_str().unwrap(),
-        ],
-        message,
-    );
-    std::fs::remove_file(signature_file).unwrap();
-    ok
-}
-
 /// An envelope as BIEASES would send it under `profile`, signed with `signer`.
 fn gateway_envelope(profile: &Profile, signer: &str, body: &Value, timestamp: u64) -> Value {
     let plaintext = serde_json::to_string(body).unwrap();
-    let ciphertext = openssl_encrypt(&profile.key, &profile.iv, plaintext.as_bytes());
+    let ciphertext = openssl::encrypt(&profile.key, &profile.iv, plaintext.as_bytes());
     let target = match profile.sign_target {
         "plaintext" => plaintext.as_bytes(),
         _ => ciphertext.as_bytes(),
@@ -235,18 +114,14 @@ fn gateway_envelope(profile: &Profile, signer: &str, body: &Value, timestamp: u6
         "charset": "utf-8",
         "encryptType": "AES",
         "signType": "RSA",
-        "sign": openssl_sign(signer, profile.hash, target),
+        "sign": openssl::sign(signer, profile.hash, target),
         "timestamp": timestamp,
         "body": ciphertext,
     })
 }
 
 fn raw(body: &Value) -> RawResponse {
-    RawResponse::new(
-        Some(200),
-        vec![("Content-Type".into(), "application/json".into())],
-        serde_json::to_vec(body).unwrap(),
-    )
+    json_response(serde_json::to_vec(body).unwrap())
 }
 
 fn refund_input(value: Value) -> RefundInput {
@@ -286,13 +161,6 @@ fn refund_notification_body() -> Value {
     })
 }
 
-fn envelope_fields(body: &str) -> serde_json::Map<String, Value> {
-    match serde_json::from_str::<Value>(body).unwrap() {
-        Value::Object(map) => map,
-        other => panic!("not an object: {other}"),
-    }
-}
-
 fn err_of<T: std::fmt::Debug>(r: refundkit::Result<T>) -> Error {
     r.expect_err("expected an error")
 }
@@ -313,7 +181,7 @@ fn every_profile_builds_requests_that_openssl_decrypts_and_verifies() {
             request.headers,
             vec![("Content-Type".to_string(), "application/json".to_string())]
         );
-        let envelope = envelope_fields(&request.body);
+        let envelope = object_of(&request.body);
         let keys: Vec<&str> = envelope.keys().map(String::as_str).collect();
         assert_eq!(
             keys,
@@ -338,7 +206,8 @@ fn every_profile_builds_requests_that_openssl_decrypts_and_verifies() {
         assert!(request.body.contains(&format!("\"timestamp\":{NOW},")));
 
         let body = envelope["body"].as_str().unwrap();
-        let plaintext = openssl_decrypt(&profile.key, &profile.iv, body);
+        let plaintext = openssl::decrypt(&profile.key, &profile.iv, body)
+            .expect("openssl could not decrypt the body");
         assert_eq!(
             String::from_utf8(plaintext.clone()).unwrap(),
             USD_REFUND_PLAINTEXT,
@@ -350,10 +219,10 @@ fn every_profile_builds_requests_that_openssl_decrypts_and_verifies() {
             _ => (plaintext.as_slice(), body.as_bytes()),
         };
         assert!(
-            openssl_verifies("merchant_test_key.pub.pem", profile.hash, target, sign),
+            openssl::verifies("merchant_test_key.pub.pem", profile.hash, target, sign),
             "{profile:?}"
         );
-        assert!(!openssl_verifies(
+        assert!(!openssl::verifies(
             "merchant_test_key.pub.pem",
             profile.hash,
             other,
@@ -364,7 +233,7 @@ fn every_profile_builds_requests_that_openssl_decrypts_and_verifies() {
         } else {
             "sha1"
         };
-        assert!(!openssl_verifies(
+        assert!(!openssl::verifies(
             "merchant_test_key.pub.pem",
             other_hash,
             target,
@@ -380,10 +249,11 @@ fn every_profile_builds_requests_that_openssl_decrypts_and_verifies() {
             request.url,
             "https://app-sandbox.bieases.com/cgi/payment/api/v1/payment-order/refund/query"
         );
-        let envelope = envelope_fields(&request.body);
+        let envelope = object_of(&request.body);
         assert_eq!(envelope["method"], "bieases.trade.query");
         let body = envelope["body"].as_str().unwrap();
-        let plaintext = openssl_decrypt(&profile.key, &profile.iv, body);
+        let plaintext = openssl::decrypt(&profile.key, &profile.iv, body)
+            .expect("openssl could not decrypt the body");
         assert_eq!(
             plaintext,
             format!(r#"{{"refundId":"{BIEASES_REFUND_ID}"}}"#).as_bytes()
@@ -392,7 +262,7 @@ fn every_profile_builds_requests_that_openssl_decrypts_and_verifies() {
             "ciphertext" => body.as_bytes(),
             _ => plaintext.as_slice(),
         };
-        assert!(openssl_verifies(
+        assert!(openssl::verifies(
             "merchant_test_key.pub.pem",
             profile.hash,
             target,
@@ -427,12 +297,13 @@ fn the_same_input_gives_the_same_bytes_and_production_its_own_host() {
 
 fn refund_plaintext(client: &Client, profile: &Profile, input: Value) -> String {
     let request = client.build_refund(&refund_input(input), NOW).unwrap();
-    let envelope = envelope_fields(&request.body);
-    let plaintext = openssl_decrypt(
+    let envelope = object_of(&request.body);
+    let plaintext = openssl::decrypt(
         &profile.key,
         &profile.iv,
         envelope["body"].as_str().unwrap(),
-    );
+    )
+    .expect("openssl could not decrypt the body");
     String::from_utf8(plaintext).unwrap()
 }
 
@@ -785,31 +656,28 @@ fn other_codes_are_gateway_errors_and_nonsense_is_malformed() {
 
 #[test]
 fn the_spec_aes_vectors_decrypt_through_a_signed_response_envelope() {
-    let vectors = [
-        (
-            b"0123456789abcdef0123456789abcdef".as_slice(),
-            "Xl2hVT5h4md2HafNhyOdzR59IPVpeGEWkpjooiKdRy4P6FH4SjrA2e4rS6q24ZRJ",
-        ),
-        (
-            b"0123456789abcdef".as_slice(),
-            "Yf9HTNLC9SyLHVMSAM0Keq7CD3bzsimdkllf3fYbQ5UEU5a+j9zvwIVczKNJ1bFW",
-        ),
-    ];
-    for (key, ciphertext) in vectors {
-        let profile = Profile::default_with_key(key);
-        // OpenSSL agrees with the vector before the library is asked.
-        assert_eq!(
-            openssl_encrypt(key, IV, br#"{"paymentId":"01J143NWJFNGBV2YB9ZRB9T7PS"}"#),
-            ciphertext
+    let vectors = common::vectors("bieases");
+    for vector in vectors["aes"].as_array().unwrap() {
+        let (key, iv) = (
+            text(vector, "key").as_bytes(),
+            text(vector, "iv").as_bytes(),
         );
-        let sign = openssl_sign("gateway_test_key.pem", "sha256", ciphertext.as_bytes());
+        let (plaintext, ciphertext) = (text(vector, "plaintext"), text(vector, "ciphertext"));
+        let mut profile = Profile::default_with_key(key);
+        profile.iv = iv.to_vec();
+        // OpenSSL agrees with the vector before the library is asked.
+        assert_eq!(openssl::encrypt(key, iv, plaintext.as_bytes()), ciphertext);
+        let sign = openssl::sign("gateway_test_key.pem", "sha256", ciphertext.as_bytes());
         let body = json!({"code": "20000", "msg": "SUCCESS",
                           "data": {"sign": sign, "body": ciphertext}});
         let result = profile.client().parse_refund_response(&raw(&body)).unwrap();
         assert!(result.verified);
         assert_eq!(result.original_transaction_id.as_deref(), Some(PAYMENT_ID));
         assert_eq!(result.status, RefundStatus::Unknown);
-        assert_eq!(result.raw, json!({"paymentId": PAYMENT_ID}));
+        assert_eq!(
+            result.raw,
+            serde_json::from_str::<Value>(plaintext).unwrap()
+        );
     }
 }
 
@@ -837,7 +705,7 @@ fn envelope_data_in_a_response_fails_closed() {
     assert_eq!(e.code, ErrorCode::SignatureMissing);
 
     let mut forged = envelope.clone();
-    forged["sign"] = json!(openssl_sign(
+    forged["sign"] = json!(openssl::sign(
         "merchant_test_key.pem",
         "sha256",
         envelope["body"].as_str().unwrap().as_bytes()
@@ -1304,20 +1172,7 @@ fn a_signed_response_envelope_for_another_merchant_is_refused() {
 }
 
 fn openssl_decrypts(profile: &Profile, ciphertext: &[u8]) -> bool {
-    let key = &profile.key;
-    let (ok, _) = openssl(
-        &[
-            "enc",
-            "-d",
-            &cipher_name(key),
-            "-K",
-            &hex(key),
-            "-iv",
-            &hex(&profile.iv),
-        ],
-        ciphertext,
-    );
-    ok
+    openssl::decrypt(&profile.key, &profile.iv, &base64_encode(ciphertext)).is_some()
 }
 
 /// Under `plaintext` the body must be decrypted before its signature can be checked; telling bad

@@ -1,10 +1,15 @@
-//! Helpers shared by the integration tests: fixtures, and signing and verifying with base64
-//! signatures the way gateways write them. Each test crate uses part of this module.
+//! What the integration tests share: fixtures and the published vectors, the four gateways' test
+//! configs, messages as the host hands them over, signing and verifying with base64 signatures the
+//! way gateways write them, and the `openssl` command line as the independent oracle. Each test
+//! crate uses part of this module.
 #![allow(dead_code)]
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use refundkit::{HashAlg, PrivateKey, PublicKey, Result, Signer, Verifier};
+use refundkit::{
+    Client, Config, HashAlg, PrivateKey, PublicKey, RawResponse, Result, Signer, Verifier,
+};
+use serde_json::{json, Map, Value};
 
 pub fn fixture_path(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -12,6 +17,25 @@ pub fn fixture_path(name: &str) -> String {
 
 pub fn fixture(name: &str) -> String {
     std::fs::read_to_string(fixture_path(name)).unwrap()
+}
+
+/// A JSON fixture, parsed.
+pub fn json_fixture(name: &str) -> Value {
+    serde_json::from_str(&fixture(name)).unwrap()
+}
+
+/// One gateway's published vectors and examples from `vectors.json` (see the fixtures README).
+pub fn vectors(gateway: &str) -> Value {
+    let all = json_fixture("vectors.json");
+    assert!(all[gateway].is_object(), "no vectors for {gateway}");
+    all[gateway].clone()
+}
+
+/// A string field of a vector, which must be there.
+pub fn text<'a>(vector: &'a Value, field: &str) -> &'a str {
+    vector[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("vector field {field} is not a string"))
 }
 
 /// A PEM text as one line of base64 DER, the form gateway portals hand keys out in (and the only
@@ -30,6 +54,76 @@ pub fn gateway_key() -> PrivateKey {
     PrivateKey::import(&fixture("gateway_test_key.pem"), "privateKey").unwrap()
 }
 
+/// `base` with `changes` applied: a `null` removes the key, anything else sets it.
+pub fn changed(mut base: Value, changes: Value) -> Value {
+    let object = base.as_object_mut().expect("an object to change");
+    for (key, value) in changes.as_object().expect("an object of changes") {
+        if value.is_null() {
+            object.remove(key);
+        } else {
+            object.insert(key.clone(), value.clone());
+        }
+    }
+    base
+}
+
+/// A working config for each gateway: the published merchant ids where there are any, the test
+/// merchant key and the test gateway's public key.
+pub fn gateway_config(gateway: &str) -> Value {
+    let ids = match gateway {
+        "wisepay" => json!({"environment": "sg-sandbox", "appId": "wz715fc0d10ee9d156",
+                            "merchantNo": "302100085224"}),
+        "payermax" => json!({"environment": "sandbox", "appId": "a0dddd1f622243cb9aa1b676e808b5f8",
+                             "merchantNo": "02021382719993"}),
+        "bluepay" => json!({"appId": "733b887a4a784708bb369524db5b6ded",
+                            "baseUrl": "https://openapi.bluepay.test/"}),
+        "bieases" => json!({"environment": "sandbox", "merchantId": "B131567545069",
+                            "aesKey": "0123456789abcdef", "aesIv": "abcdef9876543210"}),
+        other => panic!("no test config for {other}"),
+    };
+    changed(
+        ids,
+        json!({
+            "gateway": gateway,
+            "privateKey": bare_key("merchant_test_key.pem"),
+            "gatewayPublicKey": bare_key("gateway_test_key.pub.pem"),
+        }),
+    )
+}
+
+/// A client for `gateway` with `changes` made to its test config.
+pub fn client_with(gateway: &str, changes: Value) -> Result<Client> {
+    Client::new(Config::from_json(&changed(
+        gateway_config(gateway),
+        changes,
+    ))?)
+}
+
+/// A received message with status 200, `headers` and `body`, as the host hands it over.
+pub fn received(headers: &[(&str, &str)], body: impl AsRef<[u8]>) -> RawResponse {
+    RawResponse::new(
+        Some(200),
+        headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        body.as_ref().to_vec(),
+    )
+}
+
+/// A received JSON body with status 200.
+pub fn json_response(body: impl AsRef<[u8]>) -> RawResponse {
+    received(&[("content-type", "application/json")], body)
+}
+
+/// A JSON object text as a map.
+pub fn object_of(text: &str) -> Map<String, Value> {
+    match serde_json::from_str(text).unwrap() {
+        Value::Object(map) => map,
+        other => panic!("not an object: {other}"),
+    }
+}
+
 /// Signs with the library's signer and writes the signature as standard base64.
 pub fn sign(key: &PrivateKey, message: &[u8], hash: HashAlg) -> Result<String> {
     key.sign(message, hash)
@@ -42,4 +136,110 @@ pub fn verify(key: &PublicKey, message: &[u8], signature_b64: &str, hash: HashAl
         .decode(signature_b64)
         .map_err(|_| refundkit::Error::signature_invalid("not base64"))?;
     key.verify(message, &signature, hash)
+}
+
+/// The `openssl` command line, an implementation independent of this crate, to sign what the
+/// gateway would send and to check what the library sends. Native only: WebAssembly cannot run it.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod openssl {
+    use super::{fixture_path, STANDARD};
+    use base64::Engine;
+    use std::io::Write;
+    use std::path::PathBuf;
+    use std::process::{Command, Stdio};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Runs `openssl args` with `stdin`; whether it succeeded, and what it wrote.
+    pub fn run(args: &[&str], stdin: &[u8]) -> (bool, Vec<u8>) {
+        let mut child = Command::new("openssl")
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openssl on PATH");
+        child.stdin.take().unwrap().write_all(stdin).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (out.status.success(), out.stdout)
+    }
+
+    /// A scratch file that removes itself, for what openssl only reads from a file.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(contents: &[u8]) -> Scratch {
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let path =
+                std::env::temp_dir().join(format!("refundkit-openssl-{}-{n}", std::process::id()));
+            std::fs::write(&path, contents).unwrap();
+            Scratch(path)
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// RSASSA-PKCS1-v1_5 over `message` with the private key fixture `key`, `hash` as openssl
+    /// names it (`sha256`, `sha1`), written as standard base64.
+    pub fn sign(key: &str, hash: &str, message: &[u8]) -> String {
+        let (ok, out) = run(
+            &["dgst", &format!("-{hash}"), "-sign", &fixture_path(key)],
+            message,
+        );
+        assert!(ok, "openssl could not sign with {key}");
+        STANDARD.encode(out)
+    }
+
+    /// Whether the public key fixture `key` verifies a standard base64 signature over `message`.
+    pub fn verifies(key: &str, hash: &str, message: &[u8], signature_b64: &str) -> bool {
+        let signature = Scratch::new(&STANDARD.decode(signature_b64).unwrap());
+        let args = [
+            "dgst",
+            &format!("-{hash}"),
+            "-verify",
+            &fixture_path(key),
+            "-signature",
+            signature.0.to_str().unwrap(),
+        ];
+        run(&args, message).0
+    }
+
+    /// AES-CBC with PKCS#7 padding, the key's length choosing AES-128, -192 or -256; standard
+    /// base64 on one line.
+    pub fn encrypt(key: &[u8], iv: &[u8], plaintext: &[u8]) -> String {
+        let (ok, out) = run_owned(&cbc_args(key, iv, false), plaintext);
+        assert!(ok, "openssl could not encrypt");
+        String::from_utf8(out).unwrap().trim().to_string()
+    }
+
+    /// The plaintext of a base64 AES-CBC body, or `None` where openssl refuses it (bad padding).
+    pub fn decrypt(key: &[u8], iv: &[u8], body_b64: &str) -> Option<Vec<u8>> {
+        let (ok, out) = run_owned(&cbc_args(key, iv, true), body_b64.as_bytes());
+        ok.then_some(out)
+    }
+
+    fn cbc_args(key: &[u8], iv: &[u8], decrypt: bool) -> Vec<String> {
+        let mut args = vec!["enc".to_string()];
+        if decrypt {
+            args.push("-d".into());
+        }
+        let cipher = format!("-aes-{}-cbc", key.len() * 8);
+        args.extend([cipher, "-K".into(), hex(key), "-iv".into(), hex(iv)]);
+        args.extend(["-base64".into(), "-A".into()]);
+        args
+    }
+
+    /// `cbc_args` as the `&str` slice `run` takes.
+    fn run_owned(args: &[String], stdin: &[u8]) -> (bool, Vec<u8>) {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args, stdin)
+    }
 }
