@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{sign, verify};
+use common::{
+    bare_key, fixture, gateway_key, json_response, object_of, openssl, sign, text, verify,
+};
 use refundkit::keys::{PrivateKey, PublicKey};
 use refundkit::HashAlg;
 
@@ -11,80 +13,43 @@ use refundkit::{
     Client, Config, ErrorCode, RawResponse, RefundInput, RefundQuery, RefundStatus, SignedRequest,
 };
 use serde_json::{json, Value};
-use std::path::PathBuf;
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The seed's examples (5.1 Refund, 5.3 Refund Notification), from `vectors.json`.
+fn seed(field: &str) -> Value {
+    common::vectors("bluepay")[field].clone()
+}
 
 /// The `param` of the seed's 5.1 Refund example, exactly as printed there.
-const SEED_PARAM: &str = r#"{"originalTransactionId":"CU518563189147832780","mchRefundOrderId":"refund488455057142","refundAmount":10000,"refundReason":"testRefund","refundCallbackUrl":"http://www.test.com","timestamp":1722415059}"#;
+fn seed_param() -> String {
+    seed("param").as_str().unwrap().to_string()
+}
+
 /// 2024-07-31T08:37:39Z, the seed example's timestamp, in milliseconds.
-const SEED_NOW_MS: u64 = 1_722_415_059_000;
-const APP_ID: &str = "733b887a4a784708bb369524db5b6ded";
+fn seed_now_ms() -> u64 {
+    seed("nowMs").as_u64().unwrap()
+}
+
+fn app_id() -> String {
+    seed("appId").as_str().unwrap().to_string()
+}
+
 const BASE_URL: &str = "https://openapi.bluepay.test";
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-/// A fixture key as bare base64 DER on one line, the form BluePay's portal hands out.
-fn bare_key(name: &str) -> String {
-    fixture(name)
-        .lines()
-        .filter(|line| !line.starts_with("-----"))
-        .collect()
-}
-
-fn config_json() -> Value {
-    json!({
-        "gateway": "bluepay",
-        "appId": APP_ID,
-        "baseUrl": format!("{BASE_URL}/"),
-        "privateKey": bare_key("merchant_test_key.pem"),
-        "gatewayPublicKey": bare_key("gateway_test_key.pub.pem"),
-    })
-}
-
 fn client_with(changes: Value) -> refundkit::Result<Client> {
-    let mut config = config_json();
-    for (key, value) in changes.as_object().unwrap() {
-        if value.is_null() {
-            config.as_object_mut().unwrap().remove(key);
-        } else {
-            config[key] = value.clone();
-        }
-    }
-    Client::new(Config::from_json(&config)?)
+    common::client_with("bluepay", changes)
 }
 
 fn client() -> Client {
     client_with(json!({})).unwrap()
 }
 
+/// The library input that gives the seed's 5.1 example.
 fn seed_input() -> Value {
-    json!({
-        "refundId": "refund488455057142",
-        "originalTransactionId": "CU518563189147832780",
-        "amount": "100.00",
-        "currency": "THB",
-        "reason": "testRefund",
-        "notifyUrl": "http://www.test.com",
-    })
+    seed("refundInput")
 }
 
 fn input_with(changes: Value) -> Value {
-    let mut input = seed_input();
-    for (key, value) in changes.as_object().unwrap() {
-        if value.is_null() {
-            input.as_object_mut().unwrap().remove(key);
-        } else {
-            input[key] = value.clone();
-        }
-    }
-    input
+    common::changed(seed_input(), changes)
 }
 
 fn build(client: &Client, input: Value, now_ms: u64) -> refundkit::Result<SignedRequest> {
@@ -92,76 +57,11 @@ fn build(client: &Client, input: Value, now_ms: u64) -> refundkit::Result<Signed
 }
 
 fn body_of(request: &SignedRequest) -> serde_json::Map<String, Value> {
-    match serde_json::from_str(&request.body).unwrap() {
-        Value::Object(map) => map,
-        other => panic!("body is not an object: {other}"),
-    }
+    object_of(&request.body)
 }
 
 fn param_of(request: &SignedRequest) -> String {
     body_of(request)["param"].as_str().unwrap().to_string()
-}
-
-fn response(body: &str) -> RawResponse {
-    RawResponse::new(
-        Some(200),
-        vec![("content-type".into(), "application/json".into())],
-        body.as_bytes().to_vec(),
-    )
-}
-
-static SCRATCH: AtomicUsize = AtomicUsize::new(0);
-
-fn scratch_file(name: &str, bytes: &[u8]) -> PathBuf {
-    let n = SCRATCH.fetch_add(1, Ordering::SeqCst);
-    let path = std::env::temp_dir().join(format!(
-        "refundkit-bluepay-{}-{n}-{name}",
-        std::process::id()
-    ));
-    std::fs::write(&path, bytes).unwrap();
-    path
-}
-
-/// Verifies a base64 SHA-256 RSA signature with `openssl dgst`, independently of this crate.
-fn openssl_verifies(public_pem: &str, message: &[u8], signature_b64: &str) -> bool {
-    use base64::Engine;
-    let signature = base64::engine::general_purpose::STANDARD
-        .decode(signature_b64)
-        .unwrap();
-    let key = scratch_file("key.pem", public_pem.as_bytes());
-    let msg = scratch_file("msg", message);
-    let sig = scratch_file("sig", &signature);
-    let status = Command::new("openssl")
-        .args(["dgst", "-sha256", "-verify"])
-        .arg(&key)
-        .arg("-signature")
-        .arg(&sig)
-        .arg(&msg)
-        .output()
-        .expect("openssl must be installed to run these tests")
-        .status;
-    for p in [key, msg, sig] {
-        let _ = std::fs::remove_file(p);
-    }
-    status.success()
-}
-
-/// Signs with `openssl dgst`, the way BluePay's own Java SHA256withRSA would.
-fn openssl_sign(private_pem: &str, message: &[u8]) -> String {
-    use base64::Engine;
-    let key = scratch_file("key.pem", private_pem.as_bytes());
-    let msg = scratch_file("msg", message);
-    let output = Command::new("openssl")
-        .args(["dgst", "-sha256", "-sign"])
-        .arg(&key)
-        .arg(&msg)
-        .output()
-        .expect("openssl must be installed to run these tests");
-    for p in [key, msg] {
-        let _ = std::fs::remove_file(p);
-    }
-    assert!(output.status.success());
-    base64::engine::general_purpose::STANDARD.encode(output.stdout)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -169,7 +69,7 @@ fn openssl_sign(private_pem: &str, message: &[u8]) -> String {
 
 #[test]
 fn seed_refund_example_gives_the_seed_param_exactly() {
-    let request = build(&client(), seed_input(), SEED_NOW_MS).unwrap();
+    let request = build(&client(), seed_input(), seed_now_ms()).unwrap();
     assert_eq!(request.url, format!("{BASE_URL}/open-api/payment/refund"));
     assert_eq!(request.method, "POST");
     assert_eq!(
@@ -182,33 +82,35 @@ fn seed_refund_example_gives_the_seed_param_exactly() {
         ["appId", "param", "sign"],
         "envelope keys"
     );
-    assert_eq!(body["appId"], APP_ID);
-    assert_eq!(param_of(&request), SEED_PARAM);
+    assert_eq!(body["appId"], app_id());
+    assert_eq!(param_of(&request), seed_param());
 }
 
 #[test]
 fn the_sign_covers_the_param_bytes_and_openssl_agrees() {
-    let request = build(&client(), seed_input(), SEED_NOW_MS).unwrap();
+    let request = build(&client(), seed_input(), seed_now_ms()).unwrap();
     let body = body_of(&request);
     let signature = body["sign"].as_str().unwrap();
     let public_pem = fixture("merchant_test_key.pub.pem");
     let public = PublicKey::import(&public_pem, "publicKey").unwrap();
-    verify(&public, SEED_PARAM.as_bytes(), signature, HashAlg::Sha256).unwrap();
-    assert!(openssl_verifies(
-        &public_pem,
-        SEED_PARAM.as_bytes(),
+    verify(&public, seed_param().as_bytes(), signature, HashAlg::Sha256).unwrap();
+    assert!(openssl::verifies(
+        "merchant_test_key.pub.pem",
+        "sha256",
+        seed_param().as_bytes(),
         signature
     ));
     // Not over the whole body, and not over the appId.
-    assert!(!openssl_verifies(
-        &public_pem,
+    assert!(!openssl::verifies(
+        "merchant_test_key.pub.pem",
+        "sha256",
         request.body.as_bytes(),
         signature
     ));
     // PKCS#1 v1.5 is deterministic: the same key signs the same bytes identically.
     let key = PrivateKey::import(&fixture("merchant_test_key.pem"), "privateKey").unwrap();
     assert_eq!(
-        sign(&key, SEED_PARAM.as_bytes(), HashAlg::Sha256).unwrap(),
+        sign(&key, seed_param().as_bytes(), HashAlg::Sha256).unwrap(),
         signature
     );
 }
@@ -217,32 +119,38 @@ fn the_sign_covers_the_param_bytes_and_openssl_agrees() {
 fn a_4096_bit_merchant_key_signs_as_bluepay_recommends() {
     let client =
         client_with(json!({"privateKey": bare_key("merchant_4096_test_key.pem")})).unwrap();
-    let request = build(&client, seed_input(), SEED_NOW_MS).unwrap();
+    let request = build(&client, seed_input(), seed_now_ms()).unwrap();
     let signature = body_of(&request)["sign"].as_str().unwrap().to_string();
     // 512 bytes of signature are 684 base64 characters.
     assert_eq!(signature.len(), 684);
-    assert!(openssl_verifies(
-        &fixture("merchant_4096_test_key.pub.pem"),
-        SEED_PARAM.as_bytes(),
+    assert!(openssl::verifies(
+        "merchant_4096_test_key.pub.pem",
+        "sha256",
+        seed_param().as_bytes(),
         &signature
     ));
 }
 
 #[test]
 fn timestamp_is_whole_seconds_by_default_or_milliseconds_when_configured() {
-    let request = build(&client(), seed_input(), SEED_NOW_MS + 999).unwrap();
+    let request = build(&client(), seed_input(), seed_now_ms() + 999).unwrap();
     assert!(param_of(&request).ends_with(r#","timestamp":1722415059}"#));
     let client = client_with(json!({"timestampUnit": "milliseconds"})).unwrap();
-    let request = build(&client, seed_input(), SEED_NOW_MS + 999).unwrap();
+    let request = build(&client, seed_input(), seed_now_ms() + 999).unwrap();
     assert!(param_of(&request).ends_with(r#","timestamp":1722415059999}"#));
 }
 
 #[test]
 fn refund_reason_is_left_out_when_not_given() {
-    let request = build(&client(), input_with(json!({"reason": null})), SEED_NOW_MS).unwrap();
+    let request = build(
+        &client(),
+        input_with(json!({"reason": null})),
+        seed_now_ms(),
+    )
+    .unwrap();
     assert_eq!(
         param_of(&request),
-        SEED_PARAM.replace(r#""refundReason":"testRefund","#, "")
+        seed_param().replace(r#""refundReason":"testRefund","#, "")
     );
 }
 
@@ -257,7 +165,7 @@ fn amounts_are_exact_integer_minor_units() {
         let request = build(
             &client(),
             input_with(json!({"amount": amount})),
-            SEED_NOW_MS,
+            seed_now_ms(),
         )
         .unwrap();
         assert!(
@@ -269,14 +177,14 @@ fn amounts_are_exact_integer_minor_units() {
     let e = build(
         &client(),
         input_with(json!({"amount": "92233720368547758.08"})),
-        SEED_NOW_MS,
+        seed_now_ms(),
     )
     .unwrap_err();
     assert_eq!(e.code, ErrorCode::AmountInvalid);
     let e = build(
         &client(),
         input_with(json!({"amount": "1.005"})),
-        SEED_NOW_MS,
+        seed_now_ms(),
     )
     .unwrap_err();
     assert_eq!(e.code, ErrorCode::AmountInvalid);
@@ -289,14 +197,14 @@ fn the_configured_currency_sets_the_minor_unit() {
     let request = build(
         &client,
         input_with(json!({"amount": "500", "currency": "JPY"})),
-        SEED_NOW_MS,
+        seed_now_ms(),
     )
     .unwrap();
     assert!(param_of(&request).contains(r#""refundAmount":500,"#));
 }
 
 fn input_error(changes: Value) -> refundkit::Error {
-    build(&client(), input_with(changes), SEED_NOW_MS).unwrap_err()
+    build(&client(), input_with(changes), seed_now_ms()).unwrap_err()
 }
 
 #[test]
@@ -345,7 +253,7 @@ fn the_limits_themselves_are_accepted() {
         "reason": "เหตุ".repeat(50),
         "notifyUrl": format!("https://x.test/{}", "a".repeat(241)),
     });
-    let request = build(&client(), input_with(at_limits), SEED_NOW_MS).unwrap();
+    let request = build(&client(), input_with(at_limits), seed_now_ms()).unwrap();
     let param: Value = serde_json::from_str(&param_of(&request)).unwrap();
     assert_eq!(param["refundCallbackUrl"].as_str().unwrap().len(), 256);
     assert_eq!(param["refundReason"].as_str().unwrap().chars().count(), 200);
@@ -356,7 +264,7 @@ fn extra_fields_are_signed_before_the_timestamp() {
     let request = build(
         &client(),
         input_with(json!({"extra": {"channelRemark": "a"}})),
-        SEED_NOW_MS,
+        seed_now_ms(),
     )
     .unwrap();
     assert!(param_of(&request).ends_with(
@@ -369,7 +277,7 @@ fn non_ascii_text_is_signed_as_utf8() {
     let request = build(
         &client(),
         input_with(json!({"reason": "คืนเงิน \"partial\""})),
-        SEED_NOW_MS,
+        seed_now_ms(),
     )
     .unwrap();
     let param = param_of(&request);
@@ -378,8 +286,9 @@ fn non_ascii_text_is_signed_as_utf8() {
         "{param}"
     );
     let signature = body_of(&request)["sign"].as_str().unwrap().to_string();
-    assert!(openssl_verifies(
-        &fixture("merchant_test_key.pub.pem"),
+    assert!(openssl::verifies(
+        "merchant_test_key.pub.pem",
+        "sha256",
         param.as_bytes(),
         &signature
     ));
@@ -417,22 +326,22 @@ fn config_is_checked_key_by_key() {
 // ---------------------------------------------------------------------------------------------
 // 5.2 Get Refund Payments
 
+/// At the time of the seed's 5.2 example.
 fn query(value: Value) -> refundkit::Result<SignedRequest> {
-    client().build_refund_query(&RefundQuery::from_json(&value)?, 1_722_416_882_000)
+    let now_ms = seed("refundPaymentsQuery")["nowMs"].as_u64().unwrap();
+    client().build_refund_query(&RefundQuery::from_json(&value)?, now_ms)
 }
 
 #[test]
 fn refund_payments_query_by_either_bluepay_id() {
-    let request = query(json!({"originalTransactionId": "CU518563189147832320"})).unwrap();
+    let example = seed("refundPaymentsQuery");
+    let request = query(example["input"].clone()).unwrap();
     assert_eq!(request.url, format!("{BASE_URL}/open-api/refund/payments"));
-    // The seed's 5.2 example param.
-    assert_eq!(
-        param_of(&request),
-        r#"{"originalTransactionId":"CU518563189147832320","timestamp":1722416882}"#
-    );
+    assert_eq!(param_of(&request), example["param"].as_str().unwrap());
     let signature = body_of(&request)["sign"].as_str().unwrap().to_string();
-    assert!(openssl_verifies(
-        &fixture("merchant_test_key.pub.pem"),
+    assert!(openssl::verifies(
+        "merchant_test_key.pub.pem",
+        "sha256",
         param_of(&request).as_bytes(),
         &signature
     ));
@@ -467,23 +376,10 @@ fn refund_payments_query_by_refund_id_alone_is_refused() {
 // ---------------------------------------------------------------------------------------------
 // Responses
 
-/// The seed's 5.1 response example.
-const SEED_REFUND_RESPONSE: &str = r#"{
-    "code": 10000,
-    "message": "Success",
-    "data": {
-        "mchRefundOrderId": "refund488455057142",
-        "refundTransactionId": "1818566685947728",
-        "refundCreateTime": "2024-07-31 16:37:40",
-        "refundAmount": 10000,
-        "refundStatus": "PENDING"
-    }
-}"#;
-
 #[test]
 fn refund_response_maps_to_an_unverified_pending_result() {
     let result = client()
-        .parse_refund_response(&response(SEED_REFUND_RESPONSE))
+        .parse_refund_response(&json_response(seed("refundResponse").as_str().unwrap()))
         .unwrap();
     assert_eq!(result.gateway, "bluepay");
     assert_eq!(result.status, RefundStatus::Pending);
@@ -520,7 +416,7 @@ fn refund_payments_response_gives_one_result_per_entry() {
         {"mchRefundOrderId":"R6"}
     ]}"#;
     let results = client()
-        .parse_refund_query_response(&response(body))
+        .parse_refund_query_response(&json_response(body))
         .unwrap();
     let statuses: Vec<(RefundStatus, &str)> = results
         .iter()
@@ -566,7 +462,7 @@ fn an_empty_refund_list_is_no_results() {
         r#"{"code":10000,"message":"Success","data":null}"#,
     ] {
         assert!(client()
-            .parse_refund_query_response(&response(body))
+            .parse_refund_query_response(&json_response(body))
             .unwrap()
             .is_empty());
     }
@@ -584,10 +480,10 @@ fn any_other_code_is_a_gateway_error_with_its_code_and_message() {
         let body = format!(r#"{{"code":{code},"message":"{message}"}}"#);
         for e in [
             client()
-                .parse_refund_response(&response(&body))
+                .parse_refund_response(&json_response(&body))
                 .unwrap_err(),
             client()
-                .parse_refund_query_response(&response(&body))
+                .parse_refund_query_response(&json_response(&body))
                 .unwrap_err(),
         ] {
             assert_eq!(e.code, ErrorCode::GatewayError);
@@ -597,7 +493,7 @@ fn any_other_code_is_a_gateway_error_with_its_code_and_message() {
     }
     // A refusal that happens to carry data is still a refusal.
     let e = client()
-        .parse_refund_response(&response(
+        .parse_refund_response(&json_response(
             r#"{"code":21002,"message":"param error","data":{"refundStatus":"COMPLETE"}}"#,
         ))
         .unwrap_err();
@@ -617,7 +513,9 @@ fn malformed_responses_are_refused() {
         r#"{"code":10000,"data":{"refundStatus":"PENDING","refundAmount":-1}}"#,
     ];
     for body in bodies {
-        let e = client().parse_refund_response(&response(body)).unwrap_err();
+        let e = client()
+            .parse_refund_response(&json_response(body))
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::ResponseMalformed, "{body}");
     }
     for body in [
@@ -626,11 +524,11 @@ fn malformed_responses_are_refused() {
         r#"{"code":10000}"#,
     ] {
         let e = client()
-            .parse_refund_query_response(&response(body))
+            .parse_refund_query_response(&json_response(body))
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::ResponseMalformed, "{body}");
     }
-    let mut bad_gateway = response("<html>bad gateway</html>");
+    let mut bad_gateway = json_response("<html>bad gateway</html>");
     bad_gateway.status = Some(502);
     let e = client().parse_refund_response(&bad_gateway).unwrap_err();
     assert!(e.message.contains("502"), "{}", e.message);
@@ -639,10 +537,9 @@ fn malformed_responses_are_refused() {
 // ---------------------------------------------------------------------------------------------
 // 5.3 Refund Notification
 
-const NOTIFICATION_PARAM: &str = r#"{"eventName":"payment.refund.success","mchRefundOrderId":"refund488455057142","refundTransactionId":"1818566685947728","originalTransactionId":"CU518563189147832780","refundAmount":10000,"feeRefunded":1000,"refundStatus":"COMPLETE","refundCreateTime":"2024-07-31 11:38:54","refundReturnTime":"2024-07-31 11:38:54"}"#;
-
-fn gateway_key() -> PrivateKey {
-    PrivateKey::import(&fixture("gateway_test_key.pem"), "privateKey").unwrap()
+/// The `param` of the seed's 5.3 Refund Notification example.
+fn notification_param() -> String {
+    seed("notificationParam").as_str().unwrap().to_string()
 }
 
 fn notification(param: &str, signature: Option<&str>) -> RawResponse {
@@ -651,7 +548,7 @@ fn notification(param: &str, signature: Option<&str>) -> RawResponse {
     if let Some(s) = signature {
         body.insert("sign".into(), s.into());
     }
-    response(&Value::Object(body).to_string())
+    json_response(&Value::Object(body).to_string())
 }
 
 fn signed_notification(param: &str) -> RawResponse {
@@ -662,7 +559,7 @@ fn signed_notification(param: &str) -> RawResponse {
 #[test]
 fn a_valid_notification_is_verified_and_mapped() {
     let n = client()
-        .verify_notification(&signed_notification(NOTIFICATION_PARAM), SEED_NOW_MS)
+        .verify_notification(&signed_notification(&notification_param()), seed_now_ms())
         .unwrap();
     assert_eq!(n.gateway, "bluepay");
     assert_eq!(n.event.as_deref(), Some("payment.refund.success"));
@@ -690,14 +587,15 @@ fn a_valid_notification_is_verified_and_mapped() {
 
 #[test]
 fn a_notification_signed_by_openssl_verifies() {
-    let signature = openssl_sign(
-        &fixture("gateway_test_key.pem"),
-        NOTIFICATION_PARAM.as_bytes(),
+    let signature = openssl::sign(
+        "gateway_test_key.pem",
+        "sha256",
+        notification_param().as_bytes(),
     );
     let n = client()
         .verify_notification(
-            &notification(NOTIFICATION_PARAM, Some(&signature)),
-            SEED_NOW_MS,
+            &notification(&notification_param(), Some(&signature)),
+            seed_now_ms(),
         )
         .unwrap();
     assert_eq!(n.refund.status, RefundStatus::Succeeded);
@@ -706,12 +604,12 @@ fn a_notification_signed_by_openssl_verifies() {
 #[test]
 fn the_outcome_comes_from_refund_status_not_the_event_name() {
     // A failed refund once documented under the success event name.
-    let param = NOTIFICATION_PARAM.replace("COMPLETE", "FAILED").replace(
+    let param = notification_param().replace("COMPLETE", "FAILED").replace(
         r#""refundReturnTime""#,
         r#""failedCode":-10009,"failedMessage":"Channel Refund Failed","refundReturnTime""#,
     );
     let n = client()
-        .verify_notification(&signed_notification(&param), SEED_NOW_MS)
+        .verify_notification(&signed_notification(&param), seed_now_ms())
         .unwrap();
     assert_eq!(n.event.as_deref(), Some("payment.refund.success"));
     assert_eq!(n.refund.status, RefundStatus::Failed);
@@ -719,11 +617,11 @@ fn the_outcome_comes_from_refund_status_not_the_event_name() {
         n.refund.failure_reason.as_deref(),
         Some("-10009 Channel Refund Failed")
     );
-    let param = NOTIFICATION_PARAM
+    let param = &notification_param()
         .replace("payment.refund.success", "payment.refund.cancel")
         .replace("COMPLETE", "CANCEL");
     let n = client()
-        .verify_notification(&signed_notification(&param), SEED_NOW_MS)
+        .verify_notification(&signed_notification(&param), seed_now_ms())
         .unwrap();
     assert_eq!(n.refund.status, RefundStatus::Cancelled);
 }
@@ -733,7 +631,7 @@ fn the_received_param_is_verified_as_is_without_reserialization() {
     // Spaces, a different key order and an escaped character: whatever BluePay signed verifies.
     let param = r#"{ "refundStatus" : "COMPLETE", "eventName":"payment.refund.success", "mchRefundOrderId":"R\u0031", "refundAmount": 10000 }"#;
     let n = client()
-        .verify_notification(&signed_notification(param), SEED_NOW_MS)
+        .verify_notification(&signed_notification(param), seed_now_ms())
         .unwrap();
     assert_eq!(n.refund.refund_id.as_deref(), Some("R1"));
     assert_eq!(n.refund.status, RefundStatus::Succeeded);
@@ -743,17 +641,17 @@ fn the_received_param_is_verified_as_is_without_reserialization() {
 fn a_tampered_param_is_refused() {
     let signature = sign(
         &gateway_key(),
-        NOTIFICATION_PARAM.as_bytes(),
+        notification_param().as_bytes(),
         HashAlg::Sha256,
     )
     .unwrap();
     for tampered in [
-        NOTIFICATION_PARAM.replace("10000", "90000"),
-        NOTIFICATION_PARAM.replace(r#""feeRefunded":1000"#, r#""feeRefunded": 1000"#),
-        format!("{NOTIFICATION_PARAM} "),
+        notification_param().replace("10000", "90000"),
+        notification_param().replace(r#""feeRefunded":1000"#, r#""feeRefunded": 1000"#),
+        format!("{} ", notification_param()),
     ] {
         let e = client()
-            .verify_notification(&notification(&tampered, Some(&signature)), SEED_NOW_MS)
+            .verify_notification(&notification(&tampered, Some(&signature)), seed_now_ms())
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::SignatureInvalid, "{tampered}");
     }
@@ -764,21 +662,29 @@ fn a_notification_signed_with_another_key_is_refused() {
     let merchant_key = PrivateKey::import(&fixture("merchant_test_key.pem"), "privateKey").unwrap();
     let signature = sign(
         &merchant_key,
-        NOTIFICATION_PARAM.as_bytes(),
+        notification_param().as_bytes(),
         HashAlg::Sha256,
     )
     .unwrap();
     let e = client()
         .verify_notification(
-            &notification(NOTIFICATION_PARAM, Some(&signature)),
-            SEED_NOW_MS,
+            &notification(&notification_param(), Some(&signature)),
+            seed_now_ms(),
         )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
     // SHA-1 under the right key is not BluePay's scheme either.
-    let sha1 = sign(&gateway_key(), NOTIFICATION_PARAM.as_bytes(), HashAlg::Sha1).unwrap();
+    let sha1 = sign(
+        &gateway_key(),
+        notification_param().as_bytes(),
+        HashAlg::Sha1,
+    )
+    .unwrap();
     let e = client()
-        .verify_notification(&notification(NOTIFICATION_PARAM, Some(&sha1)), SEED_NOW_MS)
+        .verify_notification(
+            &notification(&notification_param(), Some(&sha1)),
+            seed_now_ms(),
+        )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
 }
@@ -786,24 +692,27 @@ fn a_notification_signed_with_another_key_is_refused() {
 #[test]
 fn a_notification_without_sign_is_refused() {
     for body in [
-        notification(NOTIFICATION_PARAM, None),
-        notification(NOTIFICATION_PARAM, Some("")),
-        response(&json!({"param": NOTIFICATION_PARAM, "sign": null}).to_string()),
+        notification(&notification_param(), None),
+        notification(&notification_param(), Some("")),
+        json_response(&json!({"param": &notification_param(), "sign": null}).to_string()),
     ] {
         let e = client()
-            .verify_notification(&body, SEED_NOW_MS)
+            .verify_notification(&body, seed_now_ms())
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::SignatureMissing);
     }
     let e = client()
         .verify_notification(
-            &response(&json!({"param": NOTIFICATION_PARAM, "sign": 5}).to_string()),
-            SEED_NOW_MS,
+            &json_response(&json!({"param": &notification_param(), "sign": 5}).to_string()),
+            seed_now_ms(),
         )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
     let e = client()
-        .verify_notification(&notification(NOTIFICATION_PARAM, Some("%%%")), SEED_NOW_MS)
+        .verify_notification(
+            &notification(&notification_param(), Some("%%%")),
+            seed_now_ms(),
+        )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
 }
@@ -812,7 +721,7 @@ fn a_notification_without_sign_is_refused() {
 fn malformed_notifications_are_refused() {
     // Signed, but not a JSON object: refused after the signature is checked.
     let e = client()
-        .verify_notification(&signed_notification("refundStatus=COMPLETE"), SEED_NOW_MS)
+        .verify_notification(&signed_notification("refundStatus=COMPLETE"), seed_now_ms())
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ResponseMalformed);
     let signature = sign(&gateway_key(), b"{}", HashAlg::Sha256).unwrap();
@@ -822,7 +731,7 @@ fn malformed_notifications_are_refused() {
         json!({"param": {"refundStatus": "COMPLETE"}, "sign": signature}).to_string(),
     ] {
         let e = client()
-            .verify_notification(&response(&body), SEED_NOW_MS)
+            .verify_notification(&json_response(&body), seed_now_ms())
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::ResponseMalformed, "{body}");
     }
@@ -835,13 +744,13 @@ const OTHER_APP_ID: &str = "833b887a4a784708bb369524db5b6ded";
 
 /// The notification param with an `appId` as its first key.
 fn param_naming(app_id: &Value) -> String {
-    NOTIFICATION_PARAM.replacen('{', &format!(r#"{{"appId":{app_id},"#), 1)
+    notification_param().replacen('{', &format!(r#"{{"appId":{app_id},"#), 1)
 }
 
 /// A notification whose unsigned envelope carries `appId` beside the signed param.
 fn notification_with_outer_app_id(param: &str, app_id: &str) -> RawResponse {
     let signature = sign(&gateway_key(), param.as_bytes(), HashAlg::Sha256).unwrap();
-    response(&json!({"appId": app_id, "param": param, "sign": signature}).to_string())
+    json_response(&json!({"appId": app_id, "param": param, "sign": signature}).to_string())
 }
 
 fn assert_app_id_mismatch(result: refundkit::Result<impl std::fmt::Debug>, case: &str) {
@@ -853,23 +762,23 @@ fn assert_app_id_mismatch(result: refundkit::Result<impl std::fmt::Debug>, case:
 
 #[test]
 fn a_signed_notification_for_another_app_is_a_merchant_mismatch() {
-    for app_id in [json!(OTHER_APP_ID), json!(733), json!({"id": APP_ID})] {
+    for app_id in [json!(OTHER_APP_ID), json!(733), json!({"id": app_id()})] {
         let param = param_naming(&app_id);
         assert_app_id_mismatch(
-            client().verify_notification(&signed_notification(&param), SEED_NOW_MS),
+            client().verify_notification(&signed_notification(&param), seed_now_ms()),
             &param,
         );
     }
     // Naming this app, or no app at all as BluePay's examples do, is accepted; an empty or null
     // appId names no app.
     for param in [
-        param_naming(&json!(APP_ID)),
-        NOTIFICATION_PARAM.to_string(),
+        param_naming(&json!(app_id())),
+        notification_param().to_string(),
         param_naming(&json!("")),
         param_naming(&Value::Null),
     ] {
         let n = client()
-            .verify_notification(&signed_notification(&param), SEED_NOW_MS)
+            .verify_notification(&signed_notification(&param), seed_now_ms())
             .unwrap();
         assert_eq!(n.refund.status, RefundStatus::Succeeded);
     }
@@ -880,23 +789,23 @@ fn an_unsigned_app_id_beside_the_param_can_refuse_but_never_accept() {
     // The envelope's appId is not signed: naming another app refuses the message ...
     assert_app_id_mismatch(
         client().verify_notification(
-            &notification_with_outer_app_id(NOTIFICATION_PARAM, OTHER_APP_ID),
-            SEED_NOW_MS,
+            &notification_with_outer_app_id(&notification_param(), OTHER_APP_ID),
+            seed_now_ms(),
         ),
         "outer appId of another app",
     );
     // ... but naming this one does not outweigh a signed param that names another.
     assert_app_id_mismatch(
         client().verify_notification(
-            &notification_with_outer_app_id(&param_naming(&json!(OTHER_APP_ID)), APP_ID),
-            SEED_NOW_MS,
+            &notification_with_outer_app_id(&param_naming(&json!(OTHER_APP_ID)), &app_id()),
+            seed_now_ms(),
         ),
         "outer appId of this app, signed appId of another",
     );
     let n = client()
         .verify_notification(
-            &notification_with_outer_app_id(NOTIFICATION_PARAM, APP_ID),
-            SEED_NOW_MS,
+            &notification_with_outer_app_id(&notification_param(), &app_id()),
+            seed_now_ms(),
         )
         .unwrap();
     assert!(n.refund.verified);
@@ -910,28 +819,29 @@ fn responses_naming_another_app_are_refused() {
         )
     };
     let other = entry(OTHER_APP_ID);
-    let ours = entry(APP_ID);
+    let ours = entry(&app_id());
     assert_app_id_mismatch(
-        client().parse_refund_response(&response(&format!(
+        client().parse_refund_response(&json_response(&format!(
             r#"{{"code":10000,"message":"Success","data":{other}}}"#
         ))),
         "refund data",
     );
     assert_app_id_mismatch(
-        client().parse_refund_query_response(&response(&format!(
+        client().parse_refund_query_response(&json_response(&format!(
             r#"{{"code":10000,"message":"Success","data":[{ours},{other}]}}"#
         ))),
         "one list entry",
     );
     assert_app_id_mismatch(
-        client().parse_refund_response(&response(&format!(
+        client().parse_refund_response(&json_response(&format!(
             r#"{{"appId":"{OTHER_APP_ID}","code":10000,"message":"Success","data":{ours}}}"#
         ))),
         "the response body",
     );
     let result = client()
-        .parse_refund_response(&response(&format!(
-            r#"{{"appId":"{APP_ID}","code":10000,"message":"Success","data":{ours}}}"#
+        .parse_refund_response(&json_response(&format!(
+            r#"{{"appId":"{}","code":10000,"message":"Success","data":{ours}}}"#,
+            app_id()
         )))
         .unwrap();
     assert_eq!(result.amount.as_deref(), Some("1.00"));

@@ -71,11 +71,17 @@ pub fn changed(mut base: Value, changes: Value) -> Value {
 /// merchant key and the test gateway's public key.
 pub fn gateway_config(gateway: &str) -> Value {
     let ids = match gateway {
-        "wisepay" => json!({"environment": "sg-sandbox", "appId": "wz715fc0d10ee9d156",
-                            "merchantNo": "302100085224"}),
-        "payermax" => json!({"environment": "sandbox", "appId": "a0dddd1f622243cb9aa1b676e808b5f8",
-                             "merchantNo": "02021382719993"}),
-        "bluepay" => json!({"appId": "733b887a4a784708bb369524db5b6ded",
+        "wisepay" | "payermax" => {
+            let vector = vectors(gateway);
+            let environment = if gateway == "wisepay" {
+                "sg-sandbox"
+            } else {
+                "sandbox"
+            };
+            json!({"environment": environment, "appId": vector["appId"],
+                   "merchantNo": vector["merchantNo"]})
+        }
+        "bluepay" => json!({"appId": vectors("bluepay")["appId"],
                             "baseUrl": "https://openapi.bluepay.test/"}),
         "bieases" => json!({"environment": "sandbox", "merchantId": "B131567545069",
                             "aesKey": "0123456789abcdef", "aesIv": "abcdef9876543210"}),
