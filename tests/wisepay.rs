@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{sign, verify};
+use common::{bare_key, fixture, gateway_key, json_response, object_of, openssl, sign, verify};
 use refundkit::keys::{PrivateKey, PublicKey};
 use refundkit::HashAlg;
 
@@ -13,79 +13,36 @@ use refundkit::{
 };
 use serde_json::{json, Map, Value};
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-/// A PEM file as one line of base64: the config refuses line breaks in any value.
-fn key_text(name: &str) -> String {
-    fixture(name)
-        .lines()
-        .filter(|l| !l.starts_with("-----"))
-        .collect()
-}
-
+/// The published vector, from `vectors.json`.
 fn vector() -> Value {
-    let all: Value = serde_json::from_str(&fixture("vectors.json")).unwrap();
-    all["wisepay"].clone()
-}
-
-fn config_json() -> Value {
-    json!({
-        "gateway": "wisepay",
-        "environment": "sg-sandbox",
-        "appId": "wz715fc0d10ee9d156",
-        "merchantNo": "302100085224",
-        "privateKey": key_text("merchant_test_key.pem"),
-        "gatewayPublicKey": key_text("gateway_test_key.pub.pem"),
-    })
+    common::vectors("wisepay")
 }
 
 fn client() -> Client {
-    Client::new(Config::from_json(&config_json()).unwrap()).unwrap()
+    client_with(json!({})).unwrap()
 }
 
 fn client_with(changes: Value) -> refundkit::Result<Client> {
-    let mut config = config_json();
-    for (k, v) in changes.as_object().unwrap() {
-        if v.is_null() {
-            config.as_object_mut().unwrap().remove(k);
-        } else {
-            config[k] = v.clone();
-        }
-    }
-    Client::new(Config::from_json(&config)?)
+    common::client_with("wisepay", changes)
 }
 
-const NOW: u64 = 1_723_012_596_622;
+/// The clock of every test: the published vector's timestamp.
+fn now() -> u64 {
+    vector()["timestamp"].as_u64().unwrap()
+}
 
 fn refund_input(changes: Value) -> refundkit::Result<RefundInput> {
-    let mut input = json!({
+    let input = json!({
         "refundId": "R-2024_0001",
         "originalOrderId": "ORDER_0001",
         "amount": "12.3",
         "currency": "USD",
     });
-    for (k, v) in changes.as_object().unwrap() {
-        if v.is_null() {
-            input.as_object_mut().unwrap().remove(k);
-        } else {
-            input[k] = v.clone();
-        }
-    }
-    RefundInput::from_json(&input)
+    RefundInput::from_json(&common::changed(input, changes))
 }
 
 fn body_of(request: &SignedRequest) -> Map<String, Value> {
-    serde_json::from_str::<Value>(&request.body)
-        .unwrap()
-        .as_object()
-        .unwrap()
-        .clone()
+    object_of(&request.body)
 }
 
 /// The canonical string as this test understands the rule, written independently of the library:
@@ -142,7 +99,6 @@ fn reproduces_the_published_vector_through_build_refund_query() {
     .unwrap();
     let query = RefundQuery::from_json(&json!({"refundId": v["merchantOrderNo"]})).unwrap();
     let now = v["timestamp"].as_u64().unwrap();
-    assert_eq!(now, NOW);
 
     let draft = client.draft_refund_query(&query, now).unwrap();
     assert_eq!(draft.message, v["canonical"].as_str().unwrap().as_bytes());
@@ -164,8 +120,8 @@ fn reproduces_the_published_vector_through_build_refund_query() {
     assert_eq!(body["sign"], v["sign"]);
     assert_eq!(expected_canonical(&body), v["canonical"].as_str().unwrap());
     let expected_body = format!(
-        r#"{{"app_id":"wz715fc0d10ee9d156","method":"order.refund.query","format":"JSON","charset":"UTF-8","sign_type":"RSA2","version":"1.0","timestamp":"1723012596622","merchant_no":"302100085224","merchant_order_no":"TEST_REFUND_17230125966221","sign":"{}"}}"#,
-        v["sign"].as_str().unwrap()
+        r#"{{"app_id":{},"method":"order.refund.query","format":"JSON","charset":"UTF-8","sign_type":"RSA2","version":"1.0","timestamp":"{now}","merchant_no":{},"merchant_order_no":{},"sign":{}}}"#,
+        v["appId"], v["merchantNo"], v["merchantOrderNo"], v["sign"]
     );
     assert_eq!(request.body, expected_body);
 }
@@ -179,7 +135,7 @@ fn refund_request_maps_every_field_and_signs_what_it_sends() {
         "extra": {"ext_params": "{\"k\":\"v w\"}", "sub_appid": "", "attach": null},
     }))
     .unwrap();
-    let request = client().build_refund(&input, NOW).unwrap();
+    let request = client().build_refund(&input, now()).unwrap();
     assert_eq!(
         request.url,
         "https://wiseasy-open.sg.wisepaycloud.com/api/entry/refund"
@@ -221,7 +177,7 @@ fn refund_request_maps_every_field_and_signs_what_it_sends() {
     assert!(request.body.contains("返品 & 交換 a=b"));
     assert_request_verifies(&request);
 
-    let draft = client().draft_refund(&input, NOW).unwrap();
+    let draft = client().draft_refund(&input, now()).unwrap();
     let canonical = String::from_utf8(draft.message).unwrap();
     assert!(
         canonical.contains("&description=返品 & 交換 a=b&ext_params={\"k\":\"v w\"}&format=JSON&")
@@ -238,7 +194,7 @@ fn amounts_use_the_currency_digits() {
         ("0.01", "SGD", "0.01"),
     ] {
         let input = refund_input(json!({"amount": amount, "currency": currency})).unwrap();
-        let body = body_of(&client().build_refund(&input, NOW).unwrap());
+        let body = body_of(&client().build_refund(&input, now()).unwrap());
         assert_eq!(body["order_amount"], expected, "{amount} {currency}");
         assert_eq!(body["price_currency"], currency);
     }
@@ -265,7 +221,7 @@ fn presets_and_base_url_choose_the_host() {
     ] {
         let request = client_with(changes)
             .unwrap()
-            .build_refund_query(&query, NOW)
+            .build_refund_query(&query, now())
             .unwrap();
         assert_eq!(request.url, url);
         let body = body_of(&request);
@@ -278,35 +234,14 @@ fn presets_and_base_url_choose_the_host() {
 fn signatures_verify_with_openssl() {
     let input =
         refund_input(json!({"reason": "全額返金 a & b=c d", "extra": {"x_y": "=&="}})).unwrap();
-    let request = client().build_refund(&input, NOW).unwrap();
+    let request = client().build_refund(&input, now()).unwrap();
     let body = body_of(&request);
-    let dir = std::env::temp_dir().join(format!("wisepay-openssl-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let message = dir.join("message");
-    let signature = dir.join("signature");
-    std::fs::write(&message, expected_canonical(&body)).unwrap();
-    use base64::Engine;
-    let raw = base64::engine::general_purpose::STANDARD
-        .decode(body["sign"].as_str().unwrap())
-        .unwrap();
-    std::fs::write(&signature, raw).unwrap();
-    let output = std::process::Command::new("openssl")
-        .args(["dgst", "-sha256", "-verify"])
-        .arg(format!(
-            "{}/tests/fixtures/merchant_test_key.pub.pem",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .arg("-signature")
-        .arg(&signature)
-        .arg(&message)
-        .output()
-        .expect("openssl is installed");
-    std::fs::remove_dir_all(&dir).ok();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
+    assert!(openssl::verifies(
+        "merchant_test_key.pub.pem",
+        "sha256",
+        expected_canonical(&body).as_bytes(),
+        body["sign"].as_str().unwrap()
+    ));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -314,14 +249,14 @@ fn signatures_verify_with_openssl() {
 
 fn refund_error(changes: Value) -> refundkit::Error {
     let input = refund_input(changes).unwrap();
-    client().build_refund(&input, NOW).unwrap_err()
+    client().build_refund(&input, now()).unwrap_err()
 }
 
 #[test]
 fn merchant_order_numbers_follow_the_gateway_rule() {
     for good in ["a", "0-9_A|z*@", &"x".repeat(32)] {
         let input = refund_input(json!({"refundId": good})).unwrap();
-        client().build_refund(&input, NOW).unwrap();
+        client().build_refund(&input, now()).unwrap();
     }
     for bad in [
         "x".repeat(33),
@@ -453,7 +388,7 @@ fn a_sent_value_that_would_also_read_as_another_field_is_refused() {
         "a&b c=d",
     ] {
         let input = refund_input(json!({"reason": reason, "extra": {"attach": reason}})).unwrap();
-        let request = client().build_refund(&input, NOW).unwrap();
+        let request = client().build_refund(&input, now()).unwrap();
         assert_eq!(body_of(&request)["description"], reason);
     }
 }
@@ -478,16 +413,16 @@ fn notify_url_must_be_a_plain_absolute_url() {
 #[test]
 fn a_query_needs_the_refund_number_or_the_gateway_refund_id() {
     let query = RefundQuery::from_json(&json!({"originalTransactionId": "7001"})).unwrap();
-    let e = client().build_refund_query(&query, NOW).unwrap_err();
+    let e = client().build_refund_query(&query, now()).unwrap_err();
     assert_eq!(
         (e.code, e.field.as_deref()),
         (ErrorCode::InputInvalid, Some("refundId"))
     );
     let query = RefundQuery::from_json(&json!({"refundId": "R 1"})).unwrap();
-    let e = client().build_refund_query(&query, NOW).unwrap_err();
+    let e = client().build_refund_query(&query, now()).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("refundId"));
     let query = RefundQuery::from_json(&json!({"gatewayRefundId": "9&1"})).unwrap();
-    let e = client().build_refund_query(&query, NOW).unwrap_err();
+    let e = client().build_refund_query(&query, now()).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("gatewayRefundId"));
 }
 
@@ -511,16 +446,12 @@ fn config_is_checked_key_by_key() {
         );
     }
     let e =
-        client_with(json!({"gatewayPublicKey": key_text("merchant_test_key.pem")})).unwrap_err();
+        client_with(json!({"gatewayPublicKey": bare_key("merchant_test_key.pem")})).unwrap_err();
     assert_eq!(e.code, ErrorCode::KeyInvalid);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Responses
-
-fn gateway_key() -> PrivateKey {
-    PrivateKey::import(&fixture("gateway_test_key.pem"), "privateKey").unwrap()
-}
 
 /// A value's text as the test gateway signs it: strings as they are, anything else as the exact
 /// JSON text placed in the body.
@@ -564,14 +495,6 @@ fn json_body(fields: &[(&str, Value)], signature: Option<&str>) -> String {
     format!("{{{}}}", parts.join(","))
 }
 
-fn response(body: &str) -> RawResponse {
-    RawResponse::new(
-        Some(200),
-        vec![("content-type".into(), "application/json".into())],
-        body.as_bytes().to_vec(),
-    )
-}
-
 fn query_data() -> Value {
     json!({
         "trans_no": "2024080700001",
@@ -598,7 +521,7 @@ fn query_fields() -> Vec<(&'static str, Value)> {
 fn a_signed_query_response_maps_to_a_refund_result() {
     let body = signed_json(&query_fields());
     let results = client()
-        .parse_refund_query_response(&response(&body))
+        .parse_refund_query_response(&json_response(&body))
         .unwrap();
     assert_eq!(results.len(), 1);
     let r = &results[0];
@@ -626,7 +549,9 @@ fn data_as_an_object_is_verified_over_its_received_text() {
     let signature = sign(&gateway_key(), canonical.as_bytes(), HashAlg::Sha256).unwrap();
     let body =
         format!("{{\"code\":\"0\",\"msg\":\"ok\",\"data\":{data_text},\"sign\":\"{signature}\"}}");
-    let r = client().parse_refund_response(&response(&body)).unwrap();
+    let r = client()
+        .parse_refund_response(&json_response(&body))
+        .unwrap();
     assert_eq!(r.status, RefundStatus::Failed);
     assert_eq!(r.failure_reason.as_deref(), Some("E1: 口座 closed"));
     // 1.50 JPY does not fit the currency: reported exactly, not rounded.
@@ -639,7 +564,7 @@ fn data_as_an_object_is_verified_over_its_received_text() {
         serde_json::to_string(&compact).unwrap()
     );
     let e = client()
-        .parse_refund_response(&response(&body))
+        .parse_refund_response(&json_response(&body))
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
 }
@@ -653,12 +578,12 @@ fn reordered_top_level_keys_still_verify() {
     let mut body = json_body(&reordered, None);
     body = body.replacen('{', &format!("{{\"sign\":{},", json!(signature)), 1);
     client()
-        .parse_refund_query_response(&response(&body))
+        .parse_refund_query_response(&json_response(&body))
         .unwrap();
     // Whitespace between members is not part of any value.
     let spaced = body.replace(",\"", " ,\n \"");
     client()
-        .parse_refund_query_response(&response(&spaced))
+        .parse_refund_query_response(&json_response(&spaced))
         .unwrap();
 }
 
@@ -678,7 +603,7 @@ fn any_tampering_is_signature_invalid() {
             continue; // a changed code is a gateway error, tested below
         }
         let e = client()
-            .parse_refund_query_response(&response(&json_body(&changed, Some(&signature))))
+            .parse_refund_query_response(&json_response(&json_body(&changed, Some(&signature))))
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::SignatureInvalid, "field {}", fields[i].0);
     }
@@ -686,7 +611,7 @@ fn any_tampering_is_signature_invalid() {
     let mut added = fields.clone();
     added.push(("trans_status", json!("2")));
     let e = client()
-        .parse_refund_query_response(&response(&json_body(&added, Some(&signature))))
+        .parse_refund_query_response(&json_response(&json_body(&added, Some(&signature))))
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
     // A removed field.
@@ -696,14 +621,14 @@ fn any_tampering_is_signature_invalid() {
         .cloned()
         .collect();
     let e = client()
-        .parse_refund_query_response(&response(&json_body(&removed, Some(&signature))))
+        .parse_refund_query_response(&json_response(&json_body(&removed, Some(&signature))))
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
     // A damaged signature.
     let mut flipped = signature.into_bytes();
     flipped[10] = if flipped[10] == b'A' { b'B' } else { b'A' };
     let e = client()
-        .parse_refund_query_response(&response(&json_body(
+        .parse_refund_query_response(&json_response(&json_body(
             &fields,
             Some(std::str::from_utf8(&flipped).unwrap()),
         )))
@@ -720,7 +645,7 @@ fn a_missing_or_empty_sign_is_signature_missing() {
         json_body(&fields, None).replacen('{', "{\"sign\":null,", 1),
     ] {
         let e = client()
-            .parse_refund_query_response(&response(&body))
+            .parse_refund_query_response(&json_response(&body))
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::SignatureMissing, "{body}");
     }
@@ -732,7 +657,7 @@ fn another_key_is_signature_invalid() {
     let fields = query_fields();
     let body = json_body(&fields, Some(&sign_fields(&fields, &merchant)));
     let e = client()
-        .parse_refund_query_response(&response(&body))
+        .parse_refund_query_response(&json_response(&body))
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
 }
@@ -746,7 +671,7 @@ fn a_non_zero_code_is_a_gateway_error_signed_or_not() {
     ];
     for body in [json_body(&fields, None), signed_json(&fields)] {
         let e = client()
-            .parse_refund_response(&response(&body))
+            .parse_refund_response(&json_response(&body))
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::GatewayError);
         assert_eq!(e.gateway_code.as_deref(), Some("E04111"));
@@ -771,7 +696,9 @@ fn malformed_responses_are_refused() {
         "{\"msg\":\"no code\"}",
         "{\"code\":\"0\",\"code\":\"0\"}",
     ] {
-        let e = client().parse_refund_response(&response(body)).unwrap_err();
+        let e = client()
+            .parse_refund_response(&json_response(body))
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::ResponseMalformed, "{body}");
     }
     // Signed, but code 0 without data, or data that is not an object.
@@ -781,7 +708,7 @@ fn malformed_responses_are_refused() {
             fields.push(("data", d));
         }
         let e = client()
-            .parse_refund_response(&response(&signed_json(&fields)))
+            .parse_refund_response(&json_response(&signed_json(&fields)))
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::ResponseMalformed);
     }
@@ -789,7 +716,7 @@ fn malformed_responses_are_refused() {
     let data = json!({"trans_status": "2", "order_amount": "-1"}).to_string();
     let fields = vec![("code", json!("0")), ("data", json!(data))];
     let e = client()
-        .parse_refund_response(&response(&signed_json(&fields)))
+        .parse_refund_response(&json_response(&signed_json(&fields)))
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ResponseMalformed);
 }
@@ -808,7 +735,7 @@ fn every_trans_status_maps_with_an_explicit_default() {
         let data = json!({"trans_status": word, "trans_no": "1"}).to_string();
         let fields = vec![("code", json!("0")), ("data", json!(data))];
         let r = client()
-            .parse_refund_query_response(&response(&signed_json(&fields)))
+            .parse_refund_query_response(&json_response(&signed_json(&fields)))
             .unwrap()
             .remove(0);
         assert_eq!((r.status, r.gateway_status.as_str()), (status, word));
@@ -817,7 +744,7 @@ fn every_trans_status_maps_with_an_explicit_default() {
     let data = json!({"trans_no": "1", "trans_amount": "1000"}).to_string();
     let fields = vec![("code", json!("0")), ("data", json!(data))];
     let r = client()
-        .parse_refund_response(&response(&signed_json(&fields)))
+        .parse_refund_response(&json_response(&signed_json(&fields)))
         .unwrap();
     assert_eq!(
         (r.status, r.gateway_status.as_str()),
@@ -835,7 +762,7 @@ fn a_signed_message_that_also_reads_as_other_fields_is_refused() {
         ("msg", json!("ok&trans_status=2")),
     ];
     let e = client()
-        .parse_refund_response(&response(&signed_json(&fields)))
+        .parse_refund_response(&json_response(&signed_json(&fields)))
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
     // `&` and `=` that cannot start another field are fine.
@@ -845,12 +772,12 @@ fn a_signed_message_that_also_reads_as_other_fields_is_refused() {
         ("msg", json!("a & b = c, x=y")),
     ];
     client()
-        .parse_refund_response(&response(&signed_json(&fields)))
+        .parse_refund_response(&json_response(&signed_json(&fields)))
         .unwrap();
     // Field names outside letters, digits and '_' are refused outright.
     let fields = vec![("code", json!("0")), ("a=b", json!("1"))];
     let e = client()
-        .parse_refund_response(&response(&signed_json(&fields)))
+        .parse_refund_response(&json_response(&signed_json(&fields)))
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ResponseMalformed);
 }
@@ -909,7 +836,7 @@ fn form_body(fields: &[(&str, Value)], signature: &str) -> String {
 fn json_notifications_verify_map_and_ack() {
     let body = signed_json(&notification_fields());
     let n = client()
-        .verify_notification(&notification("application/json", &body), NOW)
+        .verify_notification(&notification("application/json", &body), now())
         .unwrap();
     assert_eq!(n.gateway, "wisepay");
     assert_eq!(n.refund.status, RefundStatus::Succeeded);
@@ -924,7 +851,7 @@ fn json_notifications_verify_map_and_ack() {
     assert!(n.ack.headers["content-type"].starts_with("text/plain"));
     // Without a content type the body's shape decides.
     client()
-        .verify_notification(&RawResponse::new(None, vec![], body.into_bytes()), NOW)
+        .verify_notification(&RawResponse::new(None, vec![], body.into_bytes()), now())
         .unwrap();
 }
 
@@ -937,7 +864,7 @@ fn form_notifications_verify_over_the_decoded_values() {
     let n = client()
         .verify_notification(
             &notification("application/x-www-form-urlencoded; charset=UTF-8", &body),
-            NOW,
+            now(),
         )
         .unwrap();
     assert_eq!(n.refund.status, RefundStatus::Succeeded);
@@ -946,7 +873,7 @@ fn form_notifications_verify_over_the_decoded_values() {
     client()
         .verify_notification(
             &RawResponse::new(None, vec![], body.clone().into_bytes()),
-            NOW,
+            now(),
         )
         .unwrap();
 
@@ -958,7 +885,7 @@ fn form_notifications_verify_over_the_decoded_values() {
                 "application/x-www-form-urlencoded",
                 &form_body(&tampered, &signature),
             ),
-            NOW,
+            now(),
         )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
@@ -968,7 +895,7 @@ fn form_notifications_verify_over_the_decoded_values() {
                 "application/x-www-form-urlencoded",
                 &format!("{body}&trans_status=2"),
             ),
-            NOW,
+            now(),
         )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ResponseMalformed, "a duplicated field");
@@ -982,7 +909,7 @@ fn notifications_fail_closed() {
     let e = client()
         .verify_notification(
             &notification("application/json", &json_body(&fields, None)),
-            NOW,
+            now(),
         )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureMissing);
@@ -998,7 +925,7 @@ fn notifications_fail_closed() {
         json_body(&fields, Some(&sign_fields(&fields, &merchant))),
     ] {
         let e = client()
-            .verify_notification(&notification("application/json", &body), NOW)
+            .verify_notification(&notification("application/json", &body), now())
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::SignatureInvalid, "{body}");
     }
@@ -1009,12 +936,12 @@ fn notifications_fail_closed() {
     client()
         .verify_notification(
             &notification("application/json", &json_body(&reordered, Some(&signature))),
-            NOW,
+            now(),
         )
         .unwrap();
     for body in ["", "%zz=1", "{\"a\":"] {
         let e = client()
-            .verify_notification(&notification("", body), NOW)
+            .verify_notification(&notification("", body), now())
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::ResponseMalformed, "{body}");
     }
@@ -1030,14 +957,14 @@ fn nested_notification_values_are_signed_as_received() {
     let body = signed_json(&fields);
     assert!(body.contains(extra_text) && body.contains("\"fee\":0.10"));
     let n = client()
-        .verify_notification(&notification("application/json", &body), NOW)
+        .verify_notification(&notification("application/json", &body), now())
         .unwrap();
     assert_eq!(n.refund.raw["ext"]["b"], 1);
     // Writing the number differently changes what was signed.
     let e = client()
         .verify_notification(
             &notification("application/json", &body.replace("0.10", "0.1")),
-            NOW,
+            now(),
         )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
@@ -1054,7 +981,7 @@ fn a_notification_wrapping_its_fields_in_data_maps_them() {
     let n = client()
         .verify_notification(
             &notification("application/json", &signed_json(&fields)),
-            NOW,
+            now(),
         )
         .unwrap();
     assert_eq!(n.refund.status, RefundStatus::Failed);
@@ -1065,7 +992,7 @@ fn a_notification_wrapping_its_fields_in_data_maps_them() {
     let n = client()
         .verify_notification(
             &notification("application/json", &signed_json(&fields)),
-            NOW,
+            now(),
         )
         .unwrap();
     assert_eq!(
@@ -1084,7 +1011,7 @@ fn query_response_with(data: Value, envelope: &[(&'static str, Value)]) -> RawRe
         ("data", json!(data.to_string())),
     ];
     fields.extend(envelope.iter().cloned());
-    response(&signed_json(&fields))
+    json_response(&signed_json(&fields))
 }
 
 #[test]
@@ -1156,7 +1083,7 @@ fn a_notification_addressed_to_another_merchant_or_app_is_refused() {
                 &form_body(&fields, &sign_fields(&fields, &gateway_key())),
             ),
         ] {
-            let e = client().verify_notification(&request, NOW).unwrap_err();
+            let e = client().verify_notification(&request, now()).unwrap_err();
             assert_eq!(
                 (e.code, e.field.as_deref()),
                 (ErrorCode::MerchantMismatch, Some(field))
@@ -1168,7 +1095,10 @@ fn a_notification_addressed_to_another_merchant_or_app_is_refused() {
     ours.push(("app_id", json!("wz715fc0d10ee9d156")));
     ours.push(("sign_type", json!("RSA2")));
     let n = client()
-        .verify_notification(&notification("application/json", &signed_json(&ours)), NOW)
+        .verify_notification(
+            &notification("application/json", &signed_json(&ours)),
+            now(),
+        )
         .unwrap();
     assert_eq!(n.refund.status, RefundStatus::Succeeded);
 }
@@ -1212,7 +1142,7 @@ fn a_notification_re_cut_into_top_level_fields_beside_data_is_refused() {
             &form_body(&forged, &signature),
         ),
     ] {
-        let e = client().verify_notification(&request, NOW).unwrap_err();
+        let e = client().verify_notification(&request, now()).unwrap_err();
         assert_eq!(e.code, ErrorCode::ResponseMalformed, "{}", e.message);
         assert!(e.message.contains("data"), "{}", e.message);
     }
@@ -1239,7 +1169,7 @@ fn business_fields_beside_data_are_refused_and_envelope_fields_are_not() {
         let e = client()
             .verify_notification(
                 &notification("application/json", &signed_json(&fields)),
-                NOW,
+                now(),
             )
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::ResponseMalformed, "{}", beside.0);
@@ -1265,7 +1195,7 @@ fn business_fields_beside_data_are_refused_and_envelope_fields_are_not() {
     let n = client()
         .verify_notification(
             &notification("application/json", &signed_json(&fields)),
-            NOW,
+            now(),
         )
         .unwrap();
     assert_eq!(n.refund.status, RefundStatus::Failed);
@@ -1288,7 +1218,7 @@ fn bodies_of_two_hundred_thousand_fields_are_read_in_linear_time() {
 
     let json = json_body(&fields, Some(&signature));
     let n = client
-        .verify_notification(&notification("application/json", &json), NOW)
+        .verify_notification(&notification("application/json", &json), now())
         .unwrap();
     assert_eq!(n.refund.status, RefundStatus::Succeeded);
 
@@ -1296,7 +1226,7 @@ fn bodies_of_two_hundred_thousand_fields_are_read_in_linear_time() {
     let n = client
         .verify_notification(
             &notification("application/x-www-form-urlencoded", &form),
-            NOW,
+            now(),
         )
         .unwrap();
     assert_eq!(n.refund.status, RefundStatus::Succeeded);
@@ -1305,20 +1235,20 @@ fn bodies_of_two_hundred_thousand_fields_are_read_in_linear_time() {
     let mut envelope = query_fields();
     envelope.extend(padding.iter().map(|k| (k.as_str(), json!(""))));
     let e = client
-        .parse_refund_query_response(&response(&signed_json(&envelope)))
+        .parse_refund_query_response(&json_response(&signed_json(&envelope)))
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ResponseMalformed);
     // Unsigned, and with one name repeated at the very end.
     let mut repeated = json.clone();
     repeated.insert_str(repeated.len() - 1, ",\"f0\":\"\"");
     let e = client
-        .verify_notification(&notification("application/json", &repeated), NOW)
+        .verify_notification(&notification("application/json", &repeated), now())
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ResponseMalformed);
     let e = client
         .verify_notification(
             &notification("application/x-www-form-urlencoded", &format!("{form}&f0=")),
-            NOW,
+            now(),
         )
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ResponseMalformed);
