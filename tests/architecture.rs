@@ -6,8 +6,8 @@
 
 mod common;
 
-use common::{bare_key, fixture};
-use refundkit::{gateways, Client, Config, Draft, RefundInput, RefundQuery};
+use common::bare_key;
+use refundkit::{gateways, Client, Draft, RefundInput, RefundQuery};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -181,20 +181,7 @@ fn no_module_imports_one_that_imports_it_back() {
 }
 
 fn client(gateway: &str) -> Client {
-    let mut config = match gateway {
-        "wisepay" => json!({"gateway": "wisepay", "environment": "sg-sandbox",
-                            "appId": "wz715fc0d10ee9d156", "merchantNo": "302100085224"}),
-        "payermax" => json!({"gateway": "payermax", "environment": "sandbox",
-                             "appId": "a0dddd1f622243cb9aa1b676e808b5f8",
-                             "merchantNo": "02021382719993"}),
-        "bluepay" => json!({"gateway": "bluepay", "appId": "733b887a4a784708bb369524db5b6ded",
-                            "baseUrl": "https://openapi.bluepay.test/"}),
-        _ => json!({"gateway": "bieases", "environment": "sandbox", "merchantId": "B131567545069",
-                    "aesKey": "0123456789abcdef", "aesIv": "abcdef9876543210"}),
-    };
-    config["privateKey"] = json!(fixture("merchant_test_key.pem"));
-    config["gatewayPublicKey"] = json!(bare_key("gateway_test_key.pub.pem"));
-    Client::new(Config::from_json(&config).unwrap()).unwrap()
+    common::client_with(gateway, json!({})).unwrap()
 }
 
 #[test]

@@ -3,14 +3,12 @@
 
 mod common;
 
-use common::{
-    bare_key, fixture, gateway_key, json_response, object_of, openssl, sign, text, verify,
-};
+use common::{bare_key, fixture, gateway_key, json_response, object_of, openssl, sign, verify};
 use refundkit::keys::{PrivateKey, PublicKey};
 use refundkit::HashAlg;
 
 use refundkit::{
-    Client, Config, ErrorCode, RawResponse, RefundInput, RefundQuery, RefundStatus, SignedRequest,
+    Client, ErrorCode, RawResponse, RefundInput, RefundQuery, RefundStatus, SignedRequest,
 };
 use serde_json::{json, Value};
 

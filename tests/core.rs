@@ -2,23 +2,15 @@
 
 mod common;
 
-use common::{sign, verify};
+use common::{fixture, sign, verify};
 use refundkit::keys::{generate_key_pair, PrivateKey, PublicKey};
 use refundkit::HashAlg;
 
 use refundkit::ErrorCode;
 use serde_json::Value;
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
 fn vectors() -> Value {
-    serde_json::from_str(&fixture("vectors.json")).unwrap()
+    common::json_fixture("vectors.json")
 }
 
 #[test]

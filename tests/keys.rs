@@ -6,6 +6,9 @@
 //! The RSA-PSS keys, the encrypted keys, the certificate and the 4104-bit key are made by openssl
 //! (tests/fixtures/README.md), so they do not depend on this crate's own encoder.
 
+mod common;
+
+use common::{fixture, one_line};
 use refundkit::keys::{key_fingerprint, PrivateKey, PublicKey};
 use refundkit::{Error, ErrorCode};
 use rsa::pkcs1::{RsaPublicKeyRef, UintRef};
@@ -20,21 +23,8 @@ use std::time::{Duration, Instant};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-/// The base64 body of a PEM text on one line.
-fn body(pem: &str) -> String {
-    pem.lines().filter(|l| !l.starts_with("-----")).collect()
-}
-
 fn der(pem: &str) -> Vec<u8> {
-    STANDARD.decode(body(pem)).unwrap()
+    STANDARD.decode(one_line(pem)).unwrap()
 }
 
 fn pem(label: &str, der: &[u8]) -> String {
@@ -135,7 +125,7 @@ fn refusals() -> Vec<Refusal> {
         refusal(
             "RSA-PSS SPKI, bare base64",
             Public,
-            body(&pss_public),
+            one_line(&pss_public),
             &["RSA-PSS", "rsaEncryption"],
         ),
         refusal(
@@ -153,7 +143,7 @@ fn refusals() -> Vec<Refusal> {
         refusal(
             "RSA-PSS PKCS#8, bare base64",
             Private,
-            body(&pss_private),
+            one_line(&pss_private),
             &["RSA-PSS", "rsaEncryption"],
         ),
         refusal(
@@ -296,13 +286,13 @@ fn refusals() -> Vec<Refusal> {
         refusal(
             "bare SPKI as the private key",
             Private,
-            body(&public),
+            one_line(&public),
             &["a public key was given"],
         ),
         refusal(
             "bare PKCS#1 public as the private key",
             Private,
-            body(&public_pkcs1),
+            one_line(&public_pkcs1),
             &["a public key was given"],
         ),
         refusal(
@@ -320,13 +310,13 @@ fn refusals() -> Vec<Refusal> {
         refusal(
             "bare PKCS#8 as the public key",
             Public,
-            body(&private),
+            one_line(&private),
             &["a private key was given"],
         ),
         refusal(
             "bare PKCS#1 private as the public key",
             Public,
-            body(&private_pkcs1),
+            one_line(&private_pkcs1),
             &["a private key was given"],
         ),
         refusal(
@@ -381,7 +371,7 @@ fn refusals() -> Vec<Refusal> {
         refusal(
             "END without BEGIN",
             Public,
-            format!("{}\n-----END PUBLIC KEY-----\n", body(&public)),
+            format!("{}\n-----END PUBLIC KEY-----\n", one_line(&public)),
             &["END line", "BEGIN line"],
         ),
         refusal(
@@ -654,7 +644,7 @@ fn a_second_pem_block_is_refused() {
 fn whitespace_around_one_block_bare_base64_and_crlf_are_accepted() {
     let private = fixture("merchant_test_key.pem");
     let private_pkcs1 = fixture("merchant_test_key.pkcs1.pem");
-    let bare = body(&private);
+    let bare = one_line(&private);
     let crlf = |t: &str| t.replace('\n', "\r\n");
     for text in [
         private.clone(),
@@ -674,7 +664,7 @@ fn whitespace_around_one_block_bare_base64_and_crlf_are_accepted() {
                 .collect::<Vec<_>>()
                 .join("\n"),
         ),
-        body(&private_pkcs1),
+        one_line(&private_pkcs1),
     ] {
         PrivateKey::import(&text, "privateKey").unwrap_or_else(|e| panic!("{e:?} for {text:?}"));
     }
@@ -683,8 +673,8 @@ fn whitespace_around_one_block_bare_base64_and_crlf_are_accepted() {
         public.clone(),
         crlf(&public),
         format!("\r\n{}\r\n", fixture("merchant_test_key.pub.pkcs1.pem")),
-        body(&public),
-        body(&fixture("merchant_test_key.pub.pkcs1.pem")),
+        one_line(&public),
+        one_line(&fixture("merchant_test_key.pub.pkcs1.pem")),
     ] {
         PublicKey::import(&text, "gatewayPublicKey")
             .unwrap_or_else(|e| panic!("{e:?} for {text:?}"));

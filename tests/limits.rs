@@ -3,38 +3,19 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use refundkit::{Client, Config, ErrorCode, RawResponse, DEFAULT_MAX_BODY_BYTES};
+mod common;
+
+use common::{gateway_config, json_response};
+use refundkit::{gateways, Client, Config, ErrorCode, RawResponse, DEFAULT_MAX_BODY_BYTES};
 use serde_json::{json, Value};
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
 fn config(gateway: &str, max_body_bytes: Option<Value>) -> Config {
-    let mut config = match gateway {
-        "wisepay" => json!({"gateway": "wisepay", "environment": "sg-sandbox",
-                            "appId": "wz715fc0d10ee9d156", "merchantNo": "302100085224"}),
-        "payermax" => json!({"gateway": "payermax", "environment": "sandbox",
-                             "appId": "a0dddd1f622243cb9aa1b676e808b5f8",
-                             "merchantNo": "02021382719993"}),
-        "bluepay" => json!({"gateway": "bluepay", "appId": "733b887a4a784708bb369524db5b6ded",
-                            "baseUrl": "https://openapi.bluepay.test/"}),
-        _ => json!({"gateway": "bieases", "environment": "sandbox", "merchantId": "B131567545069",
-                    "aesKey": "0123456789abcdef", "aesIv": "abcdef9876543210"}),
-    };
-    config["privateKey"] = json!(fixture("merchant_test_key.pem"));
-    config["gatewayPublicKey"] = json!(fixture("gateway_test_key.pub.pem"));
+    let mut config = gateway_config(gateway);
     if let Some(limit) = max_body_bytes {
         config["maxBodyBytes"] = limit;
     }
     Config::from_json(&config).unwrap()
 }
-
-const GATEWAYS: [&str; 4] = ["wisepay", "payermax", "bluepay", "bieases"];
 
 /// A JSON object padded with spaces to exactly `len` bytes: the cheapest body a parser could take.
 fn body_of_len(len: usize) -> Vec<u8> {
@@ -45,11 +26,7 @@ fn body_of_len(len: usize) -> Vec<u8> {
 }
 
 fn codes_of_every_receive_path(client: &Client, body: Vec<u8>) -> [ErrorCode; 3] {
-    let raw = RawResponse::new(
-        Some(200),
-        vec![("Content-Type".into(), "application/json".into())],
-        body,
-    );
+    let raw = json_response(body);
     [
         client.parse_refund_response(&raw).unwrap_err().code,
         client.parse_refund_query_response(&raw).unwrap_err().code,
@@ -59,7 +36,7 @@ fn codes_of_every_receive_path(client: &Client, body: Vec<u8>) -> [ErrorCode; 3]
 
 #[test]
 fn a_body_one_byte_over_the_default_limit_is_refused_on_every_receive_path() {
-    for gateway in GATEWAYS {
+    for gateway in gateways().map(|info| info.id) {
         let client = Client::new(config(gateway, None)).unwrap();
         assert_eq!(client.max_body_bytes(), DEFAULT_MAX_BODY_BYTES);
         let codes = codes_of_every_receive_path(&client, body_of_len(DEFAULT_MAX_BODY_BYTES + 1));
@@ -69,7 +46,7 @@ fn a_body_one_byte_over_the_default_limit_is_refused_on_every_receive_path() {
 
 #[test]
 fn a_body_at_the_limit_reaches_the_gateway_parser() {
-    for gateway in GATEWAYS {
+    for gateway in gateways().map(|info| info.id) {
         let client = Client::new(config(gateway, Some(json!(4096)))).unwrap();
         for code in codes_of_every_receive_path(&client, body_of_len(4096)) {
             assert_ne!(code, ErrorCode::BodyTooLarge, "{gateway}");

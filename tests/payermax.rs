@@ -4,68 +4,37 @@
 
 mod common;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use common::{sign, verify};
+use common::{fixture, gateway_key, openssl, received, sign, text, verify};
 use refundkit::keys::{PrivateKey, PublicKey};
 use refundkit::HashAlg;
 
 use refundkit::{
-    Client, Config, ErrorCode, RawResponse, RefundInput, RefundQuery, RefundStatus, SignedRequest,
+    Client, ErrorCode, RawResponse, RefundInput, RefundQuery, RefundStatus, SignedRequest,
 };
 use serde_json::{json, Value};
-use std::io::Write;
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// 2024-01-17T07:01:23.737Z, the requestTime of the published vector.
-const VECTOR_NOW_MS: u64 = 1_705_474_883_737;
-const APP_ID: &str = "a0dddd1f622243cb9aa1b676e808b5f8";
-const MERCHANT_NO: &str = "02021382719993";
 const ACK: &str = r#"{"code":"SUCCESS","msg":"Success"}"#;
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(fixture_path(name)).unwrap()
-}
-
-/// A PEM fixture as one line of base64 DER, the form PayerMax's portal hands out.
-fn bare_key(name: &str) -> String {
-    fixture(name)
-        .lines()
-        .filter(|l| !l.starts_with("-----"))
-        .collect()
-}
-
-fn fixture_path(name: &str) -> String {
-    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
+/// The published vector and the documents' examples, from `vectors.json`.
 fn vector() -> Value {
-    let all: Value = serde_json::from_str(&fixture("vectors.json")).unwrap();
-    all["payermax"].clone()
+    common::vectors("payermax")
 }
 
-fn config(overrides: Value) -> Value {
-    let mut config = json!({
-        "gateway": "payermax",
-        "environment": "sandbox",
-        "appId": APP_ID,
-        "merchantNo": MERCHANT_NO,
-        "privateKey": bare_key("merchant_test_key.pem"),
-        "gatewayPublicKey": bare_key("gateway_test_key.pub.pem"),
-    });
-    for (k, v) in overrides.as_object().unwrap() {
-        if v.is_null() {
-            config.as_object_mut().unwrap().remove(k);
-        } else {
-            config[k] = v.clone();
-        }
-    }
-    config
+/// 2024-01-17T07:01:23.737Z, the requestTime of the published vector.
+fn vector_now_ms() -> u64 {
+    vector()["nowMs"].as_u64().unwrap()
+}
+
+fn app_id() -> String {
+    text(&vector(), "appId").to_string()
+}
+
+fn merchant_no() -> String {
+    text(&vector(), "merchantNo").to_string()
 }
 
 fn client_with(overrides: Value) -> refundkit::Result<Client> {
-    Client::new(Config::from_json(&config(overrides))?)
+    common::client_with("payermax", overrides)
 }
 
 fn client() -> Client {
@@ -82,78 +51,25 @@ fn header<'a>(request: &'a SignedRequest, name: &str) -> &'a str {
 }
 
 fn refund_input(fields: Value) -> refundkit::Result<RefundInput> {
-    let mut input = json!({
+    let input = json!({
         "refundId": "R1642411016202",
         "originalOrderId": "P1642410680681",
         "amount": "4.99",
         "currency": "USD",
     });
-    for (k, v) in fields.as_object().unwrap() {
-        if v.is_null() {
-            input.as_object_mut().unwrap().remove(k);
-        } else {
-            input[k] = v.clone();
-        }
-    }
-    RefundInput::from_json(&input)
+    RefundInput::from_json(&common::changed(input, fields))
 }
 
 fn build_refund(fields: Value) -> refundkit::Result<SignedRequest> {
-    client().build_refund(&refund_input(fields)?, VECTOR_NOW_MS)
-}
-
-fn gateway_key() -> PrivateKey {
-    PrivateKey::import(&fixture("gateway_test_key.pem"), "key").unwrap()
+    client().build_refund(&refund_input(fields)?, vector_now_ms())
 }
 
 fn gateway_sign(body: &[u8]) -> String {
     sign(&gateway_key(), body, HashAlg::Sha256).unwrap()
 }
 
-/// Signs with the OpenSSL command line, independently of the crate.
-fn openssl_sign(key_file: &str, body: &[u8]) -> String {
-    let mut child = Command::new("openssl")
-        .args(["dgst", "-sha256", "-sign", &fixture_path(key_file)])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("openssl is installed");
-    child.stdin.take().unwrap().write_all(body).unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success());
-    STANDARD.encode(output.stdout)
-}
-
-/// Verifies with the OpenSSL command line against a public key file.
-fn openssl_verifies(public_key_file: &str, body: &[u8], signature_b64: &str) -> bool {
-    let dir = std::env::temp_dir().join(format!("refundkit-payermax-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let sig_path = dir.join(format!("{}.sig", NEXT.fetch_add(1, Ordering::Relaxed)));
-    std::fs::write(&sig_path, STANDARD.decode(signature_b64).unwrap()).unwrap();
-    let mut child = Command::new("openssl")
-        .args(["dgst", "-sha256", "-verify", &fixture_path(public_key_file)])
-        .arg("-signature")
-        .arg(&sig_path)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("openssl is installed");
-    child.stdin.take().unwrap().write_all(body).unwrap();
-    let ok = child.wait_with_output().unwrap().status.success();
-    let _ = std::fs::remove_file(&sig_path);
-    ok
-}
-
 fn raw(headers: &[(&str, &str)], body: &str) -> RawResponse {
-    RawResponse::new(
-        Some(200),
-        headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        body.as_bytes().to_vec(),
-    )
+    received(headers, body)
 }
 
 fn signed(body: &str) -> RawResponse {
@@ -171,8 +87,8 @@ fn reproduces_the_published_vector_through_build_refund_query() {
         "gatewayPublicKey": v["publicKey"],
     }))
     .unwrap();
-    let query = RefundQuery::from_json(&json!({"refundId": "R1642411016202"})).unwrap();
-    let request = client.build_refund_query(&query, VECTOR_NOW_MS).unwrap();
+    let query = RefundQuery::from_json(&json!({"refundId": v["refundId"]})).unwrap();
+    let request = client.build_refund_query(&query, vector_now_ms()).unwrap();
     assert_eq!(request.body, v["body"].as_str().unwrap());
     assert_eq!(header(&request, "sign"), v["sign"].as_str().unwrap());
     assert_eq!(header(&request, "Content-Type"), "application/json");
@@ -216,13 +132,15 @@ fn builds_a_refund_with_every_field_in_table_order_and_signs_the_sent_bytes() {
         HashAlg::Sha256,
     )
     .unwrap();
-    assert!(openssl_verifies(
+    assert!(openssl::verifies(
         "merchant_test_key.pub.pem",
+        "sha256",
         request.body.as_bytes(),
         signature
     ));
-    assert!(!openssl_verifies(
+    assert!(!openssl::verifies(
         "merchant_test_key.pub.pem",
+        "sha256",
         request.body.replace("4.99", "4.98").as_bytes(),
         signature
     ));
@@ -244,7 +162,7 @@ fn presets_and_base_url_choose_the_host() {
         .unwrap();
     let production = client_with(json!({"environment": "production"})).unwrap();
     let request = production
-        .build_refund_query(&query, VECTOR_NOW_MS)
+        .build_refund_query(&query, vector_now_ms())
         .unwrap();
     assert_eq!(
         request.url,
@@ -256,7 +174,10 @@ fn presets_and_base_url_choose_the_host() {
     let local =
         client_with(json!({"environment": null, "baseUrl": "http://127.0.0.1:8080/"})).unwrap();
     assert_eq!(
-        local.build_refund_query(&query, VECTOR_NOW_MS).unwrap().url,
+        local
+            .build_refund_query(&query, vector_now_ms())
+            .unwrap()
+            .url,
         "http://127.0.0.1:8080/aggregate-pay/api/gateway/refundQuery"
     );
 }
@@ -380,29 +301,36 @@ fn input_mistakes_name_the_field() {
 fn refund_query_takes_exactly_one_refund_number() {
     let client = client();
     let both = RefundQuery::from_json(&json!({"refundId": "R1", "gatewayRefundId": "G1"})).unwrap();
-    let e = client.build_refund_query(&both, VECTOR_NOW_MS).unwrap_err();
+    let e = client
+        .build_refund_query(&both, vector_now_ms())
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::InputInvalid);
     assert_eq!(e.field.as_deref(), Some("gatewayRefundId"));
     let by_payment = RefundQuery::from_json(&json!({"originalTransactionId": "T1"})).unwrap();
     let e = client
-        .build_refund_query(&by_payment, VECTOR_NOW_MS)
+        .build_refund_query(&by_payment, vector_now_ms())
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::InputInvalid);
     assert_eq!(e.field.as_deref(), Some("originalTransactionId"));
     let long = RefundQuery::from_json(&json!({"refundId": "R".repeat(65)})).unwrap();
-    let e = client.build_refund_query(&long, VECTOR_NOW_MS).unwrap_err();
+    let e = client
+        .build_refund_query(&long, vector_now_ms())
+        .unwrap_err();
     assert_eq!(e.field.as_deref(), Some("refundId"));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Responses
 
-const REFUND_RESPONSE: &str = r#"{"code":"APPLY_SUCCESS","msg":"","data":{"outRefundNo":"R1642411016202","tradeOrderNo":"20220117091121TI366100056090","refundTradeNo":"20220117091657TI790000055087","status":"REFUND_PENDING"}}"#;
+/// The documents' refund response example.
+fn refund_response() -> String {
+    text(&vector(), "refundResponse").to_string()
+}
 
 #[test]
 fn a_signed_refund_response_is_verified_and_mapped() {
     let result = client()
-        .parse_refund_response(&signed(REFUND_RESPONSE))
+        .parse_refund_response(&signed(&refund_response()))
         .unwrap();
     assert_eq!(result.gateway, "payermax");
     assert_eq!(result.status, RefundStatus::Pending);
@@ -422,7 +350,7 @@ fn a_signed_refund_response_is_verified_and_mapped() {
 
 #[test]
 fn a_refund_failed_at_once_is_a_result_not_an_error() {
-    let body = REFUND_RESPONSE.replace("REFUND_PENDING", "REFUND_FAILED");
+    let body = refund_response().replace("REFUND_PENDING", "REFUND_FAILED");
     let result = client().parse_refund_response(&signed(&body)).unwrap();
     assert_eq!(result.status, RefundStatus::Failed);
 }
@@ -430,48 +358,52 @@ fn a_refund_failed_at_once_is_a_result_not_an_error() {
 #[test]
 fn response_signatures_are_checked_over_the_raw_bytes() {
     let client = client();
-    let good = gateway_sign(REFUND_RESPONSE.as_bytes());
+    let good = gateway_sign(refund_response().as_bytes());
 
-    let missing = raw(&[("content-type", "application/json")], REFUND_RESPONSE);
+    let missing = raw(&[("content-type", "application/json")], &refund_response());
     let e = client.parse_refund_response(&missing).unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureMissing);
-    let empty = raw(&[("sign", " ")], REFUND_RESPONSE);
+    let empty = raw(&[("sign", " ")], &refund_response());
     assert_eq!(
         client.parse_refund_response(&empty).unwrap_err().code,
         ErrorCode::SignatureMissing
     );
 
-    let tampered = REFUND_RESPONSE.replace("REFUND_PENDING", "REFUND_SUCCESS");
+    let tampered = refund_response().replace("REFUND_PENDING", "REFUND_SUCCESS");
     let e = client
         .parse_refund_response(&raw(&[("sign", &good)], &tampered))
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
 
     // The same JSON with one more space is different bytes.
-    let respaced = REFUND_RESPONSE.replacen(",", ", ", 1);
+    let respaced = refund_response().replacen(",", ", ", 1);
     let e = client
         .parse_refund_response(&raw(&[("sign", &good)], &respaced))
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
 
     let merchant = PrivateKey::import(&fixture("merchant_test_key.pem"), "key").unwrap();
-    let wrong_key = sign(&merchant, REFUND_RESPONSE.as_bytes(), HashAlg::Sha256).unwrap();
+    let wrong_key = sign(&merchant, refund_response().as_bytes(), HashAlg::Sha256).unwrap();
     let e = client
-        .parse_refund_response(&raw(&[("sign", &wrong_key)], REFUND_RESPONSE))
+        .parse_refund_response(&raw(&[("sign", &wrong_key)], &refund_response()))
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
 
     let e = client
-        .parse_refund_response(&raw(&[("sign", "not base64!")], REFUND_RESPONSE))
+        .parse_refund_response(&raw(&[("sign", "not base64!")], &refund_response()))
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
 
     // Header names in any case; a signature made by OpenSSL verifies the same way.
-    let by_openssl = openssl_sign("gateway_test_key.pem", REFUND_RESPONSE.as_bytes());
+    let by_openssl = openssl::sign(
+        "gateway_test_key.pem",
+        "sha256",
+        refund_response().as_bytes(),
+    );
     assert_eq!(by_openssl, good);
     for name in ["SIGN", "Sign"] {
         client
-            .parse_refund_response(&raw(&[(name, &by_openssl)], REFUND_RESPONSE))
+            .parse_refund_response(&raw(&[(name, &by_openssl)], &refund_response()))
             .unwrap();
     }
 }
@@ -523,7 +455,7 @@ fn malformed_responses_are_refused() {
     let e = client.parse_refund_response(&bad_gateway).unwrap_err();
     assert_eq!(e.code, ErrorCode::ResponseMalformed);
     assert!(e.message.contains("502"));
-    let mut success_on_error_status = signed(REFUND_RESPONSE);
+    let mut success_on_error_status = signed(&refund_response());
     success_on_error_status.status = Some(500);
     assert_eq!(
         client
@@ -638,9 +570,9 @@ fn amounts_written_with_an_exponent_are_read_exactly() {
             "{amount} {currency}"
         );
     }
-    let n = NOTIFICATION.replace(r#""refundAmount":10000"#, r#""refundAmount":1E+4"#);
+    let n = notification().replace(r#""refundAmount":10000"#, r#""refundAmount":1E+4"#);
     let n = client()
-        .verify_notification(&signed(&n), VECTOR_NOW_MS)
+        .verify_notification(&signed(&n), vector_now_ms())
         .unwrap();
     assert_eq!(n.refund.amount.as_deref(), Some("10000"));
 }
@@ -697,11 +629,11 @@ fn amounts_with_more_digits_than_the_currency_are_kept_exactly() {
             "{amount} {currency}"
         );
     }
-    let n = NOTIFICATION
+    let n = &notification()
         .replace(r#""refundAmount":10000"#, r#""refundAmount":0.5"#)
         .replace(r#""refundCurrency":"IDR""#, r#""refundCurrency":"JPY""#);
     let n = client()
-        .verify_notification(&signed(&n), VECTOR_NOW_MS)
+        .verify_notification(&signed(&n), vector_now_ms())
         .unwrap();
     assert_eq!(n.refund.amount.as_deref(), Some("0.5"));
     assert_eq!(n.refund.currency.as_deref(), Some("JPY"));
@@ -727,19 +659,22 @@ fn failed_and_unknown_statuses_keep_the_gateway_word() {
 // ---------------------------------------------------------------------------------------------
 // Notifications
 
-const NOTIFICATION: &str = r#"{"code":"APPLY_SUCCESS","msg":"Success.","keyVersion":"1","appId":"a0dddd1f622243cb9aa1b676e808b5f8","merchantNo":"02021382719993","notifyTime":"2022-01-17T09:33:54.540+00:00","notifyType":"REFUND","data":{"outRefundNo":"R1642411016202","refundTradeNo":"20220117091657TI790000055087","outTradeNo":"P1642410680681","refundAmount":10000,"refundCurrency":"IDR","refundFinishTime":"2023-10-20T03:28:23.092Z","status":"REFUND_SUCCESS"}}"#;
+/// The documents' refund notification example.
+fn notification() -> String {
+    text(&vector(), "notification").to_string()
+}
 
 fn pretty_notification() -> String {
-    let value: Value = serde_json::from_str(NOTIFICATION).unwrap();
+    let value: Value = serde_json::from_str(&notification()).unwrap();
     let pretty = serde_json::to_string_pretty(&value).unwrap();
-    assert_ne!(pretty, NOTIFICATION);
+    assert_ne!(pretty, notification());
     pretty
 }
 
 #[test]
 fn a_verified_notification_maps_the_refund_and_gives_the_ack() {
     let n = client()
-        .verify_notification(&signed(NOTIFICATION), VECTOR_NOW_MS)
+        .verify_notification(&signed(&notification()), vector_now_ms())
         .unwrap();
     assert_eq!(n.gateway, "payermax");
     assert_eq!(n.event.as_deref(), Some("REFUND"));
@@ -763,20 +698,20 @@ fn a_verified_notification_maps_the_refund_and_gives_the_ack() {
 #[test]
 fn pretty_and_compact_notifications_each_verify_only_with_their_own_signature() {
     let client = client();
-    let compact = NOTIFICATION.to_string();
+    let compact = notification().to_string();
     let pretty = pretty_notification();
     let compact_sign = gateway_sign(compact.as_bytes());
-    let pretty_sign = openssl_sign("gateway_test_key.pem", pretty.as_bytes());
+    let pretty_sign = openssl::sign("gateway_test_key.pem", "sha256", pretty.as_bytes());
     for (body, sign) in [(&compact, &compact_sign), (&pretty, &pretty_sign)] {
         let n = client
-            .verify_notification(&raw(&[("sign", sign)], body), VECTOR_NOW_MS)
+            .verify_notification(&raw(&[("sign", sign)], body), vector_now_ms())
             .unwrap();
         assert_eq!(n.refund.status, RefundStatus::Succeeded);
         assert_eq!(n.refund.amount.as_deref(), Some("10000"));
     }
     for (body, sign) in [(&compact, &pretty_sign), (&pretty, &compact_sign)] {
         let e = client
-            .verify_notification(&raw(&[("sign", sign)], body), VECTOR_NOW_MS)
+            .verify_notification(&raw(&[("sign", sign)], body), vector_now_ms())
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::SignatureInvalid);
     }
@@ -785,29 +720,29 @@ fn pretty_and_compact_notifications_each_verify_only_with_their_own_signature() 
 #[test]
 fn notifications_fail_closed() {
     let client = client();
-    let now = VECTOR_NOW_MS;
+    let now = vector_now_ms();
     let e = client
-        .verify_notification(&raw(&[], NOTIFICATION), now)
+        .verify_notification(&raw(&[], &notification()), now)
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureMissing);
 
-    let good = gateway_sign(NOTIFICATION.as_bytes());
-    let tampered = NOTIFICATION.replace("10000", "90000");
+    let good = gateway_sign(notification().as_bytes());
+    let tampered = notification().replace("10000", "90000");
     let e = client
         .verify_notification(&raw(&[("sign", &good)], &tampered), now)
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
 
-    let with_newline = format!("{NOTIFICATION}\n");
+    let with_newline = format!("{}\n", notification());
     let e = client
         .verify_notification(&raw(&[("sign", &good)], &with_newline), now)
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
 
     let merchant = PrivateKey::import(&fixture("merchant_test_key.pem"), "key").unwrap();
-    let wrong_key = sign(&merchant, NOTIFICATION.as_bytes(), HashAlg::Sha256).unwrap();
+    let wrong_key = sign(&merchant, notification().as_bytes(), HashAlg::Sha256).unwrap();
     let e = client
-        .verify_notification(&raw(&[("sign", &wrong_key)], NOTIFICATION), now)
+        .verify_notification(&raw(&[("sign", &wrong_key)], &notification()), now)
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::SignatureInvalid);
 
@@ -822,21 +757,21 @@ fn notifications_fail_closed() {
 fn signed_notifications_for_something_else_are_refused() {
     let client = client();
     for body in [
-        NOTIFICATION.replace(r#""notifyType":"REFUND""#, r#""notifyType":"PAYMENT""#),
-        NOTIFICATION.replace(r#""notifyType":"REFUND","#, ""),
+        notification().replace(r#""notifyType":"REFUND""#, r#""notifyType":"PAYMENT""#),
+        notification().replace(r#""notifyType":"REFUND","#, ""),
         // merchantNo is required in notifications: without it nothing shows the message is ours.
-        NOTIFICATION.replace(r#""merchantNo":"02021382719993","#, ""),
+        notification().replace(r#""merchantNo":"02021382719993","#, ""),
     ] {
-        assert_ne!(body, NOTIFICATION);
+        assert_ne!(body, notification());
         let e = client
-            .verify_notification(&signed(&body), VECTOR_NOW_MS)
+            .verify_notification(&signed(&body), vector_now_ms())
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::ResponseMalformed, "{body}");
     }
     // appId is optional in notifications.
-    let without_app_id = NOTIFICATION.replace(&format!(r#""appId":"{APP_ID}","#), "");
+    let without_app_id = notification().replace(&format!(r#""appId":"{}","#, app_id()), "");
     client
-        .verify_notification(&signed(&without_app_id), VECTOR_NOW_MS)
+        .verify_notification(&signed(&without_app_id), vector_now_ms())
         .unwrap();
 }
 
@@ -845,29 +780,29 @@ fn signed_notifications_for_another_merchant_or_app_are_merchant_mismatches() {
     let client = client();
     for (body, field) in [
         (
-            NOTIFICATION.replace(MERCHANT_NO, "02021382719994"),
+            notification().replace(&merchant_no(), "02021382719994"),
             "merchantNo",
         ),
         (
-            NOTIFICATION.replace(MERCHANT_NO, "0202138271999"),
+            notification().replace(&merchant_no(), "0202138271999"),
             "merchantNo",
         ),
         (
-            NOTIFICATION.replace(APP_ID, "b0dddd1f622243cb9aa1b676e808b5f8"),
+            notification().replace(&app_id(), "b0dddd1f622243cb9aa1b676e808b5f8"),
             "appId",
         ),
         // The v1.0 name of appId names the app just the same.
         (
-            NOTIFICATION.replace(
+            notification().replace(
                 r#""keyVersion":"1","#,
                 r#""keyVersion":"1","merchantAppId":"b0dddd1f622243cb9aa1b676e808b5f8","#,
             ),
             "appId",
         ),
     ] {
-        assert_ne!(body, NOTIFICATION);
+        assert_ne!(body, notification());
         let e = client
-            .verify_notification(&signed(&body), VECTOR_NOW_MS)
+            .verify_notification(&signed(&body), vector_now_ms())
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::MerchantMismatch, "{body}");
         assert_eq!(e.field.as_deref(), Some(field), "{body}");
@@ -879,7 +814,7 @@ fn signed_notifications_for_another_merchant_or_app_are_merchant_mismatches() {
 fn signed_responses_naming_another_merchant_or_app_are_merchant_mismatches() {
     let client = client();
     let naming = |addressee: &str| {
-        REFUND_RESPONSE.replace(r#""msg":"","#, &format!(r#""msg":"",{addressee},"#))
+        refund_response().replace(r#""msg":"","#, &format!(r#""msg":"",{addressee},"#))
     };
     for (body, field) in [
         (naming(r#""merchantNo":"02021382719994""#), "merchantNo"),
@@ -889,7 +824,8 @@ fn signed_responses_naming_another_merchant_or_app_are_merchant_mismatches() {
         ),
         (
             naming(&format!(
-                r#""appId":"{APP_ID}","merchantNo":"02021382719994""#
+                r#""appId":"{}","merchantNo":"02021382719994""#,
+                app_id()
             )),
             "merchantNo",
         ),
@@ -904,7 +840,9 @@ fn signed_responses_naming_another_merchant_or_app_are_merchant_mismatches() {
     }
     // PayerMax documents responses as {code, msg, data}: naming this client, or no one, is fine.
     let ours = naming(&format!(
-        r#""appId":"{APP_ID}","merchantNo":"{MERCHANT_NO}""#
+        r#""appId":"{}","merchantNo":"{}""#,
+        app_id(),
+        merchant_no()
     ));
     assert!(
         client
@@ -914,7 +852,7 @@ fn signed_responses_naming_another_merchant_or_app_are_merchant_mismatches() {
     );
     assert!(
         client
-            .parse_refund_response(&signed(REFUND_RESPONSE))
+            .parse_refund_response(&signed(&refund_response()))
             .unwrap()
             .verified
     );
@@ -922,7 +860,7 @@ fn signed_responses_naming_another_merchant_or_app_are_merchant_mismatches() {
 
 #[test]
 fn a_failed_refund_notification_carries_the_reason() {
-    let body = NOTIFICATION
+    let body = &notification()
         .replace("REFUND_SUCCESS", "REFUND_FAILED")
         .replace(
             r#""code":"APPLY_SUCCESS","msg":"Success.""#,
@@ -930,7 +868,7 @@ fn a_failed_refund_notification_carries_the_reason() {
         )
         .replace(r#""refundAmount":10000"#, r#""refundAmount":"10000""#);
     let n = client()
-        .verify_notification(&signed(&body), VECTOR_NOW_MS)
+        .verify_notification(&signed(&body), vector_now_ms())
         .unwrap();
     assert_eq!(n.refund.status, RefundStatus::Failed);
     assert_eq!(n.refund.amount.as_deref(), Some("10000"));

@@ -5,12 +5,12 @@
 
 mod common;
 
-use common::sign;
+use common::{fixture, gateway_config, gateway_key, one_line, received, sign};
 use refundkit::hazmat::{pkcs8_der, rsa_private_key};
 use refundkit::keys::{key_fingerprint, PrivateKey, PublicKey};
 use refundkit::HashAlg;
 
-use refundkit::{Client, Config, Error, RawResponse};
+use refundkit::{gateways, Client, Config, Error, RawResponse};
 use rsa::traits::PrivateKeyParts;
 use serde_json::{json, Value};
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -18,39 +18,11 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-/// A PEM file as one line of base64: config values may not hold line breaks.
-fn one_line(pem: &str) -> String {
-    pem.lines().filter(|l| !l.starts_with("-----")).collect()
-}
-
 const MARKER: &str = "SECRETMARKERx9Q";
 
 fn base_config(gateway: &str) -> Value {
-    let mut config = match gateway {
-        "wisepay" => json!({"gateway": "wisepay", "environment": "sg-sandbox",
-                            "appId": "wz715fc0d10ee9d156", "merchantNo": "302100085224"}),
-        "payermax" => json!({"gateway": "payermax", "environment": "sandbox",
-                             "appId": "a0dddd1f622243cb9aa1b676e808b5f8",
-                             "merchantNo": "02021382719993"}),
-        "bluepay" => json!({"gateway": "bluepay", "appId": "733b887a4a784708bb369524db5b6ded",
-                            "baseUrl": "https://openapi.bluepay.test/"}),
-        _ => json!({"gateway": "bieases", "environment": "sandbox", "merchantId": "B131567545069",
-                    "aesKey": "0123456789abcdef", "aesIv": "abcdef9876543210"}),
-    };
-    config["privateKey"] = json!(one_line(&fixture("merchant_test_key.pem")));
-    config["gatewayPublicKey"] = json!(one_line(&fixture("gateway_test_key.pub.pem")));
-    config
+    gateway_config(gateway)
 }
-
-const GATEWAYS: [&str; 4] = ["wisepay", "payermax", "bluepay", "bieases"];
 
 /// Key texts that carry the marker: in the base64 body (invalid), in a header line (invalid), in
 /// the PEM label (refused: the label must name what the DER is), and as bare text.
@@ -124,7 +96,7 @@ fn a_marked_public_key_never_appears_in_errors() {
 #[test]
 fn marked_keys_in_every_gateway_config_stay_out_of_errors_and_client_debug() {
     let private_body = one_line(&fixture("merchant_test_key.pem"));
-    for gateway in GATEWAYS {
+    for gateway in gateways().map(|info| info.id) {
         for key_field in ["privateKey", "gatewayPublicKey"] {
             let pem = if key_field == "privateKey" {
                 fixture("merchant_test_key.pem")
@@ -375,19 +347,11 @@ fn no_signature_or_digest_is_compared_with_equals() {
 // ---- Fuzzing finds --------------------------------------------------------------------------
 
 fn response(body: &[u8], headers: &[(&str, &str)]) -> RawResponse {
-    RawResponse::new(
-        Some(200),
-        headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        body.to_vec(),
-    )
+    received(headers, body)
 }
 
 fn gateway_signed(message: &[u8]) -> String {
-    let key = PrivateKey::import(&fixture("gateway_test_key.pem"), "key").unwrap();
-    sign(&key, message, HashAlg::Sha256).unwrap()
+    sign(&gateway_key(), message, HashAlg::Sha256).unwrap()
 }
 
 fn client(gateway: &str) -> Client {
@@ -404,7 +368,7 @@ fn hostile_bodies_give_errors_for_every_gateway() {
         b"{\"code\":\"0\",\"sign\":\"\"}",
         b"{\"__proto__\":{\"code\":\"0\"}}",
     ];
-    for gateway in GATEWAYS {
+    for gateway in gateways().map(|info| info.id) {
         let client = client(gateway);
         for body in bodies {
             for headers in [&[][..], &[("sign", "AAAA"), ("content-type", "x")][..]] {
@@ -427,7 +391,7 @@ fn refusals_are_quoted_as_short_printable_excerpts() {
         "m".repeat(1 << 20),
         "m".repeat(1 << 20)
     );
-    for gateway in GATEWAYS {
+    for gateway in gateways().map(|info| info.id) {
         let client = client(gateway);
         for body in [&huge_code, &long_message] {
             let r = response(body.as_bytes(), &[]);
@@ -462,7 +426,7 @@ fn bluepay_refuses_an_app_id_of_a_megabyte() {
 #[test]
 fn key_text_given_in_the_config_is_wiped_before_its_memory_is_freed() {
     let _serial = ZEROIZE_TESTS.lock().unwrap_or_else(|e| e.into_inner());
-    for gateway in GATEWAYS {
+    for gateway in gateways().map(|info| info.id) {
         let config = base_config(gateway);
         {
             let mut patterns = PATTERNS.lock().unwrap_or_else(|e| e.into_inner());

@@ -9,7 +9,7 @@ mod common;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use common::{sign, verify};
+use common::{fixture, sign, text, verify};
 use crypto_bigint::modular::BoxedMontyForm;
 use refundkit::hazmat::{pkcs1v15_verify, rsa_private_key, rsa_public_key};
 use refundkit::keys::{PrivateKey, PublicKey};
@@ -19,14 +19,6 @@ use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::{BoxedUint, Pkcs1v15Sign};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
 
 /// The key pairs under test: 2048 and 4096 bits, and 2056, whose byte length is no whole number of
 /// 32-bit limbs.
@@ -283,4 +275,27 @@ fn a_digest_info_too_long_for_the_modulus_is_refused() {
         &vec![0u8; k],
         &sig
     ));
+}
+
+/// PayerMax prints one `sign` on every API page without the message it signs; with the sample
+/// public key it opens to the SHA-256 digest in `vectors.json`. Both verifiers take it as the
+/// signature of that digest, and neither takes it for a digest one bit away.
+#[test]
+fn the_payermax_documents_example_sign_is_a_signature_of_its_recovered_digest() {
+    let vector = common::vectors("payermax");
+    let public = PublicKey::import(text(&vector, "publicKey"), "publicKey").unwrap();
+    let signature = STANDARD.decode(text(&vector["docsSign"], "sign")).unwrap();
+    let hex = text(&vector["docsSign"], "recoveredSha256");
+    let mut digest: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    for accepted in [true, false] {
+        let digest_info = [&Pkcs1v15Sign::new::<Sha256>().prefix[..], &digest].concat();
+        let key = rsa_public_key(&public);
+        assert_eq!(pkcs1v15_verify(key, &digest_info, &signature), accepted);
+        let by_rsa = key.verify(Pkcs1v15Sign::new::<Sha256>(), &digest, &signature);
+        assert_eq!(by_rsa.is_ok(), accepted);
+        digest[31] ^= 1;
+    }
 }
