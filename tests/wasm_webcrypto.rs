@@ -5,6 +5,9 @@
 //! shows here.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
+use common::one_line;
 use js_sys::{Reflect, JSON};
 use refundkit::wasm::RefundClient;
 use serde_json::{json, Value};
@@ -57,12 +60,6 @@ fn gateways() -> Vec<(&'static str, Value, Value, Value, u64)> {
     ]
 }
 
-/// A PEM key as one line of base64 DER, the form gateway portals hand out (config values may not
-/// contain line breaks).
-fn bare(pem: &str) -> String {
-    pem.lines().filter(|l| !l.starts_with("-----")).collect()
-}
-
 fn js(value: &Value) -> JsValue {
     JSON::parse(&value.to_string()).unwrap()
 }
@@ -75,8 +72,8 @@ fn text(value: &JsValue) -> String {
 fn client(gateway: &str, settings: &Value) -> Option<RefundClient> {
     let mut config = settings.clone();
     config["gateway"] = gateway.into();
-    config["privateKey"] = bare(MERCHANT_PRIVATE).into();
-    config["gatewayPublicKey"] = bare(GATEWAY_PUBLIC).into();
+    config["privateKey"] = one_line(MERCHANT_PRIVATE).into();
+    config["gatewayPublicKey"] = one_line(GATEWAY_PUBLIC).into();
     match RefundClient::new(js(&config)) {
         Ok(client) => Some(client),
         Err(error) => {
