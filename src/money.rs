@@ -2,7 +2,9 @@
 //! (or, for amounts read back from a gateway, an integer with a decimal scale), and every conversion
 //! is integer arithmetic on digit strings.
 
+use crate::wire::{json_type_name, Object};
 use crate::{Error, Result};
+use serde_json::Value;
 
 /// The most significant digits an amount may have; far above any real refund, far below u128's limit.
 const MAX_DIGITS: usize = 30;
@@ -327,37 +329,103 @@ impl Amount {
     }
 }
 
+/// How a gateway may write an amount as a JSON number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NumberForm {
+    /// `digits[.digits]` only, as every sample and SDK of the gateway writes one.
+    Plain,
+    /// Also with an exponent (`1E+3`): a Java side that holds the amount as a BigDecimal writes one
+    /// of negative scale that way (Jackson, fastjson), and the gateway's own SDKs read it back.
+    WithExponent,
+}
+
+/// The amount `field` of a received object, read exactly and never through a float: a string
+/// holding a plain decimal (surrounding whitespace tolerated), or a JSON number in `numbers` form.
+/// Absent, null and the empty string are `None`: the gateway said nothing. Anything else is
+/// `RESPONSE_MALFORMED`: an amount the gateway did report is never dropped or guessed at.
+pub(crate) fn received_decimal(
+    object: &Object,
+    field: &str,
+    sender: &str,
+    numbers: NumberForm,
+) -> Result<Option<Decimal>> {
+    let decimal = match object.get(field) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(text)) if text.is_empty() => return Ok(None),
+        Some(Value::String(text)) => Decimal::parse(text.trim()),
+        // serde_json's arbitrary_precision (Cargo.toml) keeps every digit as it arrived; only the
+        // exponent marker is rewritten (`1E3` is held as `1e+3`), which changes no value.
+        Some(Value::Number(number)) => match numbers {
+            NumberForm::Plain => Decimal::parse(&number.to_string()),
+            NumberForm::WithExponent => Decimal::parse_json_number(&number.to_string()),
+        },
+        Some(other) => {
+            return Err(Error::malformed(format!(
+                "the {field} {sender} sent is {}, not a decimal amount",
+                json_type_name(other)
+            )))
+        }
+    };
+    decimal.map(Some).ok_or_else(|| {
+        Error::malformed(format!(
+            "the {field} {sender} sent is not a non-negative decimal amount"
+        ))
+    })
+}
+
+/// A received currency code this library knows, with its ISO digits; `None` for an absent or
+/// unlisted one, whose amounts are then kept as received.
+pub(crate) fn received_currency(code: Option<&str>) -> Option<Currency> {
+    code.and_then(|code| Currency::from_code(code).ok())
+}
+
+/// A received major-unit amount with its currency's ISO digits where that is exact, else every
+/// digit it has; with no known currency, exactly as received.
+pub(crate) fn iso_amount_text(decimal: Decimal, currency: Option<Currency>) -> String {
+    match currency {
+        Some(currency) => decimal.with_received_digits(currency.exponent),
+        None => decimal.to_text(),
+    }
+}
+
+impl Decimal {
+    /// The value with `digits` fraction digits where that is exact, or else every digit it has:
+    /// what a gateway reported is never rounded away.
+    pub fn with_received_digits(self, digits: u32) -> String {
+        match self.rescale(digits) {
+            Some(d) => d.to_text(),
+            None => self.to_shortest_text(),
+        }
+    }
+
+    /// A whole count of minor units (BluePay's satang) as major units with the currency's digits;
+    /// `None` where the value has a fraction.
+    pub fn minor_units_as_major_text(self, currency: Currency) -> Option<String> {
+        (self.scale == 0).then(|| Amount::from_minor(self.units, currency).to_major_text())
+    }
+}
+
 /// Formats an amount read from a gateway (text of a JSON number or string) in major units with the
 /// given number of digits. Never rounds: a value that does not fit those digits is returned as the
 /// exact decimal it is; text that is not a decimal at all is `None`.
+#[cfg(any(test, feature = "hazmat"))]
 pub fn format_received_amount(text: &str, digits: u32) -> Option<String> {
-    Decimal::parse(text.trim()).map(|decimal| with_received_digits(decimal, digits))
+    Decimal::parse(text.trim()).map(|decimal| decimal.with_received_digits(digits))
 }
 
 /// Like [`format_received_amount`], for the text of a received JSON number, which may carry an
 /// exponent ([`Decimal::parse_json_number`]): `1E+3` with 0 digits is `"1000"`, `1.5E-1` with 2 is
 /// `"0.15"`. Never rounds either.
+#[cfg(any(test, feature = "hazmat"))]
 pub fn format_received_number(text: &str, digits: u32) -> Option<String> {
-    Decimal::parse_json_number(text).map(|decimal| with_received_digits(decimal, digits))
-}
-
-/// A received value with `digits` fraction digits where that is exact, or else every digit it has:
-/// what the gateway reported is never rounded away.
-fn with_received_digits(decimal: Decimal, digits: u32) -> String {
-    match decimal.rescale(digits) {
-        Some(d) => d.to_text(),
-        None => decimal.to_shortest_text(),
-    }
+    Decimal::parse_json_number(text).map(|decimal| decimal.with_received_digits(digits))
 }
 
 /// Formats a received amount in minor units (BluePay's satang) as major units with the currency's
 /// digits.
+#[cfg(any(test, feature = "hazmat"))]
 pub fn format_received_minor(text: &str, currency: Currency) -> Option<String> {
-    let decimal = Decimal::parse(text.trim())?;
-    if decimal.scale != 0 {
-        return None;
-    }
-    Some(Amount::from_minor(decimal.units, currency).to_major_text())
+    Decimal::parse(text.trim())?.minor_units_as_major_text(currency)
 }
 
 #[cfg(test)]
@@ -527,5 +595,70 @@ mod tests {
         // The caller-side and string parsers keep refusing exponents.
         assert_eq!(format_received_amount("1e3", 0), None);
         assert!(Amount::parse("1e3", usd()).is_err());
+    }
+
+    #[test]
+    fn a_received_amount_is_a_string_or_an_exact_number_and_anything_else_is_refused() {
+        let object = |json: &str| -> Object {
+            serde_json::from_str(&format!(r#"{{"amount":{json}}}"#)).unwrap()
+        };
+        let read = |json: &str, numbers| {
+            received_decimal(&object(json), "amount", "Gateway", numbers)
+                .map(|d| d.map(Decimal::to_text))
+        };
+        for (json, exact) in [
+            (r#""12.30""#, Some("12.30")),
+            (r#"" 7 ""#, Some("7")),
+            ("12.30", Some("12.30")),
+            ("9007199254740993.01", Some("9007199254740993.01")),
+            (r#""""#, None),
+            ("null", None),
+        ] {
+            for numbers in [NumberForm::Plain, NumberForm::WithExponent] {
+                assert_eq!(read(json, numbers).unwrap().as_deref(), exact, "{json}");
+            }
+        }
+        assert_eq!(
+            received_decimal(&Object::new(), "amount", "Gateway", NumberForm::Plain).unwrap(),
+            None
+        );
+        assert_eq!(
+            read("1E+3", NumberForm::WithExponent).unwrap().as_deref(),
+            Some("1000")
+        );
+        for (json, numbers) in [
+            ("1E+3", NumberForm::Plain),
+            (r#""1e3""#, NumberForm::WithExponent),
+            (r#"" ""#, NumberForm::Plain),
+            (r#""-1""#, NumberForm::Plain),
+            ("-1", NumberForm::WithExponent),
+            ("true", NumberForm::Plain),
+            ("[1]", NumberForm::Plain),
+            (r#"{"value":1}"#, NumberForm::WithExponent),
+        ] {
+            let e = read(json, numbers).unwrap_err();
+            assert_eq!(e.code, crate::ErrorCode::ResponseMalformed, "{json}");
+            assert!(
+                e.message.contains("amount") && e.message.contains("Gateway"),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn received_amounts_take_their_digits_only_where_exact() {
+        let usd = Some(usd());
+        let decimal = |text: &str| Decimal::parse(text).unwrap();
+        assert_eq!(iso_amount_text(decimal("9.9"), usd), "9.90");
+        assert_eq!(iso_amount_text(decimal("9.901"), usd), "9.901");
+        assert_eq!(iso_amount_text(decimal("9.900"), None), "9.900");
+        assert_eq!(received_currency(Some("USD")), usd);
+        assert_eq!(received_currency(Some("XYZ")), None);
+        let thb = Currency::from_code("THB").unwrap();
+        assert_eq!(
+            decimal("5050").minor_units_as_major_text(thb).as_deref(),
+            Some("50.50")
+        );
+        assert_eq!(decimal("50.50").minor_units_as_major_text(thb), None);
     }
 }

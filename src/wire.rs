@@ -4,6 +4,7 @@ use crate::{Error, Result};
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use base64::Engine;
 use serde_json::Value;
+use std::collections::HashSet;
 
 /// A JSON object whose keys keep their insertion order (serde_json's `preserve_order`), so a body is
 /// written with its keys in exactly the order a gateway module inserts them.
@@ -91,6 +92,76 @@ pub fn field_text(obj: &Object, key: &str) -> Option<String> {
 /// Like [`field_text`], but an empty string is `None` too.
 pub fn non_empty_text(obj: &Object, key: &str) -> Option<String> {
     field_text(obj, key).filter(|s| !s.is_empty())
+}
+
+/// Whether `object` names, under `key`, someone other than `ours`: the addressee check of a
+/// gateway that signs every merchant's messages with one key. Absent, null and empty name no one
+/// (a canonical string drops empty values, so they were never signed); a number is compared by its
+/// exact text; any other value (a boolean, an object, an array) names no one we know, so it counts
+/// as someone else.
+pub fn names_someone_else(object: &Object, key: &str, ours: &str) -> bool {
+    match object.get(key) {
+        None | Some(Value::Null) => false,
+        Some(Value::String(s)) if s.is_empty() => false,
+        Some(_) => field_text(object, key).as_deref() != Some(ours),
+    }
+}
+
+/// The signature string member `key` of a received object. Absent, null or blank is
+/// `SIGNATURE_MISSING`, reported before anything else about the message is believed; a value that
+/// is not a string is `SIGNATURE_INVALID`.
+pub fn signature_member<'a>(object: &'a Object, key: &str, what: &str) -> Result<&'a str> {
+    match object.get(key) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.as_str()),
+        None | Some(Value::Null) | Some(Value::String(_)) => Err(Error::signature_missing(
+            format!("the {what} carries no {key}"),
+        )),
+        Some(other) => Err(Error::signature_invalid(format!(
+            "the {what}'s {key} is {}, not a string",
+            json_type_name(other)
+        ))),
+    }
+}
+
+/// The error for a response body that cannot be read. Where the HTTP status already says the
+/// request failed (a proxy's HTML page, an empty 502), that is the news, and the status is named.
+pub fn unreadable_response(error: Error, http_status: Option<u16>, sender: &str) -> Error {
+    match http_status {
+        Some(status) if !(200..300).contains(&status) => Error::malformed(format!(
+            "{sender} answered HTTP {status} without a readable JSON body"
+        )),
+        _ => error,
+    }
+}
+
+/// Checks a config setting's length limit in characters.
+pub fn check_config_max_chars(key: &str, value: &str, max: usize) -> Result<()> {
+    if value.chars().count() > max {
+        return Err(Error::config_field(
+            key,
+            format!("{key} must be at most {max} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `value` is an issued identifier: ASCII letters, digits, `_` and `-` only. Anything else
+/// is a pasting mistake, and a separator in it could blur a signed string.
+pub fn is_id_token(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Pairs of hex digits only: `from_str_radix` alone would also take a sign such as "+1".
+pub fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    text.as_bytes()
+        .chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+        .collect()
 }
 
 /// Serializes compactly, with keys in insertion order and numbers exactly as held.
@@ -209,6 +280,86 @@ pub fn json_members(text: &str) -> Option<Vec<(String, &str)>> {
             _ => return None,
         }
     }
+}
+
+/// One received top-level field: its name, the text a signature over it covers (`None` for null,
+/// which a canonical string drops like an empty value) and its parsed value.
+#[derive(Debug)]
+pub struct ReceivedField {
+    pub key: String,
+    pub text: Option<String>,
+    pub value: Value,
+}
+
+/// The top-level fields of a JSON body, each with the text the sender signed: a string's decoded
+/// value; a number's or boolean's exact received text; an object's or array's exact received text,
+/// sliced from the body and never re-serialized (a re-serialization could reorder keys or rewrite
+/// numbers and so verify something other than what arrived). Duplicate names are refused: a
+/// signature could not say which of the two it covered.
+///
+/// The body is unauthenticated until verified, so reading it stays linear in its length: each byte
+/// is scanned once by [`json_members`], each value parsed once, and names are checked for
+/// duplicates through a set.
+pub fn json_fields(body: &[u8], what: &str) -> Result<Vec<ReceivedField>> {
+    let text = std::str::from_utf8(body)
+        .map_err(|_| Error::malformed(format!("the {what} is not valid UTF-8")))?;
+    let members = json_members(text).ok_or_else(|| {
+        Error::malformed(format!("the {what} is not valid JSON holding one object"))
+    })?;
+    let mut seen = HashSet::with_capacity(members.len());
+    let mut fields: Vec<ReceivedField> = Vec::with_capacity(members.len());
+    for (key, raw) in members {
+        if !seen.insert(key.clone()) {
+            return Err(duplicate_field(&key, what));
+        }
+        let value: Value = serde_json::from_str(raw)
+            .map_err(|_| Error::malformed(format!("the {what} is not valid JSON")))?;
+        let text = match &value {
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
+            _ => Some(raw.to_string()),
+        };
+        fields.push(ReceivedField { key, text, value });
+    }
+    Ok(fields)
+}
+
+/// The fields of a form-encoded body, every value a string. Duplicate names are refused, as in
+/// [`json_fields`]; so is an empty body.
+pub fn form_fields(text: &str, what: &str) -> Result<Vec<ReceivedField>> {
+    let pairs = parse_form(text.trim())
+        .ok_or_else(|| Error::malformed(format!("the {what} is not valid form data")))?;
+    let mut seen = HashSet::with_capacity(pairs.len());
+    let mut fields: Vec<ReceivedField> = Vec::with_capacity(pairs.len());
+    for (key, value) in pairs {
+        if !seen.insert(key.clone()) {
+            return Err(duplicate_field(&key, what));
+        }
+        fields.push(ReceivedField {
+            key,
+            text: Some(value.clone()),
+            value: Value::String(value),
+        });
+    }
+    if fields.is_empty() {
+        return Err(Error::malformed(format!("the {what} body is empty")));
+    }
+    Ok(fields)
+}
+
+fn duplicate_field(key: &str, what: &str) -> Error {
+    Error::malformed(format!(
+        "the {what} carries the field {} twice",
+        printable_key(key)
+    ))
+}
+
+/// The fields as one object, in their received order.
+pub fn fields_object(fields: &[ReceivedField]) -> Object {
+    fields
+        .iter()
+        .map(|f| (f.key.clone(), f.value.clone()))
+        .collect()
 }
 
 fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
@@ -351,6 +502,115 @@ mod tests {
             "https://x\r\nHost: y",
         ] {
             assert!(check_url("notifyUrl", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_body_is_exactly_one_valid_object_without_a_whole_body_parse() {
+        for bad in [
+            "{\"a\":1} x",
+            "{} {}",
+            "{\"a\":1,}",
+            "{\"a\" 1}",
+            "{\"a\":}",
+            "{\"a\":tru}",
+            "{\"a\":[1,}",
+            "{\"a\":\"x}",
+            "{\"a\":\"\\u00zz\"}",
+            "{\"a\\q\":1}",
+            "{\"a\":\"\n\"}",
+            "{\"a\":1 2}",
+            "[1]",
+            "",
+        ] {
+            let e = json_fields(bad.as_bytes(), "body").err();
+            assert_eq!(
+                e.map(|e| e.code),
+                Some(crate::ErrorCode::ResponseMalformed),
+                "{bad}"
+            );
+        }
+        let fields = json_fields(b" {\"a\" : [1, {\"b\":\"}\"}] ,\"c\":\"x\"}\n", "body").unwrap();
+        assert_eq!(fields.len(), 2);
+        assert_eq!(fields[0].text.as_deref(), Some("[1, {\"b\":\"}\"}]"));
+    }
+
+    #[test]
+    fn escaped_keys_are_decoded() {
+        let members = json_members(r#"{"tr\u0061ns_no":"1"}"#).unwrap();
+        assert_eq!(members[0].0, "trans_no");
+    }
+
+    #[test]
+    fn hex_decoding_is_strict() {
+        assert_eq!(decode_hex("00ffAb").unwrap(), vec![0, 255, 0xab]);
+        for bad in ["0", "0g", "+1", "-1", "é0", "éé"] {
+            assert!(decode_hex(bad).is_none(), "{bad}");
+        }
+    }
+
+    fn object(json: &str) -> Object {
+        parse_json_object(json.as_bytes(), "test object").unwrap()
+    }
+
+    #[test]
+    fn only_a_value_other_than_ours_names_someone_else() {
+        for (json, someone_else) in [
+            (r#"{}"#, false),
+            (r#"{"id":null}"#, false),
+            (r#"{"id":""}"#, false),
+            (r#"{"id":"302"}"#, false),
+            (r#"{"id":302}"#, false),
+            (r#"{"id":"303"}"#, true),
+            (r#"{"id":"302 "}"#, true),
+            (r#"{"id":302.0}"#, true),
+            (r#"{"id":true}"#, true),
+            (r#"{"id":["302"]}"#, true),
+            (r#"{"id":{"id":"302"}}"#, true),
+        ] {
+            assert_eq!(
+                names_someone_else(&object(json), "id", "302"),
+                someone_else,
+                "{json}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_signature_member_is_a_non_blank_string() {
+        assert_eq!(
+            signature_member(&object(r#"{"sign":"QUJD"}"#), "sign", "message").unwrap(),
+            "QUJD"
+        );
+        for json in [r#"{}"#, r#"{"sign":null}"#, r#"{"sign":" "}"#] {
+            let e = signature_member(&object(json), "sign", "message").unwrap_err();
+            assert_eq!(e.code, crate::ErrorCode::SignatureMissing, "{json}");
+        }
+        let e = signature_member(&object(r#"{"sign":1}"#), "sign", "message").unwrap_err();
+        assert_eq!(e.code, crate::ErrorCode::SignatureInvalid);
+    }
+
+    #[test]
+    fn received_fields_are_refused_when_a_name_comes_twice() {
+        for e in [
+            json_fields(br#"{"a":"1","a":"2"}"#, "message").unwrap_err(),
+            form_fields("a=1&b=2&a=3", "message").unwrap_err(),
+            form_fields(" ", "message").unwrap_err(),
+        ] {
+            assert_eq!(e.code, crate::ErrorCode::ResponseMalformed, "{e}");
+        }
+        let fields = form_fields("a=1&b=x+y\n", "message").unwrap();
+        assert_eq!(fields_object(&fields), object(r#"{"a":"1","b":"x y"}"#));
+    }
+
+    #[test]
+    fn an_unreadable_body_names_a_failed_http_status() {
+        let unreadable = || Error::malformed("the response is not valid JSON");
+        let e = unreadable_response(unreadable(), Some(502), "Gateway");
+        assert!(e.message.contains("HTTP 502"), "{e}");
+        for status in [None, Some(200)] {
+            let e = unreadable_response(unreadable(), status, "Gateway");
+            assert_eq!(e.message, "the response is not valid JSON");
         }
     }
 }

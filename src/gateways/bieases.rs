@@ -11,14 +11,17 @@ use crate::config::Config;
 use crate::crypto::aes_cbc::AesCbc;
 use crate::crypto::{HashAlg, Verifier};
 use crate::gateway::{Draft, Gateway, GatewayInfo, Preset, QueryId, RawResponse, Setting};
-use crate::money::{format_received_amount, Amount, Currency, Decimal};
+use crate::money::{
+    iso_amount_text, received_currency, received_decimal, Amount, Currency, NumberForm,
+};
 use crate::refund::{
     Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
 };
 use crate::time::{iso_from_epoch_ms_text, UtcTime};
 use crate::wire::{
-    check_max_chars, check_no_control_chars, check_url, compact_json, field_text, json_number,
-    json_type_name, non_empty_text, parse_json_object, printable_key, signature_from_base64,
+    check_config_max_chars, check_max_chars, check_no_control_chars, check_url, compact_json,
+    decode_hex, field_text, json_number, json_type_name, names_someone_else, non_empty_text,
+    parse_json_object, printable_key, signature_from_base64, signature_member, unreadable_response,
     Object,
 };
 use crate::{Error, ErrorCode, Result};
@@ -28,6 +31,7 @@ use serde_json::Value;
 use zeroize::Zeroizing;
 
 const ID: &str = "bieases";
+/// The name used in messages.
 const NAME: &str = "BIEASES";
 
 const PRESETS: &[Preset] = &[
@@ -40,6 +44,12 @@ const PRESETS: &[Preset] = &[
         base_url: "https://app.bieases.com",
     },
 ];
+
+const REFUND_PATH: &str = "/cgi/payment/api/v1/payment-order/refund";
+const QUERY_PATH: &str = "/cgi/payment/api/v1/payment-order/refund/query";
+const REFUND_METHOD: &str = "bieases.trade.refund";
+/// The refund query shares its method name with the payment query; the documentation says so.
+const QUERY_METHOD: &str = "bieases.trade.query";
 
 pub(crate) static INFO: GatewayInfo = GatewayInfo {
     id: ID,
@@ -68,15 +78,10 @@ pub(crate) static INFO: GatewayInfo = GatewayInfo {
                  body is not signed",
 };
 
-const REFUND_PATH: &str = "/cgi/payment/api/v1/payment-order/refund";
-const REFUND_METHOD: &str = "bieases.trade.refund";
-const QUERY_PATH: &str = "/cgi/payment/api/v1/payment-order/refund/query";
-/// The refund query shares its method name with the payment query; the documentation says so.
-const QUERY_METHOD: &str = "bieases.trade.query";
-
+/// The `code` of an accepted response, sent as a number or a numeric string.
 const SUCCESS_CODE: &str = "20000";
 /// The reply BIEASES expects to a notification: unsigned, unencrypted, `code` a JSON number.
-const ACK_BODY: &str = r#"{"code":20000,"msg":""}"#;
+const NOTIFICATION_ACK: &str = r#"{"code":20000,"msg":""}"#;
 /// BIEASES rejects requests whose timestamp is more than five minutes off; notifications are held
 /// to the same window so a stale delivery cannot be replayed later.
 const FRESHNESS_WINDOW_MS: u64 = 5 * 60 * 1000;
@@ -87,6 +92,42 @@ const MAX_REFER_REFUND_NO: usize = 64;
 const MAX_REFUND_ID: usize = 32;
 /// A bound on caller-supplied refund lines, far above any real order, so absurd input stops early.
 const MAX_REFUND_INFOS: usize = 100;
+
+/// The configured BIEASES merchant.
+struct Bieases {
+    base_url: String,
+    merchant_id: String,
+    sign_target: SignTarget,
+    hash: HashAlg,
+    cipher: BodyCipher,
+}
+
+pub(crate) fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
+    let merchant_id = config.required("merchantId")?;
+    check_config_max_chars("merchantId", &merchant_id, MAX_MERCHANT_ID)?;
+    let base_url = config.base_url(PRESETS)?;
+    let sign_target = match config.choice("signTarget", &["ciphertext", "plaintext"])? {
+        "plaintext" => SignTarget::Plaintext,
+        _ => SignTarget::Ciphertext,
+    };
+    let hash = match config.choice("hash", &["sha256", "sha1"])? {
+        "sha1" => HashAlg::Sha1,
+        _ => HashAlg::Sha256,
+    };
+    let encoding = match config.choice("keyEncoding", &["utf8", "base64", "hex"])? {
+        "base64" => KeyEncoding::Base64,
+        "hex" => KeyEncoding::Hex,
+        _ => KeyEncoding::Utf8,
+    };
+    let cipher = BodyCipher::from_config(config, encoding)?;
+    Ok(Box::new(Bieases {
+        base_url,
+        merchant_id,
+        sign_target,
+        hash,
+        cipher,
+    }))
+}
 
 /// What the RSA signature covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,16 +209,6 @@ impl BodyCipher {
     }
 }
 
-/// The one refusal of the `plaintext` profile for bad padding and for a bad signature alike: which
-/// of the two it was must not be told, to the caller or to whoever the caller answers.
-fn plaintext_refused() -> Error {
-    Error::signature_invalid(
-        "the signature does not verify over the decrypted body (signTarget 'plaintext'): either \
-         BIEASES did not sign this message, or it does not decrypt with the configured aesKey, \
-         aesIv and keyEncoding. The two causes are deliberately reported alike",
-    )
-}
-
 /// Decodes a configured secret into bytes. Messages name the setting, never its value.
 fn decode_secret(text: &str, encoding: KeyEncoding, field: &str) -> Result<Zeroizing<Vec<u8>>> {
     let decoded = match encoding {
@@ -201,68 +232,74 @@ fn decode_secret(text: &str, encoding: KeyEncoding, field: &str) -> Result<Zeroi
     })
 }
 
-/// Pairs of hex digits only: `from_str_radix` alone would also take a sign such as "+1".
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
+impl Gateway for Bieases {
+    fn info(&self) -> &'static GatewayInfo {
+        &INFO
     }
-    text.as_bytes()
-        .chunks(2)
-        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
-        .collect()
+
+    fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
+        let body = refund_body(input)?;
+        self.draft(REFUND_PATH, REFUND_METHOD, &body, now_ms)
+    }
+
+    fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft> {
+        let body = query_body(query)?;
+        self.draft(QUERY_PATH, QUERY_METHOD, &body, now_ms)
+    }
+
+    fn parse_refund_response(
+        &self,
+        response: &RawResponse,
+        verifier: &dyn Verifier,
+    ) -> Result<RefundResult> {
+        self.response_result(accepted_response(response)?, verifier)
+    }
+
+    fn parse_refund_query_response(
+        &self,
+        response: &RawResponse,
+        verifier: &dyn Verifier,
+    ) -> Result<Vec<RefundResult>> {
+        Ok(vec![
+            self.response_result(accepted_response(response)?, verifier)?
+        ])
+    }
+
+    fn verify_notification(
+        &self,
+        request: &RawResponse,
+        now_ms: u64,
+        verifier: &dyn Verifier,
+    ) -> Result<RefundNotification> {
+        let envelope = parse_json_object(&request.body, "BIEASES notification")?;
+        let body = self.open_envelope(&envelope, "notification", verifier)?;
+        check_freshness(&body, &envelope, now_ms)?;
+        self.check_addressed_to_us(&body, &envelope, "notification")?;
+        let event = notification_event(&body);
+        let unsigned_event = non_empty_text(&envelope, "event");
+        check_is_refund_notification(&body, [event.as_deref(), unsigned_event.as_deref()])?;
+        // With neither a signed status nor a signed event the word is empty: `unknown`.
+        let word = status_word(&body)
+            .or_else(|| event.clone())
+            .unwrap_or_default();
+        let mut refund = refund_result(&body, Some(word), true)?;
+        report_unverified_envelope(&mut refund, &envelope);
+        Ok(RefundNotification {
+            gateway: ID,
+            event,
+            refund,
+            ack: Ack::json(NOTIFICATION_ACK),
+        })
+    }
 }
 
-/// The configured BIEASES merchant.
-struct Bieases {
-    base_url: String,
-    merchant_id: String,
-    sign_target: SignTarget,
-    hash: HashAlg,
-    cipher: BodyCipher,
-}
-
-pub(crate) fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
-    let merchant_id = config.required("merchantId")?;
-    if merchant_id.chars().count() > MAX_MERCHANT_ID {
-        return Err(Error::config_field(
-            "merchantId",
-            format!("merchantId (the BIEASES ID) must be at most {MAX_MERCHANT_ID} characters"),
-        ));
-    }
-    let base_url = config.base_url(PRESETS)?;
-    let sign_target = match config.choice("signTarget", &["ciphertext", "plaintext"])? {
-        "plaintext" => SignTarget::Plaintext,
-        _ => SignTarget::Ciphertext,
-    };
-    let hash = match config.choice("hash", &["sha256", "sha1"])? {
-        "sha1" => HashAlg::Sha1,
-        _ => HashAlg::Sha256,
-    };
-    let encoding = match config.choice("keyEncoding", &["utf8", "base64", "hex"])? {
-        "base64" => KeyEncoding::Base64,
-        "hex" => KeyEncoding::Hex,
-        _ => KeyEncoding::Utf8,
-    };
-    let cipher = BodyCipher::from_config(config, encoding)?;
-    Ok(Box::new(Bieases {
-        base_url,
-        merchant_id,
-        sign_target,
-        hash,
-        cipher,
-    }))
-}
+// ---------------------------------------------------------------------------------------------
+// Building
 
 impl Bieases {
     /// Serializes the business body once, encrypts it once, and returns a draft that signs the
     /// profile's target and sends exactly that ciphertext.
-    fn draft_envelope(
-        &self,
-        path: &str,
-        method: &str,
-        body: &Object,
-        now_ms: u64,
-    ) -> Result<Draft> {
+    fn draft(&self, path: &str, method: &str, body: &Object, now_ms: u64) -> Result<Draft> {
         let plaintext = compact_json(&Value::Object(body.clone()));
         let ciphertext = self.cipher.encrypt_to_base64(plaintext.as_bytes());
         let message = match self.sign_target {
@@ -287,247 +324,6 @@ impl Bieases {
             message,
             self.hash,
         ))
-    }
-
-    /// Checks the signature of an envelope BIEASES sent (a notification, or a response whose `data`
-    /// is an envelope) and returns its decrypted business body: the only part of the envelope that
-    /// the signature covers, under either profile. Under the default profile the signature is
-    /// checked before anything is decrypted; under `plaintext` it can only be checked on the
-    /// decrypted bytes, which are still not parsed until it holds.
-    fn open_envelope(
-        &self,
-        envelope: &Object,
-        what: &str,
-        verifier: &dyn Verifier,
-    ) -> Result<Object> {
-        let sign = match envelope.get("sign") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s.trim().is_empty() => None,
-            Some(Value::String(s)) => Some(s.as_str()),
-            Some(other) => {
-                return Err(Error::signature_invalid(format!(
-                    "the {what} sign must be a string, not {}",
-                    json_type_name(other)
-                )))
-            }
-        }
-        .ok_or_else(|| Error::signature_missing(format!("the {what} carries no sign")))?;
-        let body = match envelope.get("body") {
-            Some(Value::String(s)) if !s.is_empty() => s.as_str(),
-            _ => {
-                return Err(Error::malformed(format!(
-                    "the {what} has no encrypted body string"
-                )))
-            }
-        };
-        let plaintext = match self.sign_target {
-            SignTarget::Ciphertext => {
-                verifier.verify(body.as_bytes(), &signature_from_base64(sign)?, self.hash)?;
-                self.cipher.decrypt_base64(body)?
-            }
-            // Decrypt before verify: this profile signs the plaintext, so nothing can be
-            // authenticated before the body is decrypted, and a receiver that answered bad padding
-            // differently from a bad signature, in its reply or in its time, would be a padding
-            // oracle on the AES key (CBC, Vaudenay 2002). Both checks therefore always run, the
-            // padding is read in constant time, and one error stands for both, chosen after both.
-            // That takes the signal out of this function only: the JSON parse after a good
-            // signature and what the caller does with the error lie outside it, so this profile
-            // stays weaker than the default, which verifies the ciphertext before decrypting.
-            SignTarget::Plaintext => {
-                // An unreadable signature is refused like any other bad one, after the same work.
-                let signature = signature_from_base64(sign).unwrap_or_default();
-                self.cipher
-                    .0
-                    .decrypt_signed_plaintext(
-                        &BodyCipher::ciphertext(body)?,
-                        &signature,
-                        self.hash,
-                        verifier,
-                    )?
-                    .ok_or_else(plaintext_refused)?
-            }
-        };
-        // A wrong key leaves valid padding about once in 256 tries; the garbage it yields is
-        // still a decryption failure, not a malformed message from BIEASES.
-        parse_json_object(&plaintext, "decrypted body").map_err(|_| {
-            Error::decrypt_failed(
-                "the decrypted body is not a JSON object: the aesKey, aesIv or keyEncoding \
-                 is probably wrong",
-            )
-        })
-    }
-
-    /// Reads the `{code, msg, data}` wrapper (any code but 20000 is `GATEWAY_ERROR`) and maps the
-    /// business data. The wrapper is never signed; only an envelope in `data` can make the result
-    /// `verified`, and then only its decrypted body feeds it.
-    fn response_result(
-        &self,
-        response: &RawResponse,
-        verifier: &dyn Verifier,
-    ) -> Result<RefundResult> {
-        let wrapper = parse_json_object(&response.body, "BIEASES response")?;
-        let code = response_code(&wrapper)?;
-        if code != SUCCESS_CODE {
-            let msg = field_text(&wrapper, "msg").unwrap_or_default();
-            return Err(Error::gateway(NAME, code, msg));
-        }
-        match wrapper.get("data") {
-            None | Some(Value::Null) => Ok(refund_result(&Object::new(), None, false)),
-            Some(Value::Object(envelope)) if is_envelope(envelope) => {
-                let body = self.open_envelope(envelope, "response data", verifier)?;
-                self.check_addressed_to_us(&body, envelope, "response")?;
-                let mut result = refund_result(&body, status_word(&body), true);
-                report_unverified_envelope(&mut result, envelope);
-                Ok(result)
-            }
-            // Documented as plain JSON that "does not require signature verification".
-            Some(Value::Object(data)) => Ok(refund_result(data, status_word(data), false)),
-            Some(other) => Err(Error::malformed(format!(
-                "the BIEASES response data must be an object, not {}",
-                json_type_name(other)
-            ))),
-        }
-    }
-
-    /// BIEASES signs every merchant's messages with one gateway key, so a valid signature does not
-    /// say for whom a message is meant: a message for another merchant (a shared callback URL, a
-    /// misrouted delivery) must not update this merchant's refunds.
-    ///
-    /// Only the signed body can let a message through. The documentation does not promise a
-    /// `merchantId` in the body, so a body without one passes: the signature still shows that
-    /// BIEASES sent it. The envelope's `merchantId` is not signed and never lets a message through,
-    /// but one that names another merchant refuses it, since a refusal cannot let a forgery in.
-    fn check_addressed_to_us(&self, body: &Object, envelope: &Object, what: &str) -> Result<()> {
-        self.check_merchant_id(body.get("merchantId"), what, "")?;
-        self.check_merchant_id(envelope.get("merchantId"), what, " (unsigned envelope)")
-    }
-
-    fn check_merchant_id(&self, named: Option<&Value>, what: &str, place: &str) -> Result<()> {
-        let named = match named {
-            None | Some(Value::Null) => return Ok(()),
-            Some(Value::String(s)) if s.is_empty() => return Ok(()),
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Number(n)) => n.to_string(),
-            Some(other) => {
-                return Err(Error::merchant_mismatch(
-                    "merchantId",
-                    format!(
-                        "the {what} names its merchantId{place} as {}, not as text",
-                        json_type_name(other)
-                    ),
-                ))
-            }
-        };
-        if named == self.merchant_id {
-            return Ok(());
-        }
-        Err(Error::merchant_mismatch(
-            "merchantId",
-            format!(
-                "the {what} is for merchantId {}{place}, not for the merchantId this client is \
-                 configured with",
-                printable_key(&named)
-            ),
-        ))
-    }
-}
-
-/// Where unsigned envelope fields are reported in `raw`.
-const UNVERIFIED_ENVELOPE: &str = "unverifiedEnvelope";
-
-/// Keeps the envelope's fields other than `sign` and `body` in `raw.unverifiedEnvelope`, for the
-/// caller's records: none of them is covered by the signature, so none is read into the result.
-/// A body that carries that key itself keeps its own, signed, value.
-fn report_unverified_envelope(result: &mut RefundResult, envelope: &Object) {
-    let unverified: Object = envelope
-        .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "sign" | "body"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if unverified.is_empty() {
-        return;
-    }
-    if let Value::Object(raw) = &mut result.raw {
-        raw.entry(UNVERIFIED_ENVELOPE)
-            .or_insert(Value::Object(unverified));
-    }
-}
-
-/// `data` that carries a `sign` or a `body` is an envelope to verify and decrypt; treating half an
-/// envelope as plain data would accept unsigned content.
-fn is_envelope(data: &Object) -> bool {
-    data.contains_key("sign") || data.contains_key("body")
-}
-
-/// The response code, sent as a JSON number or as a numeric string depending on the endpoint.
-fn response_code(wrapper: &Object) -> Result<String> {
-    match wrapper.get("code") {
-        Some(Value::Number(n)) => Ok(n.to_string()),
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
-        _ => Err(Error::malformed(
-            "the BIEASES response has no code (a number or a numeric string)",
-        )),
-    }
-}
-
-impl Gateway for Bieases {
-    fn info(&self) -> &'static GatewayInfo {
-        &INFO
-    }
-
-    fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
-        let body = refund_body(input)?;
-        self.draft_envelope(REFUND_PATH, REFUND_METHOD, &body, now_ms)
-    }
-
-    fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft> {
-        let refund_id = query_refund_id(query)?;
-        let mut body = Object::new();
-        body.insert("refundId".into(), Value::String(refund_id));
-        self.draft_envelope(QUERY_PATH, QUERY_METHOD, &body, now_ms)
-    }
-
-    fn parse_refund_response(
-        &self,
-        response: &RawResponse,
-        verifier: &dyn Verifier,
-    ) -> Result<RefundResult> {
-        self.response_result(response, verifier)
-    }
-
-    fn parse_refund_query_response(
-        &self,
-        response: &RawResponse,
-        verifier: &dyn Verifier,
-    ) -> Result<Vec<RefundResult>> {
-        Ok(vec![self.response_result(response, verifier)?])
-    }
-
-    fn verify_notification(
-        &self,
-        request: &RawResponse,
-        now_ms: u64,
-        verifier: &dyn Verifier,
-    ) -> Result<RefundNotification> {
-        let envelope = parse_json_object(&request.body, "BIEASES notification")?;
-        let body = self.open_envelope(&envelope, "notification", verifier)?;
-        check_freshness(&body, &envelope, now_ms)?;
-        self.check_addressed_to_us(&body, &envelope, "notification")?;
-        let event = notification_event(&body);
-        let unsigned_event = non_empty_text(&envelope, "event");
-        check_is_refund_notification(&body, [event.as_deref(), unsigned_event.as_deref()])?;
-        // With neither a signed status nor a signed event the word is empty: `unknown`.
-        let word = status_word(&body)
-            .or_else(|| event.clone())
-            .unwrap_or_default();
-        let mut refund = refund_result(&body, Some(word), true);
-        report_unverified_envelope(&mut refund, &envelope);
-        Ok(RefundNotification {
-            gateway: ID,
-            event,
-            refund,
-            ack: Ack::json(ACK_BODY),
-        })
     }
 }
 
@@ -673,7 +469,7 @@ fn refund_info_entry(line: &Value, index: usize, currency: Currency) -> Result<(
 }
 
 /// BIEASES looks refunds up only by its own refund id.
-fn query_refund_id(query: &RefundQuery) -> Result<String> {
+fn query_body(query: &RefundQuery) -> Result<Object> {
     let refund_id = query.gateway_refund_id.clone().ok_or_else(|| {
         Error::input(
             "gatewayRefundId",
@@ -683,7 +479,120 @@ fn query_refund_id(query: &RefundQuery) -> Result<String> {
         )
     })?;
     check_max_chars("gatewayRefundId", &refund_id, MAX_REFUND_ID)?;
-    Ok(refund_id)
+    let mut body = Object::new();
+    body.insert("refundId".into(), Value::String(refund_id));
+    Ok(body)
+}
+
+// ---------------------------------------------------------------------------------------------
+// What is verified
+
+impl Bieases {
+    /// Checks the signature of an envelope BIEASES sent (a notification, or a response whose `data`
+    /// is an envelope) and returns its decrypted business body: the only part of the envelope that
+    /// the signature covers, under either profile. Under the default profile the signature is
+    /// checked before anything is decrypted; under `plaintext` it can only be checked on the
+    /// decrypted bytes, which are still not parsed until it holds.
+    fn open_envelope(
+        &self,
+        envelope: &Object,
+        what: &str,
+        verifier: &dyn Verifier,
+    ) -> Result<Object> {
+        let sign = signature_member(envelope, "sign", what)?;
+        let body = match envelope.get("body") {
+            Some(Value::String(s)) if !s.is_empty() => s.as_str(),
+            _ => {
+                return Err(Error::malformed(format!(
+                    "the {what} has no encrypted body string"
+                )))
+            }
+        };
+        let plaintext = match self.sign_target {
+            SignTarget::Ciphertext => {
+                verifier.verify(body.as_bytes(), &signature_from_base64(sign)?, self.hash)?;
+                self.cipher.decrypt_base64(body)?
+            }
+            // Decrypt before verify: this profile signs the plaintext, so nothing can be
+            // authenticated before the body is decrypted, and a receiver that answered bad padding
+            // differently from a bad signature, in its reply or in its time, would be a padding
+            // oracle on the AES key (CBC, Vaudenay 2002). Both checks therefore always run, the
+            // padding is read in constant time, and one error stands for both, chosen after both.
+            // That takes the signal out of this function only: the JSON parse after a good
+            // signature and what the caller does with the error lie outside it, so this profile
+            // stays weaker than the default, which verifies the ciphertext before decrypting.
+            SignTarget::Plaintext => {
+                // An unreadable signature is refused like any other bad one, after the same work.
+                let signature = signature_from_base64(sign).unwrap_or_default();
+                self.cipher
+                    .0
+                    .decrypt_signed_plaintext(
+                        &BodyCipher::ciphertext(body)?,
+                        &signature,
+                        self.hash,
+                        verifier,
+                    )?
+                    .ok_or_else(plaintext_refused)?
+            }
+        };
+        // A wrong key leaves valid padding about once in 256 tries; the garbage it yields is
+        // still a decryption failure, not a malformed message from BIEASES.
+        parse_json_object(&plaintext, "decrypted body").map_err(|_| {
+            Error::decrypt_failed(
+                "the decrypted body is not a JSON object: the aesKey, aesIv or keyEncoding \
+                 is probably wrong",
+            )
+        })
+    }
+
+    /// BIEASES signs every merchant's messages with one gateway key, so a valid signature does not
+    /// say for whom a message is meant: a message for another merchant (a shared callback URL, a
+    /// misrouted delivery) must not update this merchant's refunds.
+    ///
+    /// Only the signed body can let a message through. The documentation does not promise a
+    /// `merchantId` in the body, so a body without one passes: the signature still shows that
+    /// BIEASES sent it. The envelope's `merchantId` is not signed and never lets a message through,
+    /// but one that names another merchant refuses it, since a refusal cannot let a forgery in.
+    fn check_addressed_to_us(&self, body: &Object, envelope: &Object, what: &str) -> Result<()> {
+        self.check_merchant_id(body, what, "")?;
+        self.check_merchant_id(envelope, what, " (unsigned envelope)")
+    }
+
+    fn check_merchant_id(&self, object: &Object, what: &str, place: &str) -> Result<()> {
+        if !names_someone_else(object, "merchantId", &self.merchant_id) {
+            return Ok(());
+        }
+        let named = match object.get("merchantId") {
+            Some(Value::String(named)) => printable_key(named),
+            Some(Value::Number(named)) => named.to_string(),
+            other => {
+                return Err(Error::merchant_mismatch(
+                    "merchantId",
+                    format!(
+                        "the {what} names its merchantId{place} as {}, not as text",
+                        other.map_or("nothing", json_type_name)
+                    ),
+                ))
+            }
+        };
+        Err(Error::merchant_mismatch(
+            "merchantId",
+            format!(
+                "the {what} is for merchantId {named}{place}, not for the merchantId this client \
+                 is configured with"
+            ),
+        ))
+    }
+}
+
+/// The one refusal of the `plaintext` profile for bad padding and for a bad signature alike: which
+/// of the two it was must not be told, to the caller or to whoever the caller answers.
+fn plaintext_refused() -> Error {
+    Error::signature_invalid(
+        "the signature does not verify over the decrypted body (signTarget 'plaintext'): either \
+         BIEASES did not sign this message, or it does not decrypt with the configured aesKey, \
+         aesIv and keyEncoding. The two causes are deliberately reported alike",
+    )
 }
 
 /// The notification's `timestamp` must lie within five minutes of the caller's clock. The
@@ -747,13 +656,96 @@ fn check_is_refund_notification(body: &Object, events: [Option<&str>; 2]) -> Res
     Ok(())
 }
 
+// ---------------------------------------------------------------------------------------------
+// Parsing and mapping
+
+/// The `data` of an accepted `{code, msg, data}` wrapper; any code but 20000 is `GATEWAY_ERROR`.
+/// The wrapper is never signed.
+fn accepted_response(response: &RawResponse) -> Result<Option<Value>> {
+    let mut wrapper = parse_json_object(&response.body, "BIEASES response")
+        .map_err(|e| unreadable_response(e, response.status, NAME))?;
+    let code = response_code(&wrapper)?;
+    if code != SUCCESS_CODE {
+        let msg = field_text(&wrapper, "msg").unwrap_or_default();
+        return Err(Error::gateway(NAME, code, msg));
+    }
+    Ok(wrapper.remove("data"))
+}
+
+impl Bieases {
+    /// Maps the data of an accepted response. Only an envelope in `data` can make the result
+    /// `verified`, and then only its decrypted body feeds it.
+    fn response_result(
+        &self,
+        data: Option<Value>,
+        verifier: &dyn Verifier,
+    ) -> Result<RefundResult> {
+        match data {
+            None | Some(Value::Null) => refund_result(&Object::new(), None, false),
+            Some(Value::Object(envelope)) if is_envelope(&envelope) => {
+                let body = self.open_envelope(&envelope, "response data", verifier)?;
+                self.check_addressed_to_us(&body, &envelope, "response")?;
+                let mut result = refund_result(&body, status_word(&body), true)?;
+                report_unverified_envelope(&mut result, &envelope);
+                Ok(result)
+            }
+            // Documented as plain JSON that "does not require signature verification".
+            Some(Value::Object(data)) => refund_result(&data, status_word(&data), false),
+            Some(other) => Err(Error::malformed(format!(
+                "the BIEASES response data must be an object, not {}",
+                json_type_name(&other)
+            ))),
+        }
+    }
+}
+
+/// The response code, sent as a JSON number or as a numeric string depending on the endpoint.
+fn response_code(wrapper: &Object) -> Result<String> {
+    match wrapper.get("code") {
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+        _ => Err(Error::malformed(
+            "the BIEASES response has no code (a number or a numeric string)",
+        )),
+    }
+}
+
+/// Where unsigned envelope fields are reported in `raw`.
+const UNVERIFIED_ENVELOPE: &str = "unverifiedEnvelope";
+
+/// Keeps the envelope's fields other than `sign` and `body` in `raw.unverifiedEnvelope`, for the
+/// caller's records: none of them is covered by the signature, so none is read into the result.
+/// A body that carries that key itself keeps its own, signed, value.
+fn report_unverified_envelope(result: &mut RefundResult, envelope: &Object) {
+    let unverified: Object = envelope
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "sign" | "body"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if unverified.is_empty() {
+        return;
+    }
+    if let Value::Object(raw) = &mut result.raw {
+        raw.entry(UNVERIFIED_ENVELOPE)
+            .or_insert(Value::Object(unverified));
+    }
+}
+
+/// `data` that carries a `sign` or a `body` is an envelope to verify and decrypt; treating half an
+/// envelope as plain data would accept unsigned content.
+fn is_envelope(data: &Object) -> bool {
+    data.contains_key("sign") || data.contains_key("body")
+}
+
 fn status_word(data: &Object) -> Option<String> {
     non_empty_text(data, "status")
 }
 
-/// The status words are not published; these are the plausible ones, anything else is `unknown`.
-/// The event names of notifications map the same way.
-fn status_from_word(word: &str) -> RefundStatus {
+/// The status words, matched without regard to letter case: BIEASES publishes none
+/// (gateways/bieases.md, Response), so these are the plausible ones, and a `success` is as likely
+/// as a `SUCCESS`. The event names of notifications map the same way. Anything else is `unknown`,
+/// with the word kept as `gatewayStatus`.
+fn refund_status(word: &str) -> RefundStatus {
     match word.to_ascii_uppercase().as_str() {
         "SUCCESS" | "SUCCEEDED" | "FINISHED" | "COMPLETED" | "PAYMENT.REFUND.SUCCESS" => {
             RefundStatus::Succeeded
@@ -765,31 +757,30 @@ fn status_from_word(word: &str) -> RefundStatus {
     }
 }
 
-fn refund_result(data: &Object, word: Option<String>, verified: bool) -> RefundResult {
+fn refund_result(data: &Object, word: Option<String>, verified: bool) -> Result<RefundResult> {
     let word = word.unwrap_or_default();
-    let status = status_from_word(&word);
+    let status = refund_status(&word);
     let mut result = RefundResult::new(ID, status, word, verified, Value::Object(data.clone()));
     result.refund_id = non_empty_text(data, "referRefundNo");
     result.gateway_refund_id = non_empty_text(data, "refundId");
     result.original_transaction_id = non_empty_text(data, "paymentId");
     result.currency = non_empty_text(data, "currency");
-    result.amount = received_amount(data, result.currency.as_deref());
+    result.amount = received_amount(data, result.currency.as_deref())?;
     result.created_at = received_time(data, "refundTime");
     result.completed_at = received_time(data, "completeTime");
     if status == RefundStatus::Failed {
         result.failure_reason = non_empty_text(data, "msg");
     }
-    result
+    Ok(result)
 }
 
-/// `refundAmount` in major units: with the currency's digits where the currency is known (the
-/// query answer does not carry one), else the exact decimal as received.
-fn received_amount(data: &Object, currency: Option<&str>) -> Option<String> {
-    let text = non_empty_text(data, "refundAmount")?;
-    match currency.and_then(|c| Currency::from_code(c).ok()) {
-        Some(currency) => format_received_amount(&text, currency.exponent),
-        None => Decimal::parse(text.trim()).map(Decimal::to_text),
-    }
+/// `refundAmount` in major units: with the currency's ISO digits where the currency is known (the
+/// query answer does not carry one), else the exact decimal as received. The query answer writes
+/// it as a string, the request as a number: either is read as a plain decimal, and anything else
+/// that is present is refused.
+fn received_amount(data: &Object, currency: Option<&str>) -> Result<Option<String>> {
+    let amount = received_decimal(data, "refundAmount", NAME, NumberForm::Plain)?;
+    Ok(amount.map(|amount| iso_amount_text(amount, received_currency(currency))))
 }
 
 /// Times arrive as epoch milliseconds; zero means "not yet".
@@ -834,14 +825,6 @@ mod tests {
     }
 
     #[test]
-    fn hex_decoding_is_strict() {
-        assert_eq!(decode_hex("00ffAb").unwrap(), vec![0, 255, 0xab]);
-        for bad in ["0", "0g", "+1", "-1", "é0", "éé"] {
-            assert!(decode_hex(bad).is_none(), "{bad}");
-        }
-    }
-
-    #[test]
     fn decryption_failures_never_panic() {
         let c = cipher("0123456789abcdef", "abcdef9876543210");
         for bad in [
@@ -856,14 +839,80 @@ mod tests {
         }
     }
 
+    /// Refuses every signature: the plain-data answers it is handed to never ask it.
+    #[derive(Debug)]
+    struct RefusingVerifier;
+
+    impl Verifier for RefusingVerifier {
+        fn verify(&self, _: &[u8], _: &[u8], _: HashAlg) -> Result<()> {
+            Err(Error::signature_invalid("no signature is expected here"))
+        }
+    }
+
+    fn gateway() -> Box<dyn Gateway> {
+        let mut config = Config::from_json(&serde_json::json!({
+            "environment": "sandbox", "merchantId": "B131567545069",
+            "aesKey": "0123456789abcdef", "aesIv": "abcdef9876543210",
+        }))
+        .unwrap();
+        from_config(&mut config).unwrap()
+    }
+
+    /// A plain query answer whose `data.refundAmount` is the given JSON text.
+    fn query_answer(amount_json: &str, currency: &str) -> RawResponse {
+        let body = format!(
+            r#"{{"code":20000,"msg":"","data":{{"refundId":"G1","referRefundNo":"R1","refundAmount":{amount_json}{currency},"status":"SUCCESS"}}}}"#
+        );
+        RawResponse::new(Some(200), Vec::new(), body.into_bytes())
+    }
+
     #[test]
-    fn status_words_map_with_unknown_default() {
-        assert_eq!(status_from_word("SUCCESS"), RefundStatus::Succeeded);
-        assert_eq!(status_from_word("finished"), RefundStatus::Succeeded);
-        assert_eq!(status_from_word("FAIL"), RefundStatus::Failed);
-        assert_eq!(status_from_word("CANCELED"), RefundStatus::Cancelled);
-        assert_eq!(status_from_word("CONFIRMING"), RefundStatus::Pending);
-        assert_eq!(status_from_word("TIMEOUT"), RefundStatus::Unknown);
-        assert_eq!(status_from_word(""), RefundStatus::Unknown);
+    fn a_received_amount_that_is_not_a_decimal_is_refused_never_dropped() {
+        for currency in [r#","currency":"USD""#, ""] {
+            for amount in [
+                r#""ten""#,
+                r#"" ""#,
+                r#""-1""#,
+                r#""1e3""#,
+                "-1",
+                "1E+3",
+                "true",
+                "[1]",
+                r#"{"value":"1"}"#,
+            ] {
+                let e = gateway()
+                    .parse_refund_query_response(&query_answer(amount, currency), &RefusingVerifier)
+                    .unwrap_err();
+                assert_eq!(e.code, ErrorCode::ResponseMalformed, "{amount} {currency}");
+                assert!(e.message.contains("refundAmount"), "{e}");
+            }
+        }
+        for (amount, currency, expected) in [
+            (r#""21.5""#, r#","currency":"USD""#, Some("21.50")),
+            ("10.50", "", Some("10.50")),
+            (r#""""#, r#","currency":"USD""#, None),
+            ("null", r#","currency":"USD""#, None),
+        ] {
+            let results = gateway()
+                .parse_refund_query_response(&query_answer(amount, currency), &RefusingVerifier)
+                .unwrap();
+            assert_eq!(
+                results[0].amount.as_deref(),
+                expected,
+                "{amount} {currency}"
+            );
+        }
+    }
+
+    #[test]
+    fn status_words_match_in_any_letter_case_with_unknown_as_default() {
+        assert_eq!(refund_status("SUCCESS"), RefundStatus::Succeeded);
+        assert_eq!(refund_status("finished"), RefundStatus::Succeeded);
+        assert_eq!(refund_status("Payment.Refund.Failed"), RefundStatus::Failed);
+        assert_eq!(refund_status("FAIL"), RefundStatus::Failed);
+        assert_eq!(refund_status("CANCELED"), RefundStatus::Cancelled);
+        assert_eq!(refund_status("CONFIRMING"), RefundStatus::Pending);
+        assert_eq!(refund_status("TIMEOUT"), RefundStatus::Unknown);
+        assert_eq!(refund_status(""), RefundStatus::Unknown);
     }
 }

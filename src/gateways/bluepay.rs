@@ -6,7 +6,7 @@
 //! not signed, so results parsed from them carry `verified: false`.
 //!
 //! BluePay signs every merchant's notifications with its one platform key, so a notification is
-//! believed only where nothing in it names another app (`check_app_id`).
+//! believed only where nothing in it names another app (`check_addressed_to_us`).
 //!
 //! Amounts travel as integers in minor units (satang for THB). BluePay takes no currency field: the
 //! merchant account has one currency, which the config names (`THB` unless told otherwise).
@@ -14,13 +14,14 @@
 use crate::config::Config;
 use crate::crypto::{HashAlg, Verifier};
 use crate::gateway::{Draft, Gateway, GatewayInfo, QueryId, RawResponse, Setting};
-use crate::money::{format_received_minor, Currency};
+use crate::money::{received_decimal, Currency, NumberForm};
 use crate::refund::{
     Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
 };
 use crate::wire::{
-    check_max_chars, check_url, compact_json, field_text, json_number, json_type_name,
-    non_empty_text, parse_json_object, printable_key, signature_from_base64, Object,
+    check_max_chars, check_url, compact_json, is_id_token, json_number, json_type_name,
+    names_someone_else, non_empty_text, parse_json_object, printable_key, signature_from_base64,
+    signature_member, unreadable_response, Object,
 };
 use crate::{Error, Result};
 use serde_json::Value;
@@ -29,10 +30,15 @@ const ID: &str = "bluepay";
 /// The name used in messages, as BluePay writes it.
 const NAME: &str = "BluePay";
 
+// BluePay issues each merchant its own host, so it has no presets.
+
+const REFUND_PATH: &str = "/open-api/payment/refund";
+/// 5.2 Get Refund Payments: BluePay's refund query.
+const QUERY_PATH: &str = "/open-api/refund/payments";
+
 pub(crate) static INFO: GatewayInfo = GatewayInfo {
     id: ID,
     name: NAME,
-    // BluePay issues each merchant its own host.
     presets: &[],
     settings: &[
         Setting::text("appId", "App id"),
@@ -53,9 +59,6 @@ pub(crate) static INFO: GatewayInfo = GatewayInfo {
                  not signed",
 };
 
-const REFUND_PATH: &str = "/open-api/payment/refund";
-const REFUND_PAYMENTS_PATH: &str = "/open-api/refund/payments";
-
 /// The `code` of every successful response.
 const SUCCESS_CODE: &str = "10000";
 /// The reply BluePay expects once a notification has been handled (fixed values in its docs).
@@ -75,29 +78,6 @@ const REFUND_PARAM_KEYS: &[&str] = &[
     "refundCallbackUrl",
     "timestamp",
 ];
-
-/// The unit of `param.timestamp`. BluePay's refund examples use seconds, other pages milliseconds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum TimestampUnit {
-    Seconds,
-    Milliseconds,
-}
-
-impl TimestampUnit {
-    fn from_config(config: &mut Config) -> Result<TimestampUnit> {
-        match config.choice("timestampUnit", &["seconds", "milliseconds"])? {
-            "milliseconds" => Ok(TimestampUnit::Milliseconds),
-            _ => Ok(TimestampUnit::Seconds),
-        }
-    }
-
-    fn stamp(self, now_ms: u64) -> Value {
-        match self {
-            TimestampUnit::Seconds => Value::from(now_ms / 1000),
-            TimestampUnit::Milliseconds => Value::from(now_ms),
-        }
-    }
-}
 
 struct BluePay {
     app_id: String,
@@ -124,11 +104,7 @@ pub(crate) fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
 /// 64, so a pasted key or a stray line never travels in every signed body.
 fn issued_app_id(config: &mut Config) -> Result<String> {
     let app_id = config.required("appId")?;
-    let well_formed = app_id.len() <= 64
-        && app_id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if !well_formed {
+    if app_id.len() > 64 || !is_id_token(&app_id) {
         return Err(Error::config_field(
             "appId",
             "appId must be the id BluePay issued: at most 64 letters, digits, '_' or '-'",
@@ -162,6 +138,29 @@ fn configured_currency(config: &mut Config) -> Result<Currency> {
     })
 }
 
+/// The unit of `param.timestamp`. BluePay's refund examples use seconds, other pages milliseconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TimestampUnit {
+    Seconds,
+    Milliseconds,
+}
+
+impl TimestampUnit {
+    fn from_config(config: &mut Config) -> Result<TimestampUnit> {
+        match config.choice("timestampUnit", &["seconds", "milliseconds"])? {
+            "milliseconds" => Ok(TimestampUnit::Milliseconds),
+            _ => Ok(TimestampUnit::Seconds),
+        }
+    }
+
+    fn stamp(self, now_ms: u64) -> Value {
+        match self {
+            TimestampUnit::Seconds => Value::from(now_ms / 1000),
+            TimestampUnit::Milliseconds => Value::from(now_ms),
+        }
+    }
+}
+
 impl Gateway for BluePay {
     fn info(&self) -> &'static GatewayInfo {
         &INFO
@@ -169,12 +168,12 @@ impl Gateway for BluePay {
 
     fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
         let param = self.refund_param(input, now_ms)?;
-        Ok(self.envelope(REFUND_PATH, compact_json(&Value::Object(param))))
+        Ok(self.draft(REFUND_PATH, compact_json(&Value::Object(param))))
     }
 
     fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft> {
-        let param = self.refund_payments_param(query, now_ms)?;
-        Ok(self.envelope(REFUND_PAYMENTS_PATH, compact_json(&Value::Object(param))))
+        let param = self.query_param(query, now_ms)?;
+        Ok(self.draft(QUERY_PATH, compact_json(&Value::Object(param))))
     }
 
     /// BluePay does not sign its responses: nothing is verified, and the result says so.
@@ -183,7 +182,7 @@ impl Gateway for BluePay {
         response: &RawResponse,
         _verifier: &dyn Verifier,
     ) -> Result<RefundResult> {
-        match self.successful_data(response)? {
+        match self.accepted_response(response)? {
             Value::Object(data) => self.refund_result(data, false),
             other => Err(Error::malformed(format!(
                 "the BluePay refund response's data is {}, not an object",
@@ -197,7 +196,7 @@ impl Gateway for BluePay {
         response: &RawResponse,
         _verifier: &dyn Verifier,
     ) -> Result<Vec<RefundResult>> {
-        let list = match self.successful_data(response)? {
+        let list = match self.accepted_response(response)? {
             Value::Array(list) => list,
             // A Java server writes an empty list as null as readily as [].
             Value::Null => Vec::new(),
@@ -226,15 +225,9 @@ impl Gateway for BluePay {
         verifier: &dyn Verifier,
     ) -> Result<RefundNotification> {
         let envelope = parse_json_object(&request.body, "BluePay notification body")?;
-        let (param, sign) = notification_parts(&envelope)?;
-        // The signature covers the param string exactly as received; it is parsed only afterwards.
-        verifier.verify(
-            param.as_bytes(),
-            &signature_from_base64(sign)?,
-            HashAlg::Sha256,
-        )?;
+        let param = verify_signature(&envelope, verifier)?;
         let data = parse_json_object(param.as_bytes(), "BluePay notification param")?;
-        self.check_app_id(&envelope, "BluePay notification's unsigned envelope")?;
+        self.check_addressed_to_us(&envelope, "BluePay notification's unsigned envelope")?;
         let event = non_empty_text(&data, "eventName");
         Ok(RefundNotification {
             gateway: ID,
@@ -244,6 +237,9 @@ impl Gateway for BluePay {
         })
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Building
 
 impl BluePay {
     /// The 5.1 Refund `param`, with its keys in the order of BluePay's example.
@@ -291,8 +287,8 @@ impl BluePay {
     }
 
     /// The 5.2 Get Refund Payments `param`: one BluePay id and the timestamp.
-    fn refund_payments_param(&self, query: &RefundQuery, now_ms: u64) -> Result<Object> {
-        let (key, field, id) = refund_payments_lookup(query)?;
+    fn query_param(&self, query: &RefundQuery, now_ms: u64) -> Result<Object> {
+        let (key, field, id) = query_lookup(query)?;
         check_gateway_id(field, id)?;
         let mut param = Object::new();
         param.insert(key.into(), id.into());
@@ -302,7 +298,7 @@ impl BluePay {
 
     /// Wraps a `param` string into the signed `{"appId","param","sign"}` request. The signature is
     /// computed over the very string that goes into the body.
-    fn envelope(&self, path: &str, param: String) -> Draft {
+    fn draft(&self, path: &str, param: String) -> Draft {
         let message = param.clone().into_bytes();
         let mut body = Object::new();
         body.insert("appId".into(), self.app_id.clone().into());
@@ -315,91 +311,6 @@ impl BluePay {
             message,
             HashAlg::Sha256,
         )
-    }
-
-    /// Maps one refund record (5.1 data, a 5.2 list entry or a 5.3 notification param).
-    fn refund_result(&self, data: Object, verified: bool) -> Result<RefundResult> {
-        let what = if verified {
-            "BluePay notification's signed param"
-        } else {
-            "BluePay response's refund record"
-        };
-        self.check_app_id(&data, what)?;
-        let gateway_status = non_empty_text(&data, "refundStatus").unwrap_or_default();
-        let mut result = RefundResult::new(
-            ID,
-            refund_status(&gateway_status),
-            gateway_status,
-            verified,
-            Value::Null,
-        );
-        result.refund_id = non_empty_text(&data, "mchRefundOrderId");
-        result.gateway_refund_id = non_empty_text(&data, "refundTransactionId");
-        result.original_transaction_id = non_empty_text(&data, "originalTransactionId");
-        result.amount = self.received_amount(&data)?;
-        result.currency = Some(self.currency.code.to_string());
-        // BluePay writes `yyyy-MM-dd HH:mm:ss` without a zone, so the text is kept as sent.
-        result.created_at = non_empty_text(&data, "refundCreateTime");
-        result.completed_at = non_empty_text(&data, "refundReturnTime");
-        result.failure_reason = failure_reason(&data);
-        result.raw = Value::Object(data);
-        Ok(result)
-    }
-
-    /// Refuses a message whose `fields` name another app than this client's `appId`. BluePay's
-    /// notification examples carry no `appId` at all (UnifiedAPIParam, RefundCallback), so where it
-    /// is absent the message is accepted: the signature by BluePay's key is then all there is.
-    /// Only a signed `param` can make a message ours; an `appId` in an unsigned part (the
-    /// notification's envelope beside `param`, a synchronous response) can only refuse it.
-    fn check_app_id(&self, fields: &Object, what: &str) -> Result<()> {
-        if names_another_app(fields, &self.app_id) {
-            return Err(Error::merchant_mismatch(
-                "appId",
-                format!(
-                    "the {what} names an appId that is not this client's; BluePay signs every \
-                     merchant's messages with one key, so it is refused: check that the config's \
-                     appId is the one BluePay issued for this account"
-                ),
-            ));
-        }
-        Ok(())
-    }
-
-    /// The `data` of a successful response; any other `code` is the gateway refusing the request.
-    fn successful_data(&self, response: &RawResponse) -> Result<Value> {
-        let mut body =
-            parse_json_object(&response.body, "BluePay response body").map_err(
-                |e| match response.status {
-                    Some(status) if !(200..300).contains(&status) => Error::malformed(format!(
-                        "BluePay answered HTTP {status} without a JSON body"
-                    )),
-                    _ => e,
-                },
-            )?;
-        let code = non_empty_text(&body, "code")
-            .ok_or_else(|| Error::malformed("the BluePay response has no code"))?;
-        if code != SUCCESS_CODE {
-            let message = non_empty_text(&body, "message").unwrap_or_default();
-            return Err(Error::gateway(NAME, code, message));
-        }
-        self.check_app_id(&body, "BluePay response")?;
-        body.remove("data")
-            .ok_or_else(|| Error::malformed("the BluePay response has code 10000 but no data"))
-    }
-
-    /// `refundAmount` in minor units as major units. An amount that is present but not a whole
-    /// number of minor units is refused rather than guessed at.
-    fn received_amount(&self, data: &Object) -> Result<Option<String>> {
-        match non_empty_text(data, "refundAmount") {
-            None => Ok(None),
-            Some(text) => format_received_minor(&text, self.currency)
-                .map(Some)
-                .ok_or_else(|| {
-                    Error::malformed(
-                        "BluePay's refundAmount is not a whole non-negative number of minor units",
-                    )
-                }),
-        }
     }
 }
 
@@ -472,7 +383,7 @@ fn insert_extra_fields(param: &mut Object, extra: &Object) -> Result<()> {
 
 /// Which id a 5.2 query sends: (param key, input field, value). BluePay looks refunds up by its own
 /// ids only; when both are given, the more precise refund id is used.
-fn refund_payments_lookup(query: &RefundQuery) -> Result<(&'static str, &'static str, &str)> {
+fn query_lookup(query: &RefundQuery) -> Result<(&'static str, &'static str, &str)> {
     if let Some(id) = &query.gateway_refund_id {
         return Ok(("refundTransactionId", "gatewayRefundId", id));
     }
@@ -486,43 +397,119 @@ fn refund_payments_lookup(query: &RefundQuery) -> Result<(&'static str, &'static
     ))
 }
 
-/// Whether `fields` carry an `appId` other than `ours`. Absent, null or empty names no app; a value
-/// that is not text (an object, an array) names no app we know, so it counts as another.
-fn names_another_app(fields: &Object, ours: &str) -> bool {
-    match fields.get("appId") {
-        None | Some(Value::Null) => false,
-        Some(_) => match field_text(fields, "appId") {
-            Some(named) => !named.is_empty() && named != ours,
-            None => true,
-        },
-    }
-}
+// ---------------------------------------------------------------------------------------------
+// What is verified
 
-/// The `{param, sign}` of a notification. A missing signature is reported as such, before anything
-/// else about the message is believed.
-fn notification_parts(envelope: &Object) -> Result<(&str, &str)> {
-    let sign = match envelope.get("sign") {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.as_str(),
-        None | Some(Value::Null) | Some(Value::String(_)) => {
-            return Err(Error::signature_missing(
-                "the BluePay notification has no sign",
-            ))
-        }
-        Some(_) => {
-            return Err(Error::signature_invalid(
-                "the BluePay notification's sign is not a string",
+/// The `param` string of a notification, once BluePay's signature over it holds: the signature
+/// covers that string exactly as received, and it is parsed only afterwards. A missing signature is
+/// reported as such, before anything else about the message is believed.
+fn verify_signature<'a>(envelope: &'a Object, verifier: &dyn Verifier) -> Result<&'a str> {
+    let sign = signature_member(envelope, "sign", "BluePay notification")?;
+    let param = match envelope.get("param") {
+        Some(Value::String(param)) => param.as_str(),
+        _ => {
+            return Err(Error::malformed(
+                "the BluePay notification has no param string",
             ))
         }
     };
-    match envelope.get("param") {
-        Some(Value::String(param)) => Ok((param.as_str(), sign)),
-        _ => Err(Error::malformed(
-            "the BluePay notification has no param string",
-        )),
+    verifier.verify(
+        param.as_bytes(),
+        &signature_from_base64(sign)?,
+        HashAlg::Sha256,
+    )?;
+    Ok(param)
+}
+
+impl BluePay {
+    /// Refuses a message whose `fields` name another app than this client's `appId`. BluePay's
+    /// notification examples carry no `appId` at all (UnifiedAPIParam, RefundCallback), so where it
+    /// is absent the message is accepted: the signature by BluePay's key is then all there is.
+    /// Only a signed `param` can make a message ours; an `appId` in an unsigned part (the
+    /// notification's envelope beside `param`, a synchronous response) can only refuse it.
+    fn check_addressed_to_us(&self, fields: &Object, what: &str) -> Result<()> {
+        if names_someone_else(fields, "appId", &self.app_id) {
+            return Err(Error::merchant_mismatch(
+                "appId",
+                format!(
+                    "the {what} names an appId that is not this client's; BluePay signs every \
+                     merchant's messages with one key, so it is refused: check that the config's \
+                     appId is the one BluePay issued for this account"
+                ),
+            ));
+        }
+        Ok(())
     }
 }
 
-/// BluePay's refund status words; anything else is unknown, with the word kept in gatewayStatus.
+// ---------------------------------------------------------------------------------------------
+// Parsing and mapping
+
+impl BluePay {
+    /// The `data` of a successful response; any other `code` is the gateway refusing the request.
+    fn accepted_response(&self, response: &RawResponse) -> Result<Value> {
+        let mut body = parse_json_object(&response.body, "BluePay response body")
+            .map_err(|e| unreadable_response(e, response.status, NAME))?;
+        let code = non_empty_text(&body, "code")
+            .ok_or_else(|| Error::malformed("the BluePay response has no code"))?;
+        if code != SUCCESS_CODE {
+            let message = non_empty_text(&body, "message").unwrap_or_default();
+            return Err(Error::gateway(NAME, code, message));
+        }
+        self.check_addressed_to_us(&body, "BluePay response")?;
+        body.remove("data")
+            .ok_or_else(|| Error::malformed("the BluePay response has code 10000 but no data"))
+    }
+
+    /// Maps one refund record (5.1 data, a 5.2 list entry or a 5.3 notification param).
+    fn refund_result(&self, data: Object, verified: bool) -> Result<RefundResult> {
+        let what = if verified {
+            "BluePay notification's signed param"
+        } else {
+            "BluePay response's refund record"
+        };
+        self.check_addressed_to_us(&data, what)?;
+        let gateway_status = non_empty_text(&data, "refundStatus").unwrap_or_default();
+        let mut result = RefundResult::new(
+            ID,
+            refund_status(&gateway_status),
+            gateway_status,
+            verified,
+            Value::Null,
+        );
+        result.refund_id = non_empty_text(&data, "mchRefundOrderId");
+        result.gateway_refund_id = non_empty_text(&data, "refundTransactionId");
+        result.original_transaction_id = non_empty_text(&data, "originalTransactionId");
+        result.amount = self.received_amount(&data)?;
+        result.currency = Some(self.currency.code.to_string());
+        // BluePay writes `yyyy-MM-dd HH:mm:ss` without a zone, so the text is kept as sent.
+        result.created_at = non_empty_text(&data, "refundCreateTime");
+        result.completed_at = non_empty_text(&data, "refundReturnTime");
+        result.failure_reason = failure_reason(&data);
+        result.raw = Value::Object(data);
+        Ok(result)
+    }
+
+    /// `refundAmount`, a whole number of minor units (BluePay types it as a Java long), as major
+    /// units. Anything else that is present is refused rather than guessed at.
+    fn received_amount(&self, data: &Object) -> Result<Option<String>> {
+        let Some(minor) = received_decimal(data, "refundAmount", NAME, NumberForm::Plain)? else {
+            return Ok(None);
+        };
+        minor
+            .minor_units_as_major_text(self.currency)
+            .map(Some)
+            .ok_or_else(|| {
+                Error::malformed(
+                    "the refundAmount BluePay sent is not a whole number of minor units",
+                )
+            })
+    }
+}
+
+/// BluePay's refund status words, matched exactly: its documentation writes them in upper case
+/// and no other spelling has been seen. Anything else is unknown, with the word kept in
+/// gatewayStatus.
 fn refund_status(word: &str) -> RefundStatus {
     match word {
         "PENDING" | "PROCESS" => RefundStatus::Pending,
@@ -540,4 +527,67 @@ fn failure_reason(data: &Object) -> Option<String> {
         .filter_map(|key| non_empty_text(data, key))
         .collect();
     (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gateway() -> BluePay {
+        BluePay {
+            app_id: "733b887a4a784708bb369524db5b6ded".into(),
+            base_url: "https://openapi.bluepay.test".into(),
+            currency: Currency::from_code("THB").unwrap(),
+            timestamp_unit: TimestampUnit::Seconds,
+        }
+    }
+
+    fn refund_record(amount_json: &str) -> Object {
+        let text = format!(r#"{{"refundStatus":"COMPLETE","refundAmount":{amount_json}}}"#);
+        parse_json_object(text.as_bytes(), "record").unwrap()
+    }
+
+    #[test]
+    fn a_received_amount_that_is_not_whole_minor_units_is_refused_never_dropped() {
+        for (amount, expected) in [
+            ("10000", Some("100.00")),
+            (r#""5050""#, Some("50.50")),
+            (r#""""#, None),
+            ("null", None),
+        ] {
+            let amount_read = gateway().received_amount(&refund_record(amount)).unwrap();
+            assert_eq!(amount_read.as_deref(), expected, "{amount}");
+        }
+        for amount in [
+            r#""100.00""#,
+            "100.5",
+            "-1",
+            "1E+4",
+            "true",
+            "[10000]",
+            r#"{"value":10000}"#,
+        ] {
+            let e = gateway()
+                .received_amount(&refund_record(amount))
+                .unwrap_err();
+            assert_eq!(e.code, crate::ErrorCode::ResponseMalformed, "{amount}");
+            assert!(e.message.contains("refundAmount"), "{e}");
+        }
+    }
+
+    #[test]
+    fn status_words_match_exactly_with_unknown_as_default() {
+        for (word, status) in [
+            ("PENDING", RefundStatus::Pending),
+            ("PROCESS", RefundStatus::Pending),
+            ("COMPLETE", RefundStatus::Succeeded),
+            ("FAILED", RefundStatus::Failed),
+            ("CANCEL", RefundStatus::Cancelled),
+            ("complete", RefundStatus::Unknown),
+            ("SUCCESS", RefundStatus::Unknown),
+            ("", RefundStatus::Unknown),
+        ] {
+            assert_eq!(refund_status(word), status, "{word}");
+        }
+    }
 }

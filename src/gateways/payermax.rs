@@ -11,14 +11,15 @@ use crate::crypto::{HashAlg, Verifier};
 use crate::gateway::{
     Draft, Gateway, GatewayInfo, Method, Preset, QueryId, RawResponse, Setting, SignaturePlace,
 };
-use crate::money::{format_received_amount, format_received_number, Amount, Currency, Decimal};
+use crate::money::{received_currency, received_decimal, Amount, Currency, Decimal, NumberForm};
 use crate::refund::{
     Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
 };
 use crate::time::UtcTime;
 use crate::wire::{
-    check_max_chars, check_url, compact_json, field_text, json_number, json_type_name,
-    non_empty_text, parse_json_object, signature_from_base64, Object,
+    check_config_max_chars, check_max_chars, check_url, compact_json, field_text, json_number,
+    names_someone_else, non_empty_text, parse_json_object, printable_key, signature_from_base64,
+    unreadable_response, Object,
 };
 use crate::{Error, Result};
 use serde_json::Value;
@@ -38,6 +39,9 @@ const PRESETS: &[Preset] = &[
     },
 ];
 
+const REFUND_PATH: &str = "/aggregate-pay/api/gateway/refund";
+const QUERY_PATH: &str = "/aggregate-pay/api/gateway/refundQuery";
+
 pub(crate) static INFO: GatewayInfo = GatewayInfo {
     id: ID,
     name: NAME,
@@ -52,20 +56,16 @@ pub(crate) static INFO: GatewayInfo = GatewayInfo {
                  in the sign header; refusals are unsigned",
 };
 
-const REFUND_PATH: &str = "/aggregate-pay/api/gateway/refund";
-const REFUND_QUERY_PATH: &str = "/aggregate-pay/api/gateway/refundQuery";
-
 /// The API version the current refund and refundQuery pages name.
 const API_VERSION: &str = "1.5";
 const KEY_VERSION: &str = "1";
+const SIGN_HEADER: &str = "sign";
 
 /// The only code that means the request was accepted (not that the refund succeeded).
-const ACCEPTED: &str = "APPLY_SUCCESS";
+const SUCCESS_CODE: &str = "APPLY_SUCCESS";
 const REFUND_NOTIFY_TYPE: &str = "REFUND";
 /// Anything but this reply makes PayerMax send the notification again.
-const ACK_BODY: &str = r#"{"code":"SUCCESS","msg":"Success"}"#;
-
-const SIGN_HEADER: &str = "sign";
+const NOTIFICATION_ACK: &str = r#"{"code":"SUCCESS","msg":"Success"}"#;
 
 // Length limits from PayerMax's field tables, in characters.
 const MAX_APP_ID: usize = 64;
@@ -83,9 +83,9 @@ struct PayerMax {
 
 pub(crate) fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
     let app_id = config.required("appId")?;
-    check_config_length("appId", &app_id, MAX_APP_ID)?;
+    check_config_max_chars("appId", &app_id, MAX_APP_ID)?;
     let merchant_no = config.required("merchantNo")?;
-    check_config_length("merchantNo", &merchant_no, MAX_MERCHANT_NO)?;
+    check_config_max_chars("merchantNo", &merchant_no, MAX_MERCHANT_NO)?;
     let base_url = config.base_url(PRESETS)?;
     Ok(Box::new(PayerMax {
         base_url,
@@ -94,15 +94,75 @@ pub(crate) fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
     }))
 }
 
-fn check_config_length(key: &str, value: &str, max: usize) -> Result<()> {
-    if value.chars().count() > max {
-        return Err(Error::config_field(
-            key,
-            format!("{key} must be at most {max} characters"),
-        ));
+impl Gateway for PayerMax {
+    fn info(&self) -> &'static GatewayInfo {
+        &INFO
     }
-    Ok(())
+
+    fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
+        let data = refund_data(input)?;
+        Ok(self.draft(REFUND_PATH, data, now_ms))
+    }
+
+    fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft> {
+        let data = query_data(query)?;
+        Ok(self.draft(QUERY_PATH, data, now_ms))
+    }
+
+    fn parse_refund_response(
+        &self,
+        response: &RawResponse,
+        verifier: &dyn Verifier,
+    ) -> Result<RefundResult> {
+        let body = self.accepted_response(response, verifier)?;
+        refund_result(data_object(&body, "PayerMax response")?, &body)
+    }
+
+    fn parse_refund_query_response(
+        &self,
+        response: &RawResponse,
+        verifier: &dyn Verifier,
+    ) -> Result<Vec<RefundResult>> {
+        let body = self.accepted_response(response, verifier)?;
+        Ok(vec![refund_result(
+            data_object(&body, "PayerMax response")?,
+            &body,
+        )?])
+    }
+
+    /// PayerMax resends for hours and does not say whether `notifyTime` is renewed on each attempt,
+    /// so no freshness window is applied; `outRefundNo` makes handling idempotent.
+    fn verify_notification(
+        &self,
+        request: &RawResponse,
+        _now_ms: u64,
+        verifier: &dyn Verifier,
+    ) -> Result<RefundNotification> {
+        let what = "PayerMax notification";
+        self.verify_signature(request, what, verifier)?;
+        let body = parse_json_object(&request.body, what)?;
+        let event = non_empty_text(&body, "notifyType");
+        check_is_refund_notification(event.as_deref())?;
+        require_merchant_no(&body)?;
+        self.check_addressed_to_us(&body, what)?;
+        let mut refund = refund_result(data_object(&body, what)?, &body)?;
+        // A failed refund's reason comes in the envelope (code PAYMENT_FAILED, ...), not in data.
+        let code = non_empty_text(&body, "code").unwrap_or_default();
+        if refund.failure_reason.is_none() && !code.is_empty() && code != SUCCESS_CODE {
+            let message = non_empty_text(&body, "msg").unwrap_or_default();
+            refund.failure_reason = Some(format!("{code} {message}").trim_end().to_string());
+        }
+        Ok(RefundNotification {
+            gateway: ID,
+            event,
+            refund,
+            ack: Ack::json(NOTIFICATION_ACK),
+        })
+    }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Building
 
 /// Fraction digits PayerMax accepts for a currency. Its rules are stricter than ISO 4217 in two
 /// places: some currencies are whole-only, and the three-digit dinars and rials take at most two.
@@ -140,7 +200,7 @@ fn refund_data(input: &RefundInput) -> Result<Object> {
             "extra",
             format!(
                 "PayerMax takes no extra refund fields; got {}",
-                crate::wire::printable_key(key)
+                printable_key(key)
             ),
         ));
     }
@@ -183,7 +243,7 @@ fn refund_data(input: &RefundInput) -> Result<Object> {
 }
 
 /// PayerMax's refund query `data`: the merchant's refund number or PayerMax's, exactly one.
-fn refund_query_data(query: &RefundQuery) -> Result<Object> {
+fn query_data(query: &RefundQuery) -> Result<Object> {
     let mut data = Object::new();
     match (&query.refund_id, &query.gateway_refund_id) {
         (Some(_), Some(_)) => {
@@ -241,9 +301,19 @@ impl PayerMax {
             },
         }
     }
+}
 
+// ---------------------------------------------------------------------------------------------
+// What is verified
+
+impl PayerMax {
     /// The `sign` header must hold over exactly the bytes received.
-    fn verify_raw(&self, message: &RawResponse, what: &str, verifier: &dyn Verifier) -> Result<()> {
+    fn verify_signature(
+        &self,
+        message: &RawResponse,
+        what: &str,
+        verifier: &dyn Verifier,
+    ) -> Result<()> {
         let sign = message
             .header(SIGN_HEADER)
             .map(str::trim)
@@ -256,55 +326,13 @@ impl PayerMax {
         )
     }
 
-    /// The accepted response's parsed body, after its signature has been checked. A refusal is
-    /// `GATEWAY_ERROR` whether or not it is signed: PayerMax signs only accepted responses, and a
-    /// refusal changes no state.
-    fn accepted_body(&self, response: &RawResponse, verifier: &dyn Verifier) -> Result<Object> {
-        let http_failed = response.status.filter(|s| !(200..300).contains(s));
-        let body =
-            parse_json_object(&response.body, "PayerMax response").map_err(
-                |e| match http_failed {
-                    Some(status) => Error::malformed(format!(
-                        "PayerMax answered HTTP {status} without a PayerMax result"
-                    )),
-                    None => e,
-                },
-            )?;
-        let code = non_empty_text(&body, "code")
-            .ok_or_else(|| Error::malformed("the PayerMax response has no code"))?;
-        if code != ACCEPTED {
-            let message = field_text(&body, "msg").unwrap_or_default();
-            return Err(Error::gateway(NAME, code, message));
-        }
-        if let Some(status) = http_failed {
-            return Err(Error::malformed(format!(
-                "PayerMax answered HTTP {status} with a success code"
-            )));
-        }
-        self.verify_raw(response, "PayerMax response", verifier)?;
-        self.check_named_addressee(&body, "PayerMax response")?;
-        Ok(body)
-    }
-
-    /// A notification must name this client's merchant: PayerMax signs every merchant's
-    /// notifications with the same key, so a valid signature alone does not make one ours.
-    /// `merchantNo` is required in notifications (RefundResultNotifyUrl field table), so one
-    /// without it is malformed; `appId` is optional there and checked where present.
-    fn check_addressed_to_us(&self, body: &Object) -> Result<()> {
-        if non_empty_text(body, "merchantNo").is_none() {
-            return Err(Error::malformed(
-                "the PayerMax notification has no merchantNo, so it cannot be shown to be for \
-                 this merchant",
-            ));
-        }
-        self.check_named_addressee(body, "PayerMax notification")
-    }
-
-    /// Every merchant or app a signed body names must be this client's. PayerMax documents its
-    /// refund and refundQuery responses as `{code, msg, data}` without `merchantNo` or `appId`,
-    /// so a response naming no one is accepted (it answers a request this client signed); one that
-    /// names another merchant or app is refused. `merchantAppId` is the v1.0 name of `appId`.
-    fn check_named_addressee(&self, body: &Object, what: &str) -> Result<()> {
+    /// Every merchant or app a signed body names must be this client's: PayerMax signs every
+    /// merchant's messages with the same key, so a valid signature alone does not make one ours.
+    /// PayerMax documents its refund and refundQuery responses as `{code, msg, data}` without
+    /// `merchantNo` or `appId`, so a response naming no one is accepted (it answers a request this
+    /// client signed); one that names another merchant or app is refused. `merchantAppId` is the
+    /// v1.0 name of `appId`.
+    fn check_addressed_to_us(&self, body: &Object, what: &str) -> Result<()> {
         for (key, credential, ours) in [
             ("merchantNo", "merchantNo", &self.merchant_no),
             ("appId", "appId", &self.app_id),
@@ -326,15 +354,55 @@ impl PayerMax {
     }
 }
 
-/// Whether `key` names someone other than `ours`. Absent, null or empty names no one; a value that
-/// is not text (an object, an array) names no one we know, so it counts as someone else.
-fn names_someone_else(body: &Object, key: &str, ours: &str) -> bool {
-    match body.get(key) {
-        None | Some(Value::Null) => false,
-        Some(_) => match field_text(body, key) {
-            Some(named) => !named.is_empty() && named != ours,
-            None => true,
-        },
+/// A notification must name its merchant: `merchantNo` is required in notifications
+/// (RefundResultNotifyUrl field table), so one without it is malformed and cannot be shown to be
+/// for this merchant. `appId` is optional there and checked where present.
+fn require_merchant_no(body: &Object) -> Result<()> {
+    if non_empty_text(body, "merchantNo").is_none() {
+        return Err(Error::malformed(
+            "the PayerMax notification has no merchantNo, so it cannot be shown to be for \
+             this merchant",
+        ));
+    }
+    Ok(())
+}
+
+/// PayerMax posts every kind of notification to the URLs a merchant gives; only `REFUND` is a
+/// refund's.
+fn check_is_refund_notification(event: Option<&str>) -> Result<()> {
+    if event != Some(REFUND_NOTIFY_TYPE) {
+        return Err(Error::malformed(
+            "the PayerMax notification is not a refund notification (notifyType REFUND)",
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing and mapping
+
+impl PayerMax {
+    /// The accepted response's parsed body, after its signature has been checked. A refusal is
+    /// `GATEWAY_ERROR` whether or not it is signed: PayerMax signs only accepted responses, and a
+    /// refusal changes no state.
+    fn accepted_response(&self, response: &RawResponse, verifier: &dyn Verifier) -> Result<Object> {
+        let what = "PayerMax response";
+        let body = parse_json_object(&response.body, what)
+            .map_err(|e| unreadable_response(e, response.status, NAME))?;
+        let code = non_empty_text(&body, "code")
+            .ok_or_else(|| Error::malformed("the PayerMax response has no code"))?;
+        if code != SUCCESS_CODE {
+            let message = field_text(&body, "msg").unwrap_or_default();
+            return Err(Error::gateway(NAME, code, message));
+        }
+        if let Some(status) = response.status.filter(|s| !(200..300).contains(s)) {
+            return Err(Error::malformed(format!(
+                "PayerMax answered HTTP {status} with a success code"
+            )));
+        }
+        self.verify_signature(response, what, verifier)?;
+        self.check_addressed_to_us(&body, what)?;
+        Ok(body)
     }
 }
 
@@ -346,7 +414,9 @@ fn data_object<'a>(body: &'a Object, what: &str) -> Result<&'a Object> {
     }
 }
 
-/// PayerMax's refund status words; anything else is `unknown` and kept as `gatewayStatus`.
+/// PayerMax's refund status words, matched exactly: its documentation and SDKs write them in
+/// upper case, so another spelling is not one of them. Anything else is `unknown`, with the word
+/// kept as `gatewayStatus`.
 fn refund_status(word: &str) -> RefundStatus {
     match word {
         "REFUND_SUCCESS" => RefundStatus::Succeeded,
@@ -354,45 +424,6 @@ fn refund_status(word: &str) -> RefundStatus {
         "REFUND_FAILED" => RefundStatus::Failed,
         _ => RefundStatus::Unknown,
     }
-}
-
-/// A received `refundAmount` with PayerMax's digits for the currency, read exactly. A JSON number
-/// may carry an exponent (`1E+3`: PayerMax's Java side writes BigDecimal, and Jackson and fastjson
-/// write one of negative scale that way; the vendor SDKs read it back as a BigDecimal). A string
-/// must be a plain decimal, as every sample and SDK writes one. A value with more digits than the
-/// currency has keeps them all: it is never rounded, so reconciliation sees what PayerMax reported.
-/// Anything else is refused rather than guessed at.
-fn received_amount(data: &Object, currency: Option<&str>) -> Result<Option<String>> {
-    let digits = currency
-        .and_then(|code| Currency::from_code(code).ok())
-        .map(payermax_digits);
-    let formatted = match data.get("refundAmount") {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::String(text)) if text.is_empty() => return Ok(None),
-        Some(Value::Number(number)) => {
-            // serde_json's arbitrary_precision (Cargo.toml) keeps every digit as it arrived; only
-            // the exponent marker is rewritten (`1E3` is held as `1e+3`), which changes no value.
-            let text = number.to_string();
-            match digits {
-                Some(digits) => format_received_number(&text, digits),
-                // Without a known currency there are no digits to pad to: keep the exact value.
-                None => Decimal::parse_json_number(&text).map(Decimal::to_shortest_text),
-            }
-        }
-        Some(Value::String(text)) => match digits {
-            Some(digits) => format_received_amount(text, digits),
-            None => Decimal::parse(text.trim()).map(Decimal::to_shortest_text),
-        },
-        Some(other) => {
-            return Err(Error::malformed(format!(
-                "PayerMax sent a refundAmount that is {}, not a decimal amount",
-                json_type_name(other)
-            )))
-        }
-    };
-    formatted.map(Some).ok_or_else(|| {
-        Error::malformed("PayerMax sent a refundAmount that is not a decimal amount")
-    })
 }
 
 /// Maps PayerMax's refund `data` to a RefundResult; `raw` is the whole parsed body.
@@ -417,74 +448,19 @@ fn refund_result(data: &Object, raw: &Object) -> Result<RefundResult> {
     Ok(result)
 }
 
-impl Gateway for PayerMax {
-    fn info(&self) -> &'static GatewayInfo {
-        &INFO
-    }
-
-    fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
-        let data = refund_data(input)?;
-        Ok(self.draft(REFUND_PATH, data, now_ms))
-    }
-
-    fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft> {
-        let data = refund_query_data(query)?;
-        Ok(self.draft(REFUND_QUERY_PATH, data, now_ms))
-    }
-
-    fn parse_refund_response(
-        &self,
-        response: &RawResponse,
-        verifier: &dyn Verifier,
-    ) -> Result<RefundResult> {
-        let body = self.accepted_body(response, verifier)?;
-        refund_result(data_object(&body, "PayerMax response")?, &body)
-    }
-
-    fn parse_refund_query_response(
-        &self,
-        response: &RawResponse,
-        verifier: &dyn Verifier,
-    ) -> Result<Vec<RefundResult>> {
-        let body = self.accepted_body(response, verifier)?;
-        Ok(vec![refund_result(
-            data_object(&body, "PayerMax response")?,
-            &body,
-        )?])
-    }
-
-    /// PayerMax resends for hours and does not say whether `notifyTime` is renewed on each attempt,
-    /// so no freshness window is applied; `outRefundNo` makes handling idempotent.
-    fn verify_notification(
-        &self,
-        request: &RawResponse,
-        _now_ms: u64,
-        verifier: &dyn Verifier,
-    ) -> Result<RefundNotification> {
-        let what = "PayerMax notification";
-        self.verify_raw(request, what, verifier)?;
-        let body = parse_json_object(&request.body, what)?;
-        let event = non_empty_text(&body, "notifyType");
-        if event.as_deref() != Some(REFUND_NOTIFY_TYPE) {
-            return Err(Error::malformed(
-                "the PayerMax notification is not a refund notification (notifyType REFUND)",
-            ));
-        }
-        self.check_addressed_to_us(&body)?;
-        let mut refund = refund_result(data_object(&body, what)?, &body)?;
-        // A failed refund's reason comes in the envelope (code PAYMENT_FAILED, ...), not in data.
-        let code = non_empty_text(&body, "code").unwrap_or_default();
-        if refund.failure_reason.is_none() && !code.is_empty() && code != ACCEPTED {
-            let message = non_empty_text(&body, "msg").unwrap_or_default();
-            refund.failure_reason = Some(format!("{code} {message}").trim_end().to_string());
-        }
-        Ok(RefundNotification {
-            gateway: ID,
-            event,
-            refund,
-            ack: Ack::json(ACK_BODY),
-        })
-    }
+/// A received `refundAmount` with PayerMax's digits for the currency, read exactly. A JSON number
+/// may carry an exponent (`1E+3`: PayerMax's Java side writes BigDecimal, and its SDKs read one
+/// back); a string must be a plain decimal, as every sample and SDK writes one. A value with more
+/// digits than the currency has keeps them all: it is never rounded, so reconciliation sees what
+/// PayerMax reported. Anything else is refused rather than guessed at.
+fn received_amount(data: &Object, currency: Option<&str>) -> Result<Option<String>> {
+    let digits = received_currency(currency).map(payermax_digits);
+    let amount = received_decimal(data, "refundAmount", NAME, NumberForm::WithExponent)?;
+    Ok(amount.map(|amount| match digits {
+        Some(digits) => amount.with_received_digits(digits),
+        // Without a known currency there are no digits to pad to: the exact value, shortest.
+        None => amount.to_shortest_text(),
+    }))
 }
 
 #[cfg(test)]
@@ -518,11 +494,12 @@ mod tests {
     }
 
     #[test]
-    fn status_words_map_with_unknown_as_default() {
+    fn status_words_match_exactly_with_unknown_as_default() {
         assert_eq!(refund_status("REFUND_SUCCESS"), RefundStatus::Succeeded);
         assert_eq!(refund_status("REFUND_PENDING"), RefundStatus::Pending);
         assert_eq!(refund_status("REFUND_FAILED"), RefundStatus::Failed);
         assert_eq!(refund_status("REFUND_PENDING\t"), RefundStatus::Unknown);
+        assert_eq!(refund_status("refund_success"), RefundStatus::Unknown);
         assert_eq!(refund_status(""), RefundStatus::Unknown);
     }
 

@@ -12,18 +12,18 @@
 use crate::config::Config;
 use crate::crypto::{HashAlg, Verifier};
 use crate::gateway::{Draft, Gateway, GatewayInfo, Preset, QueryId, RawResponse, Setting};
-use crate::money::{format_received_amount, Currency, Decimal};
+use crate::money::{iso_amount_text, received_currency, received_decimal, NumberForm};
 use crate::refund::{
     Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
 };
 use crate::time::iso_from_utc_datetime;
 use crate::wire::{
-    check_max_chars, check_no_control_chars, check_url, field_text, json_members, non_empty_text,
-    parse_form, parse_json_object, printable_key, signature_from_base64, Object,
+    check_max_chars, check_no_control_chars, check_url, fields_object, form_fields, is_id_token,
+    json_fields, names_someone_else, non_empty_text, parse_json_object, printable_key,
+    signature_from_base64, unreadable_response, Object, ReceivedField,
 };
 use crate::{Error, Result};
 use serde_json::Value;
-use std::collections::HashSet;
 
 const ID: &str = "wisepay";
 /// The name used in messages.
@@ -44,6 +44,11 @@ const PRESETS: &[Preset] = &[
     },
 ];
 
+const REFUND_PATH: &str = "/api/entry/refund";
+const QUERY_PATH: &str = "/api/entry/refundquery";
+const REFUND_METHOD: &str = "order.refund.submit";
+const QUERY_METHOD: &str = "order.refund.query";
+
 pub(crate) static INFO: GatewayInfo = GatewayInfo {
     id: ID,
     name: "WisePay Cloud / N-age",
@@ -58,10 +63,10 @@ pub(crate) static INFO: GatewayInfo = GatewayInfo {
                  string of the fields, in the sign field; refusals are unsigned",
 };
 
-const REFUND_PATH: &str = "/api/entry/refund";
-const QUERY_PATH: &str = "/api/entry/refundquery";
-const REFUND_METHOD: &str = "order.refund.submit";
-const QUERY_METHOD: &str = "order.refund.query";
+/// The `code` of an accepted response; any other is the gateway refusing the request.
+const SUCCESS_CODE: &str = "0";
+/// The reply that stops the gateway from sending a notification again.
+const NOTIFICATION_ACK: &str = "success";
 
 /// Fields every request carries; the library sets them, so `extra` may not.
 const COMMON_FIELDS: &[&str] = &[
@@ -135,10 +140,7 @@ pub(crate) fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
 /// `app_id` and `merchant_no` are short ASCII identifiers; anything else is a pasting mistake, and
 /// a `&` or `=` in them would blur the canonical string.
 fn check_credential(key: &str, value: &str) -> Result<()> {
-    let plain = value
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if !plain || value.chars().count() > MAX_ID_CHARS {
+    if !is_id_token(value) || value.chars().count() > MAX_ID_CHARS {
         return Err(Error::config_field(
             key,
             format!("{key} must be 1 to {MAX_ID_CHARS} letters, digits, '_' or '-'"),
@@ -146,6 +148,73 @@ fn check_credential(key: &str, value: &str) -> Result<()> {
     }
     Ok(())
 }
+
+impl Gateway for WisePay {
+    fn info(&self) -> &'static GatewayInfo {
+        &INFO
+    }
+
+    fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
+        let fields = self.refund_fields(input, now_ms)?;
+        Ok(self.draft(REFUND_PATH, fields))
+    }
+
+    fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft> {
+        let fields = self.query_fields(query, now_ms)?;
+        Ok(self.draft(QUERY_PATH, fields))
+    }
+
+    fn parse_refund_response(
+        &self,
+        response: &RawResponse,
+        verifier: &dyn Verifier,
+    ) -> Result<RefundResult> {
+        let (data, raw) = self.accepted_response(response, verifier)?;
+        refund_result(&data, raw, RefundStatus::Pending)
+    }
+
+    fn parse_refund_query_response(
+        &self,
+        response: &RawResponse,
+        verifier: &dyn Verifier,
+    ) -> Result<Vec<RefundResult>> {
+        let (data, raw) = self.accepted_response(response, verifier)?;
+        Ok(vec![refund_result(&data, raw, RefundStatus::Unknown)?])
+    }
+
+    fn verify_notification(
+        &self,
+        request: &RawResponse,
+        _now_ms: u64,
+        verifier: &dyn Verifier,
+    ) -> Result<RefundNotification> {
+        // The notification carries no timestamp to check freshness against; a replay carries the
+        // same refund state, so handlers must be idempotent on refundId (the gateway retries anyway).
+        let fields = notification_fields(request)?;
+        self.verify_signature(&fields, "notification", verifier)?;
+        let mut object = fields_object(&fields);
+        let nested = nested_data(&object, "notification")?;
+        match &nested {
+            Some(data) => self.check_addressed_to_us(&[&object, data], "notification")?,
+            None => self.check_addressed_to_us(&[&object], "notification")?,
+        }
+        object.shift_remove("sign");
+        let refund = refund_result(
+            nested.as_ref().unwrap_or(&object),
+            Value::Object(object.clone()),
+            RefundStatus::Unknown,
+        )?;
+        Ok(RefundNotification {
+            gateway: ID,
+            event: None,
+            refund,
+            ack: Ack::text(NOTIFICATION_ACK),
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building
 
 /// The string the signature covers: every field except `sign`, empty values dropped, sorted by key
 /// in byte order, written `key=value` and joined with `&`, values raw (no escaping, UTF-8).
@@ -219,107 +288,8 @@ impl WisePay {
         )
     }
 
-    /// The gateway's signature must hold over the canonical string of the received top-level fields.
-    fn verify_fields(
-        &self,
-        fields: &[ReceivedField],
-        what: &str,
-        verifier: &dyn Verifier,
-    ) -> Result<()> {
-        check_field_names(fields, what)?;
-        let signature = fields
-            .iter()
-            .find(|f| f.key == "sign")
-            .and_then(|f| f.text.as_deref())
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| Error::signature_missing(format!("the {what} carries no sign field")))?;
-        let pairs: Vec<(&str, &str)> = fields
-            .iter()
-            .filter_map(|f| f.text.as_deref().map(|t| (f.key.as_str(), t)))
-            .collect();
-        let canonical = canonical_string(&pairs);
-        verifier.verify(
-            canonical.as_bytes(),
-            &signature_from_base64(signature)?,
-            HashAlg::Sha256,
-        )?;
-        check_unambiguous(fields, what)
-    }
-
-    /// Verifies a `{code, msg, psn, data, sign}` response and returns its business data and the
-    /// envelope to keep as `raw`.
-    fn parse_envelope(
-        &self,
-        response: &RawResponse,
-        verifier: &dyn Verifier,
-    ) -> Result<(Object, Value)> {
-        let fields =
-            json_fields(&response.body, "response").map_err(|e| match response.status {
-                Some(status) if !(200..300).contains(&status) => Error::malformed(format!(
-                    "{NAME} answered HTTP {status} without a JSON response body"
-                )),
-                _ => e,
-            })?;
-        let envelope = fields_object(&fields);
-        let code = non_empty_text(&envelope, "code")
-            .ok_or_else(|| Error::malformed(format!("the {NAME} response has no code")))?;
-        if code != "0" {
-            return Err(gateway_error(&envelope, code));
-        }
-        self.verify_fields(&fields, "response", verifier)?;
-        let data = nested_data(&envelope, "response")?
-            .ok_or_else(|| Error::malformed("the response has code 0 but no data"))?;
-        self.check_addressed_to_us(&[&envelope, &data], "response")?;
-        let mut raw = envelope;
-        raw.shift_remove("sign");
-        raw.insert("data".to_string(), Value::Object(data.clone()));
-        Ok((data, Value::Object(raw)))
-    }
-
-    /// Refuses a verified message addressed to another merchant or app. The SG sandbox and N-age
-    /// sign with one gateway key (gateways/wisepay.md, Hosts), so a valid signature shows who sent
-    /// a message, not whom it is for. `places` are signed objects only: the top level and the
-    /// nested `data`. Neither the documented response (`{code, msg, psn, data, sign}` with the
-    /// query fields of research/wisepay.md §5.2 in data) nor the notification, whose fields are
-    /// unconfirmed (§7), is known to always carry `app_id` or `merchant_no`, so an absent or empty
-    /// one is accepted; any other value that is not exactly this client's is refused.
-    fn check_addressed_to_us(&self, places: &[&Object], what: &str) -> Result<()> {
-        let ours = [
-            ("merchant_no", "merchantNo", self.merchant_no.as_str()),
-            ("app_id", "appId", self.app_id.as_str()),
-        ];
-        for (name, config_field, our_value) in ours {
-            if places.iter().any(|p| names_another(p, name, our_value)) {
-                return Err(Error::merchant_mismatch(
-                    config_field,
-                    format!(
-                        "the {NAME} {what} is addressed to another account: its {name} \
-                         is not this client's {config_field}; refused although its signature holds, \
-                         because the gateway signs for every merchant with one key"
-                    ),
-                ));
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Whether `object` carries `name` with a value other than `ours`. Absent, null and empty mean
-/// "not said" (the canonical string drops empty values, so they were never signed).
-fn names_another(object: &Object, name: &str, ours: &str) -> bool {
-    match object.get(name) {
-        None | Some(Value::Null) => false,
-        Some(Value::String(s)) if s.is_empty() => false,
-        Some(_) => field_text(object, name).as_deref() != Some(ours),
-    }
-}
-
-impl Gateway for WisePay {
-    fn info(&self) -> &'static GatewayInfo {
-        &INFO
-    }
-
-    fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
+    /// The refund's fields, checked, in the order they are written.
+    fn refund_fields(&self, input: &RefundInput, now_ms: u64) -> Result<Fields> {
         check_merchant_order_no("refundId", &input.refund_id)?;
         if input.original_order_id.is_none() && input.original_transaction_id.is_none() {
             return Err(Error::input(
@@ -363,10 +333,11 @@ impl Gateway for WisePay {
         push(&mut fields, "description", input.reason.as_deref());
         push(&mut fields, "notify_url", input.notify_url.as_deref());
         fields.extend(extra);
-        Ok(self.draft(REFUND_PATH, fields))
+        Ok(fields)
     }
 
-    fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft> {
+    /// The query's fields: WisePay finds a refund by its own or the merchant's refund number.
+    fn query_fields(&self, query: &RefundQuery, now_ms: u64) -> Result<Fields> {
         if query.refund_id.is_none() && query.gateway_refund_id.is_none() {
             return Err(Error::input(
                 "refundId",
@@ -383,55 +354,7 @@ impl Gateway for WisePay {
         let mut fields = self.common_fields(QUERY_METHOD, now_ms);
         push(&mut fields, "merchant_order_no", query.refund_id.as_deref());
         push(&mut fields, "trans_no", query.gateway_refund_id.as_deref());
-        Ok(self.draft(QUERY_PATH, fields))
-    }
-
-    fn parse_refund_response(
-        &self,
-        response: &RawResponse,
-        verifier: &dyn Verifier,
-    ) -> Result<RefundResult> {
-        let (data, raw) = self.parse_envelope(response, verifier)?;
-        refund_result(&data, raw, RefundStatus::Pending)
-    }
-
-    fn parse_refund_query_response(
-        &self,
-        response: &RawResponse,
-        verifier: &dyn Verifier,
-    ) -> Result<Vec<RefundResult>> {
-        let (data, raw) = self.parse_envelope(response, verifier)?;
-        Ok(vec![refund_result(&data, raw, RefundStatus::Unknown)?])
-    }
-
-    fn verify_notification(
-        &self,
-        request: &RawResponse,
-        _now_ms: u64,
-        verifier: &dyn Verifier,
-    ) -> Result<RefundNotification> {
-        // The notification carries no timestamp to check freshness against; a replay carries the
-        // same refund state, so handlers must be idempotent on refundId (the gateway retries anyway).
-        let fields = notification_fields(request)?;
-        self.verify_fields(&fields, "notification", verifier)?;
-        let mut object = fields_object(&fields);
-        let nested = nested_data(&object, "notification")?;
-        match &nested {
-            Some(data) => self.check_addressed_to_us(&[&object, data], "notification")?,
-            None => self.check_addressed_to_us(&[&object], "notification")?,
-        }
-        object.shift_remove("sign");
-        let refund = refund_result(
-            nested.as_ref().unwrap_or(&object),
-            Value::Object(object.clone()),
-            RefundStatus::Unknown,
-        )?;
-        Ok(RefundNotification {
-            gateway: ID,
-            event: None,
-            refund,
-            ack: Ack::text("success"),
-        })
+        Ok(fields)
     }
 }
 
@@ -489,10 +412,7 @@ fn extra_fields(extra: &Object) -> Result<Fields> {
     let mut fields = Fields::new();
     for (key, value) in extra {
         let field = format!("extra.{}", printable_key(key));
-        let plain_name = !key.is_empty()
-            && key.len() <= MAX_EXTRA_KEY_CHARS
-            && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-        if !plain_name {
+        if !is_field_name(key) || key.len() > MAX_EXTRA_KEY_CHARS {
             return Err(Error::input(
                 "extra",
                 format!(
@@ -559,52 +479,66 @@ fn check_sendable(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// One received top-level field: its name, the text the canonical string uses (`None` for null,
-/// which is dropped like an empty value) and its parsed value.
-struct ReceivedField {
-    key: String,
-    text: Option<String>,
-    value: Value,
-}
+// ---------------------------------------------------------------------------------------------
+// What is verified
 
-/// The top-level fields of a JSON body, each with the text the gateway signed: a string's decoded
-/// value; a number's or boolean's exact received text; an object's or array's exact received text,
-/// sliced from the body and never re-serialized (a re-serialization could reorder keys or rewrite
-/// numbers and so verify something other than what arrived). Duplicate names are refused: the
-/// canonical string could not say which of the two was signed.
-///
-/// The body is unauthenticated until verified, so reading it stays linear in its length: each byte
-/// is scanned once by `top_level_members`, each value parsed once, and names are checked for
-/// duplicates through a set.
-fn json_fields(body: &[u8], what: &str) -> Result<Vec<ReceivedField>> {
-    let text = std::str::from_utf8(body)
-        .map_err(|_| Error::malformed(format!("the {what} is not valid UTF-8")))?;
-    let members = json_members(text).ok_or_else(|| {
-        Error::malformed(format!("the {what} is not valid JSON holding one object"))
-    })?;
-    let mut seen = HashSet::with_capacity(members.len());
-    let mut fields: Vec<ReceivedField> = Vec::with_capacity(members.len());
-    for (key, raw) in members {
-        if !seen.insert(key.clone()) {
-            return Err(duplicate_field(&key, what));
-        }
-        let value: Value = serde_json::from_str(raw)
-            .map_err(|_| Error::malformed(format!("the {what} is not valid JSON")))?;
-        let text = match &value {
-            Value::Null => None,
-            Value::String(s) => Some(s.clone()),
-            _ => Some(raw.to_string()),
-        };
-        fields.push(ReceivedField { key, text, value });
+impl WisePay {
+    /// The gateway's signature must hold over the canonical string of the received top-level fields.
+    fn verify_signature(
+        &self,
+        fields: &[ReceivedField],
+        what: &str,
+        verifier: &dyn Verifier,
+    ) -> Result<()> {
+        check_field_names(fields, what)?;
+        let signature = fields
+            .iter()
+            .find(|f| f.key == "sign")
+            .and_then(|f| f.text.as_deref())
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| Error::signature_missing(format!("the {what} carries no sign field")))?;
+        let pairs: Vec<(&str, &str)> = fields
+            .iter()
+            .filter_map(|f| f.text.as_deref().map(|t| (f.key.as_str(), t)))
+            .collect();
+        let canonical = canonical_string(&pairs);
+        verifier.verify(
+            canonical.as_bytes(),
+            &signature_from_base64(signature)?,
+            HashAlg::Sha256,
+        )?;
+        check_unambiguous(fields, what)
     }
-    Ok(fields)
-}
 
-fn duplicate_field(key: &str, what: &str) -> Error {
-    Error::malformed(format!(
-        "the {what} carries the field {} twice",
-        printable_key(key)
-    ))
+    /// Refuses a verified message addressed to another merchant or app. The SG sandbox and N-age
+    /// sign with one gateway key (gateways/wisepay.md, Hosts), so a valid signature shows who sent
+    /// a message, not whom it is for. `places` are signed objects only: the top level and the
+    /// nested `data`. Neither the documented response (`{code, msg, psn, data, sign}` with the
+    /// query fields of research/wisepay.md §5.2 in data) nor the notification, whose fields are
+    /// unconfirmed (§7), is known to always carry `app_id` or `merchant_no`, so an absent or empty
+    /// one is accepted; any other value that is not exactly this client's is refused.
+    fn check_addressed_to_us(&self, places: &[&Object], what: &str) -> Result<()> {
+        let ours = [
+            ("merchant_no", "merchantNo", self.merchant_no.as_str()),
+            ("app_id", "appId", self.app_id.as_str()),
+        ];
+        for (name, config_field, our_value) in ours {
+            if places
+                .iter()
+                .any(|p| names_someone_else(p, name, our_value))
+            {
+                return Err(Error::merchant_mismatch(
+                    config_field,
+                    format!(
+                        "the {NAME} {what} is addressed to another account: its {name} \
+                         is not this client's {config_field}; refused although its signature holds, \
+                         because the gateway signs for every merchant with one key"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A notification body: JSON when it says so or looks like an object, form-encoded otherwise.
@@ -621,32 +555,7 @@ fn notification_fields(request: &RawResponse) -> Result<Vec<ReceivedField>> {
     if content_type.contains("json") || (!content_type.contains("form") && looks_like_json) {
         return json_fields(&request.body, "notification");
     }
-    let text = request.body_text()?;
-    let pairs = parse_form(text.trim())
-        .ok_or_else(|| Error::malformed("the notification is not valid form data"))?;
-    let mut seen = HashSet::with_capacity(pairs.len());
-    let mut fields: Vec<ReceivedField> = Vec::with_capacity(pairs.len());
-    for (key, value) in pairs {
-        if !seen.insert(key.clone()) {
-            return Err(duplicate_field(&key, "notification"));
-        }
-        fields.push(ReceivedField {
-            key,
-            text: Some(value.clone()),
-            value: Value::String(value),
-        });
-    }
-    if fields.is_empty() {
-        return Err(Error::malformed("the notification body is empty"));
-    }
-    Ok(fields)
-}
-
-fn fields_object(fields: &[ReceivedField]) -> Object {
-    fields
-        .iter()
-        .map(|f| (f.key.clone(), f.value.clone()))
-        .collect()
+    form_fields(request.body_text()?, "notification")
 }
 
 fn is_field_name(name: &str) -> bool {
@@ -681,6 +590,36 @@ fn check_unambiguous(fields: &[ReceivedField], what: &str) -> Result<()> {
             f.key
         ))),
         None => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing and mapping
+
+impl WisePay {
+    /// Verifies a `{code, msg, psn, data, sign}` response and returns its business data and the
+    /// envelope to keep as `raw`.
+    fn accepted_response(
+        &self,
+        response: &RawResponse,
+        verifier: &dyn Verifier,
+    ) -> Result<(Object, Value)> {
+        let fields = json_fields(&response.body, "response")
+            .map_err(|e| unreadable_response(e, response.status, NAME))?;
+        let envelope = fields_object(&fields);
+        let code = non_empty_text(&envelope, "code")
+            .ok_or_else(|| Error::malformed(format!("the {NAME} response has no code")))?;
+        if code != SUCCESS_CODE {
+            return Err(gateway_error(&envelope, code));
+        }
+        self.verify_signature(&fields, "response", verifier)?;
+        let data = nested_data(&envelope, "response")?
+            .ok_or_else(|| Error::malformed("the response has code 0 but no data"))?;
+        self.check_addressed_to_us(&[&envelope, &data], "response")?;
+        let mut raw = envelope;
+        raw.shift_remove("sign");
+        raw.insert("data".to_string(), Value::Object(data.clone()));
+        Ok((data, Value::Object(raw)))
     }
 }
 
@@ -728,7 +667,8 @@ fn gateway_error(envelope: &Object, code: String) -> Error {
     error
 }
 
-/// `trans_status`: 9 created and 0 in progress are pending, 1 closed is failed, 2 success,
+/// `trans_status`, matched exactly: the gateway sends digits (gateways/wisepay.md, Response), which
+/// have no case. 9 created and 0 in progress are pending, 1 closed is failed, 2 success,
 /// 3 cancelled; any other word is unknown and kept as `gatewayStatus`.
 fn refund_status(word: &str) -> RefundStatus {
     match word {
@@ -754,29 +694,22 @@ fn refund_result(data: &Object, raw: Value, without_status: RefundStatus) -> Res
     result.original_order_id = non_empty_text(data, "orig_merchant_order_no");
     result.original_transaction_id = non_empty_text(data, "orig_trans_no");
     result.currency = non_empty_text(data, "price_currency");
-    let amount_field = ["order_amount", "trans_amount"]
-        .into_iter()
-        .find(|k| non_empty_text(data, k).is_some());
-    if let Some(field) = amount_field {
-        let text = non_empty_text(data, field).unwrap_or_default();
-        result.amount = Some(received_amount(&text, result.currency.as_deref(), field)?);
-    }
+    result.amount = received_amount(data, result.currency.as_deref())?;
     result.completed_at =
         non_empty_text(data, "trans_end_time").and_then(|t| iso_from_utc_datetime(&t));
     result.failure_reason = failure_reason(data);
     Ok(result)
 }
 
-/// A received amount with the currency's ISO digits when it fits them, else exactly as received.
-fn received_amount(text: &str, currency: Option<&str>, field: &str) -> Result<String> {
-    let digits = currency
-        .and_then(|c| Currency::from_code(c).ok())
-        .map(|c| c.exponent);
-    let formatted = match digits {
-        Some(digits) => format_received_amount(text, digits),
-        None => Decimal::parse(text.trim()).map(Decimal::to_text),
+/// The refund amount, `order_amount` or else `trans_amount`, with the currency's ISO digits when
+/// it fits them, else exactly as received. WisePay writes every value as a string; a number is
+/// read as a plain decimal.
+fn received_amount(data: &Object, currency: Option<&str>) -> Result<Option<String>> {
+    let amount = match received_decimal(data, "order_amount", NAME, NumberForm::Plain)? {
+        Some(amount) => Some(amount),
+        None => received_decimal(data, "trans_amount", NAME, NumberForm::Plain)?,
     };
-    formatted.ok_or_else(|| Error::malformed(format!("{field} is not a decimal amount")))
+    Ok(amount.map(|amount| iso_amount_text(amount, received_currency(currency))))
 }
 
 fn failure_reason(data: &Object) -> Option<String> {
@@ -815,39 +748,56 @@ mod tests {
         assert_eq!(canonical_string(&[("a", " ")]), "a= ");
     }
 
-    #[test]
-    fn a_body_is_exactly_one_valid_object_without_a_whole_body_parse() {
-        for bad in [
-            "{\"a\":1} x",
-            "{} {}",
-            "{\"a\":1,}",
-            "{\"a\" 1}",
-            "{\"a\":}",
-            "{\"a\":tru}",
-            "{\"a\":[1,}",
-            "{\"a\":\"x}",
-            "{\"a\":\"\\u00zz\"}",
-            "{\"a\\q\":1}",
-            "{\"a\":\"\n\"}",
-            "{\"a\":1 2}",
-            "[1]",
-            "",
-        ] {
-            let e = json_fields(bad.as_bytes(), "body").err();
-            assert_eq!(
-                e.map(|e| e.code),
-                Some(crate::ErrorCode::ResponseMalformed),
-                "{bad}"
-            );
-        }
-        let fields = json_fields(b" {\"a\" : [1, {\"b\":\"}\"}] ,\"c\":\"x\"}\n", "body").unwrap();
-        assert_eq!(fields.len(), 2);
-        assert_eq!(fields[0].text.as_deref(), Some("[1, {\"b\":\"}\"}]"));
+    fn refund_data(json: &str) -> Object {
+        parse_json_object(json.as_bytes(), "data").unwrap()
     }
 
     #[test]
-    fn escaped_keys_are_decoded() {
-        let members = json_members(r#"{"tr\u0061ns_no":"1"}"#).unwrap();
-        assert_eq!(members[0].0, "trans_no");
+    fn the_amount_is_order_amount_else_trans_amount_and_a_malformed_one_is_refused() {
+        for (json, currency, expected) in [
+            (
+                r#"{"order_amount":"12.3","trans_amount":"99"}"#,
+                Some("USD"),
+                Some("12.30"),
+            ),
+            (
+                r#"{"order_amount":"","trans_amount":"1000"}"#,
+                Some("JPY"),
+                Some("1000"),
+            ),
+            (r#"{"trans_amount":1.50}"#, Some("JPY"), Some("1.5")),
+            (r#"{"order_amount":"1.50"}"#, None, Some("1.50")),
+            (r#"{"order_amount":null}"#, Some("USD"), None),
+        ] {
+            let amount = received_amount(&refund_data(json), currency).unwrap();
+            assert_eq!(amount.as_deref(), expected, "{json}");
+        }
+        // A present amount that is not a decimal is refused, never passed over for the other one.
+        for json in [
+            r#"{"order_amount":"-1","trans_amount":"1"}"#,
+            r#"{"order_amount":{"value":"1"},"trans_amount":"1"}"#,
+            r#"{"order_amount":["1"]}"#,
+            r#"{"trans_amount":true}"#,
+            r#"{"trans_amount":1e3}"#,
+        ] {
+            let e = received_amount(&refund_data(json), Some("USD")).unwrap_err();
+            assert_eq!(e.code, crate::ErrorCode::ResponseMalformed, "{json}");
+        }
+    }
+
+    #[test]
+    fn trans_status_matches_exactly_with_unknown_as_default() {
+        for (word, status) in [
+            ("9", RefundStatus::Pending),
+            ("0", RefundStatus::Pending),
+            ("1", RefundStatus::Failed),
+            ("2", RefundStatus::Succeeded),
+            ("3", RefundStatus::Cancelled),
+            (" 2", RefundStatus::Unknown),
+            ("02", RefundStatus::Unknown),
+            ("SUCCESS", RefundStatus::Unknown),
+        ] {
+            assert_eq!(refund_status(word), status, "{word:?}");
+        }
     }
 }
