@@ -4,8 +4,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use refundkit::money::{format_received_amount, format_received_minor, Amount, Currency, Decimal};
+use refundkit::hazmat::{format_received_amount, format_received_minor, Decimal};
 use refundkit::ErrorCode;
+use refundkit::{Amount, Currency};
 
 const CURRENCIES: [&str; 6] = ["USD", "JPY", "KWD", "THB", "IDR", "CLF"];
 

@@ -12,8 +12,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use common::{exercise, gateway_sign, response, split, Mode, NOW_MS};
 use libfuzzer_sys::fuzz_target;
-use refundkit::signature::HashAlg;
-use refundkit::Client;
+use refundkit::{Client, HashAlg};
 use serde_json::{json, Value};
 
 const MERCHANT_ID: &str = "B131567545069";

@@ -12,9 +12,10 @@
 
 #![allow(dead_code)]
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use refundkit::keys::PrivateKey;
-use refundkit::signature::{sign, HashAlg};
-use refundkit::{Client, Config, Error, RawResponse};
+use refundkit::{Client, Config, Error, HashAlg, RawResponse, Signer};
 use serde_json::Value;
 use std::sync::OnceLock;
 
@@ -85,7 +86,10 @@ pub fn gateway_key() -> &'static PrivateKey {
 
 /// Signs as the test gateway would.
 pub fn gateway_sign(message: &[u8], hash: HashAlg) -> String {
-    sign(gateway_key(), message, hash).expect("signing with the fixture key works")
+    let signature = gateway_key()
+        .sign(message, hash)
+        .expect("signing with the fixture key works");
+    STANDARD.encode(signature)
 }
 
 pub fn response(body: Vec<u8>, headers: Vec<(String, String)>) -> RawResponse {
@@ -180,7 +184,7 @@ pub fn wisepay_signed(body: &[u8]) -> Option<Vec<u8>> {
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let canonical = refundkit::gateways::wisepay::canonical_string(&pairs);
+    let canonical = refundkit::hazmat::canonical_string(&pairs);
     let sign = gateway_sign(canonical.as_bytes(), HashAlg::Sha256);
     object.insert("sign".to_string(), Value::String(sign));
     serde_json::to_vec(&Value::Object(object)).ok()

@@ -6,8 +6,7 @@ mod common;
 
 use common::{exercise, gateway_sign, response, split, Mode};
 use libfuzzer_sys::fuzz_target;
-use refundkit::signature::HashAlg;
-use refundkit::Client;
+use refundkit::{Client, HashAlg};
 use serde_json::json;
 
 fn client() -> &'static Client {

@@ -12,8 +12,8 @@
 
 use crypto_bigint::modular::BoxedMontyForm;
 use libfuzzer_sys::fuzz_target;
+use refundkit::hazmat::{pkcs1v15_verify, rsa_private_key, rsa_public_key};
 use refundkit::keys::{PrivateKey, PublicKey};
-use refundkit::signature::pkcs1v15_verify;
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::{BoxedUint, Pkcs1v15Sign};
 use sha2::{Digest, Sha256};
@@ -60,7 +60,7 @@ fn exact_encoding(k: usize) -> Vec<u8> {
 /// `em` to the power of the private exponent: the signature whose recovered message is `em`, or
 /// None where `em` is not below the modulus.
 fn raw_sign(private: &PrivateKey, em: &[u8]) -> Option<Vec<u8>> {
-    let key = private.rsa();
+    let key = rsa_private_key(private);
     let m = BoxedUint::from_be_slice(em, key.n_bits_precision()).ok()?;
     if m >= *key.n().as_ref() {
         return None;
@@ -77,7 +77,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let (private, public) = keys();
-    let k = public.rsa().size();
+    let k = rsa_public_key(public).size();
     let signature = match mode % 3 {
         0 => rest.to_vec(),
         1 => {
@@ -102,9 +102,8 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     };
-    let ours = pkcs1v15_verify(public.rsa(), &digest_info(), &signature);
-    let theirs = public
-        .rsa()
+    let ours = pkcs1v15_verify(rsa_public_key(public), &digest_info(), &signature);
+    let theirs = rsa_public_key(public)
         .verify(
             Pkcs1v15Sign::new::<Sha256>(),
             &Sha256::digest(MESSAGE),

@@ -10,9 +10,8 @@ mod common;
 
 use common::{gateway_sign, response, NOW_MS};
 use libfuzzer_sys::fuzz_target;
-use refundkit::gateways::wisepay::canonical_string;
-use refundkit::signature::HashAlg;
-use refundkit::{Client, ErrorCode};
+use refundkit::hazmat::canonical_string;
+use refundkit::{Client, ErrorCode, HashAlg};
 use serde_json::{Map, Value};
 
 fn client() -> &'static Client {
