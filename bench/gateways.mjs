@@ -3,11 +3,7 @@
 // so node:crypto and WebCrypto can do the same RSA work on the same bytes. Messages "from the gateway"
 // are signed here with node:crypto and the test gateway key.
 import crypto from 'node:crypto';
-import { readFileSync } from 'node:fs';
-
-const pem = (name) => readFileSync(new URL(`../tests/fixtures/${name}`, import.meta.url), 'utf8');
-/** A PEM fixture as one line of base64 DER, the form most gateway portals hand keys out in. */
-const bare = (name) => pem(name).split('\n').filter((l) => l && !l.startsWith('-----')).join('');
+import { bareKey as bare, canonical, fixture as pem } from '../tests/js/helpers.mjs';
 
 export const keys = {
   merchantPrivatePem: pem('merchant_test_key.pem'),
@@ -21,14 +17,6 @@ const gatewayPrivate = crypto.createPrivateKey(pem('gateway_test_key.pem'));
 const gatewaySign = (bytes, hash = 'sha256') => crypto.sign(hash, Buffer.from(bytes), gatewayPrivate).toString('base64');
 const json = { 'content-type': 'application/json' };
 
-/** WisePay's canonical string: every field but sign, non-empty, sorted by key, key=value joined by &. */
-function wisepayCanonical(fields) {
-  return Object.entries(fields)
-    .filter(([k, v]) => k !== 'sign' && v !== null && v !== undefined && v !== '')
-    .sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join('&');
-}
 
 function wisepay() {
   const NOW = 1723012596622;
@@ -58,7 +46,7 @@ function wisepay() {
     trans_end_time: '2024-08-07 06:36:36',
   };
   const signed = (fields) => {
-    const bytes = wisepayCanonical(fields);
+    const bytes = canonical(fields);
     return { body: JSON.stringify({ ...fields, sign: gatewaySign(bytes) }), bytes };
   };
   const response = signed(responseFields);
@@ -77,7 +65,7 @@ function wisepay() {
       notifyUrl: 'https://shop.example/wisepay/notify',
     },
     query: { refundId: 'R-2024_0001' },
-    signedBytes: (request) => wisepayCanonical(JSON.parse(request.body)),
+    signedBytes: (request) => canonical(JSON.parse(request.body)),
     signatureOf: (request) => JSON.parse(request.body).sign,
     response: { status: 200, headers: json, body: response.body },
     responseBytes: response.bytes,

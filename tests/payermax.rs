@@ -504,6 +504,8 @@ fn query_amounts_as_numbers_or_strings_get_payermax_digits() {
         (json!(4.9), "USD", "4.90"),
         (json!("4.9"), "USD", "4.90"),
         (json!("10000"), "IDR", "10000"),
+        (json!(10000), "IDR", "10000"),
+        (json!(1.5), "KWD", "1.50"),
         (json!(12.5), "KWD", "12.50"),
         (json!("12.500"), "KWD", "12.50"),
         (json!(3), "JPY", "3"),
@@ -648,7 +650,7 @@ fn failed_and_unknown_statuses_keep_the_gateway_word() {
     let r = &client.parse_refund_query_response(&signed(&body)).unwrap()[0];
     assert_eq!(r.status, RefundStatus::Failed);
     assert_eq!(r.failure_reason.as_deref(), Some("card account closed"));
-    for word in ["REFUND_REVIEWING", "REFUND_PENDING\t", ""] {
+    for word in ["REFUND_REVIEWING", "REFUND_REVIEW", "REFUND_PENDING\t", ""] {
         let body = query_response(json!({"outRefundNo": "R1", "status": word}));
         let r = &client.parse_refund_query_response(&signed(&body)).unwrap()[0];
         assert_eq!(r.status, RefundStatus::Unknown, "{word:?}");

@@ -191,6 +191,7 @@ fn amounts_use_the_currency_digits() {
         ("12.3", "USD", "12.30"),
         ("5000.34", "ZAR", "5000.34"),
         ("1.5", "KWD", "1.500"),
+        ("0.5", "KWD", "0.500"),
         ("0.01", "SGD", "0.01"),
     ] {
         let input = refund_input(json!({"amount": amount, "currency": currency})).unwrap();
@@ -228,6 +229,12 @@ fn presets_and_base_url_choose_the_host() {
         assert_eq!(body["trans_no"], "9001");
         assert!(!body.contains_key("merchant_order_no"));
     }
+    let input = refund_input(json!({})).unwrap();
+    let request = client_with(json!({"environment": "n-age"}))
+        .unwrap()
+        .build_refund(&input, now())
+        .unwrap();
+    assert_eq!(request.url, "https://open.n-age.co.jp/api/entry/refund");
 }
 
 #[test]
@@ -730,6 +737,7 @@ fn every_trans_status_maps_with_an_explicit_default() {
         ("2", RefundStatus::Succeeded),
         ("3", RefundStatus::Cancelled),
         ("4", RefundStatus::Unknown),
+        ("7", RefundStatus::Unknown),
         ("SUCCESS", RefundStatus::Unknown),
     ] {
         let data = json!({"trans_status": word, "trans_no": "1"}).to_string();

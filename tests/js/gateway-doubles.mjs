@@ -1,19 +1,9 @@
 // Local stand-ins for the four gateways' answers, shared by the transport tests in Node and in
 // Chromium: for each gateway a config, a refund and a query, how the request's signature is checked
 // (node:crypto) and what the gateway answers, signed with the test gateway key where it signs.
-import { keys, rsaSign, rsaVerify } from './helpers.mjs';
+import { canonical, keys, rsaSign, rsaVerify } from './helpers.mjs';
 
 export const NOW = 1_722_415_059_000;
-
-/** WisePay's canonical string, by the gateway's rule: every field but sign, empty ones dropped,
- * sorted by the bytes of the key, `key=value` joined with `&`, raw values. */
-export function canonical(fields) {
-  return Object.entries(fields)
-    .filter(([key, value]) => key !== 'sign' && value !== null && value !== undefined && value !== '')
-    .sort(([a], [b]) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')))
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join('&');
-}
 
 const json = (status, value, headers = {}) => ({ status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(value) });
 

@@ -1,5 +1,6 @@
-// Shared test helpers: fixture keys and an independent signer/verifier (node:crypto) playing the
-// gateway's side.
+// What the JavaScript tests share: fixtures and the published vectors, and the independent oracles
+// playing the gateway's side: node:crypto signing and verifying, and WisePay's canonical string
+// written in plain JavaScript from the gateway's rule.
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +10,29 @@ const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 /** A fixture file's text, e.g. fixture('merchant_test_key.pem'). */
 export const fixture = (name) => readFileSync(fixtures + name, 'utf8');
 
-/** The published sample keys and documented signatures (tests/fixtures/vectors.json). */
+/** The published sample keys, documented signatures and examples (tests/fixtures/vectors.json). */
 export const vectors = JSON.parse(fixture('vectors.json'));
+
+/** A PEM text as one line of base64 DER, the form gateway portals hand keys out in. */
+export const oneLine = (pem) =>
+  pem
+    .split(/\r?\n/)
+    .filter((line) => line && !line.startsWith('-----'))
+    .join('');
+
+/** A PEM fixture as one line of base64 DER. */
+export const bareKey = (name) => oneLine(fixture(name));
+
+/** WisePay's canonical string, by the gateway's rule: every field but sign, empty ones dropped,
+ * sorted by the bytes of the key, `key=value` joined with `&`, raw values (other JSON values as
+ * their JSON text). */
+export function canonical(fields) {
+  return Object.entries(fields)
+    .filter(([key, value]) => key !== 'sign' && value !== null && value !== undefined && value !== '')
+    .sort(([a], [b]) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')))
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join('&');
+}
 
 export const keys = {
   merchantPrivate: fixture('merchant_test_key.pem'),

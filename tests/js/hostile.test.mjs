@@ -6,7 +6,7 @@
 // Also: a key carrying a marker never shows up in anything thrown (message, JSON, stack).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixture, vectors } from './helpers.mjs';
+import { bareKey as bare, vectors } from './helpers.mjs';
 
 // The package does not expose its WebAssembly memory. To measure it, this test (and only this test
 // process: node --test runs each file in its own process) watches the one WebAssembly.Instance the
@@ -24,11 +24,6 @@ const { RefundClient, RefundKitError } = await import('refundkit');
 WebAssembly.Instance = OriginalInstance;
 const wasmMemory = instances.map((i) => i.exports.memory).find((m) => m instanceof WebAssembly.Memory);
 
-const bare = (name) =>
-  fixture(name)
-    .split('\n')
-    .filter((line) => line && !line.startsWith('-----'))
-    .join('');
 
 const MERCHANT_KEY = bare('merchant_test_key.pem');
 const GATEWAY_PUBLIC_KEY = bare('gateway_test_key.pub.pem');
@@ -418,7 +413,7 @@ function assertVectorsReproduce() {
   }
   if (ids.includes('payermax')) {
     const v = vectors.payermax;
-    const request = gateways.payermax.client.buildRefundQuery({ refundId: 'R1642411016202' }, { now: NOW });
+    const request = gateways.payermax.client.buildRefundQuery({ refundId: v.refundId }, { now: v.nowMs });
     assert.equal(request.body, v.body);
     assert.equal(request.headers.sign, v.sign);
   }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startSandbox } from '../../www/sandbox/index.mjs';
 import { createStaticHandler } from '../../www/sandbox/static.mjs';
+import { canonical } from './helpers.mjs';
 
 const REFUND_DELAY_MS = 60;
 const RETRY_SCHEDULE_MS = [0, 40, 80, 120];
@@ -42,13 +43,6 @@ function satang(text) {
   return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
 }
 
-function wisepayCanonical(fields) {
-  return Object.keys(fields)
-    .filter((k) => k !== 'sign' && fields[k] !== '' && fields[k] !== undefined && fields[k] !== null)
-    .sort()
-    .map((k) => `${k}=${fields[k]}`)
-    .join('&');
-}
 
 const PROTOCOLS = {
   wisepay: {
@@ -77,7 +71,7 @@ const PROTOCOLS = {
         description: 'sandbox test',
         notify_url: notifyUrl,
       };
-      fields.sign = signText(key, wisepayCanonical(fields));
+      fields.sign = signText(key, canonical(fields));
       return { path: '/api/entry/refund', headers: { 'content-type': 'application/json; charset=UTF-8' }, body: q(fields) };
     },
     query(cfg, { refundId }, { now, key }) {
@@ -92,12 +86,12 @@ const PROTOCOLS = {
         merchant_no: cfg.merchantNo,
         merchant_order_no: refundId,
       };
-      fields.sign = signText(key, wisepayCanonical(fields));
+      fields.sign = signText(key, canonical(fields));
       return { path: '/api/entry/refundquery', headers: { 'content-type': 'application/json' }, body: q(fields) };
     },
     read(cfg, res) {
       const j = JSON.parse(res.text);
-      const verified = verifyText(cfg.gatewayPublicKey, wisepayCanonical(j), j.sign);
+      const verified = verifyText(cfg.gatewayPublicKey, canonical(j), j.sign);
       const d = typeof j.data === 'string' ? JSON.parse(j.data) : null;
       return {
         ok: j.code === '0',
@@ -108,7 +102,7 @@ const PROTOCOLS = {
     },
     notification(cfg, { body }) {
       const j = JSON.parse(body);
-      return { verified: verifyText(cfg.gatewayPublicKey, wisepayCanonical(j), j.sign), refundId: j.merchant_order_no, status: j.trans_status };
+      return { verified: verifyText(cfg.gatewayPublicKey, canonical(j), j.sign), refundId: j.merchant_order_no, status: j.trans_status };
     },
   },
 
