@@ -35,8 +35,26 @@ pub fn check_no_control_chars(field: &str, value: &str) -> Result<()> {
 
 /// Checks a length limit in characters, as the gateways count them.
 pub fn check_max_chars(field: &str, value: &str, max: usize) -> Result<()> {
+    check_length(field, value, max, |field, message| {
+        Error::input(field, message)
+    })
+}
+
+/// Checks a config setting's length limit in characters.
+pub fn check_config_max_chars(key: &str, value: &str, max: usize) -> Result<()> {
+    check_length(key, value, max, |key, message| {
+        Error::config_field(key, message)
+    })
+}
+
+fn check_length(
+    field: &str,
+    value: &str,
+    max: usize,
+    error: fn(&str, String) -> Error,
+) -> Result<()> {
     if value.chars().count() > max {
-        return Err(Error::input(
+        return Err(error(
             field,
             format!("{field} must be at most {max} characters"),
         ));
@@ -132,17 +150,6 @@ pub fn unreadable_response(error: Error, http_status: Option<u16>, sender: &str)
         )),
         _ => error,
     }
-}
-
-/// Checks a config setting's length limit in characters.
-pub fn check_config_max_chars(key: &str, value: &str, max: usize) -> Result<()> {
-    if value.chars().count() > max {
-        return Err(Error::config_field(
-            key,
-            format!("{key} must be at most {max} characters"),
-        ));
-    }
-    Ok(())
 }
 
 /// Whether `value` is an issued identifier: ASCII letters, digits, `_` and `-` only. Anything else
