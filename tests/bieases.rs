@@ -121,7 +121,7 @@ fn gateway_envelope(profile: &Profile, signer: &str, body: &Value, timestamp: u6
 }
 
 fn raw(body: &Value) -> RawResponse {
-    json_response(serde_json::to_vec(body).unwrap())
+    json_response(&serde_json::to_vec(body).unwrap())
 }
 
 fn refund_input(value: Value) -> RefundInput {

@@ -615,7 +615,7 @@ fn the_outcome_comes_from_refund_status_not_the_event_name() {
         n.refund.failure_reason.as_deref(),
         Some("-10009 Channel Refund Failed")
     );
-    let param = &notification_param()
+    let param = notification_param()
         .replace("payment.refund.success", "payment.refund.cancel")
         .replace("COMPLETE", "CANCEL");
     let n = client()

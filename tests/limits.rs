@@ -26,7 +26,7 @@ fn body_of_len(len: usize) -> Vec<u8> {
 }
 
 fn codes_of_every_receive_path(client: &Client, body: Vec<u8>) -> [ErrorCode; 3] {
-    let raw = json_response(body);
+    let raw = json_response(&body);
     [
         client.parse_refund_response(&raw).unwrap_err().code,
         client.parse_refund_query_response(&raw).unwrap_err().code,

@@ -631,7 +631,7 @@ fn amounts_with_more_digits_than_the_currency_are_kept_exactly() {
             "{amount} {currency}"
         );
     }
-    let n = &notification()
+    let n = notification()
         .replace(r#""refundAmount":10000"#, r#""refundAmount":0.5"#)
         .replace(r#""refundCurrency":"IDR""#, r#""refundCurrency":"JPY""#);
     let n = client()
@@ -862,7 +862,7 @@ fn signed_responses_naming_another_merchant_or_app_are_merchant_mismatches() {
 
 #[test]
 fn a_failed_refund_notification_carries_the_reason() {
-    let body = &notification()
+    let body = notification()
         .replace("REFUND_SUCCESS", "REFUND_FAILED")
         .replace(
             r#""code":"APPLY_SUCCESS","msg":"Success.""#,

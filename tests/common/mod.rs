@@ -106,7 +106,7 @@ pub fn client_with(gateway: &str, changes: Value) -> Result<Client> {
 }
 
 /// A received message with status 200, `headers` and `body`, as the host hands it over.
-pub fn received(headers: &[(&str, &str)], body: impl AsRef<[u8]>) -> RawResponse {
+pub fn received(headers: &[(&str, &str)], body: &(impl AsRef<[u8]> + ?Sized)) -> RawResponse {
     RawResponse::new(
         Some(200),
         headers
@@ -118,7 +118,7 @@ pub fn received(headers: &[(&str, &str)], body: impl AsRef<[u8]>) -> RawResponse
 }
 
 /// A received JSON body with status 200.
-pub fn json_response(body: impl AsRef<[u8]>) -> RawResponse {
+pub fn json_response(body: &(impl AsRef<[u8]> + ?Sized)) -> RawResponse {
     received(&[("content-type", "application/json")], body)
 }
 
