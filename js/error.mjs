@@ -1,9 +1,18 @@
-/** Every failure of refundkit: a real Error with a stable `code` (and `field`, `gatewayCode`, `gatewayMessage` where they apply). */
+// The one definition of RefundKitError. The web entry imports this file; scripts/build.mjs writes
+// the CommonJS copy the Node entries load (pkg/node/error.cjs) from it, so the class is written once.
+
+/**
+ * Every failure of refundkit: a real Error with a stable `code`, and the facts that apply as fields:
+ * `field`, `gatewayCode`, `gatewayMessage`, `status` (the HTTP status of the answer), `delivery`
+ * (`'not-sent' | 'refused' | 'unknown'`: whether the request may have reached the gateway) and the
+ * standard `cause` (what failed underneath, such as the value `fetch` threw).
+ */
 export class RefundKitError extends Error {
   constructor(code, message, details) {
-    super(message);
+    const { cause, ...facts } = details ?? {};
+    super(message, details && 'cause' in details ? { cause } : undefined);
     this.name = 'RefundKitError';
     this.code = code;
-    if (details) Object.assign(this, details);
+    Object.assign(this, facts);
   }
 }

@@ -189,9 +189,27 @@ export type RefundKitErrorCode =
   | 'MERCHANT_MISMATCH'
   | 'BODY_TOO_LARGE';
 
+/** Whether a request may have reached the gateway: set on every failure of `refund()` and
+ * `queryRefund()`, absent on the other calls.
+ * - `'not-sent'`: nothing left this process (config, input or signing refused before `fetch`).
+ * - `'refused'`: the gateway answered that it did nothing (`GATEWAY_ERROR`).
+ * - `'unknown'`: it may have acted: `fetch` failed or timed out, or the answer was an HTTP error page
+ *   or could not be read or verified. Query the refund before sending it again. */
+export type Delivery = 'not-sent' | 'refused' | 'unknown';
+
+/** The facts a RefundKitError carries besides its code and message. */
+export interface RefundKitErrorDetails {
+  field?: string;
+  gatewayCode?: string;
+  gatewayMessage?: string;
+  status?: number;
+  delivery?: Delivery;
+  cause?: unknown;
+}
+
 /** Every failure of refundkit. */
 export class RefundKitError extends Error {
-  constructor(code: RefundKitErrorCode, message: string, details?: { field?: string; gatewayCode?: string; gatewayMessage?: string });
+  constructor(code: RefundKitErrorCode, message: string, details?: RefundKitErrorDetails);
   readonly name: 'RefundKitError';
   readonly code: RefundKitErrorCode;
   /** The one input or config field at fault, where there is one. */
@@ -199,6 +217,13 @@ export class RefundKitError extends Error {
   /** With GATEWAY_ERROR: the gateway's own code and message. */
   readonly gatewayCode?: string;
   readonly gatewayMessage?: string;
+  /** The HTTP status of the answer that failed, where an answer arrived (`refund()`, `queryRefund()`). */
+  readonly status?: number;
+  /** Whether the request may have reached the gateway (`refund()`, `queryRefund()`). */
+  readonly delivery?: Delivery;
+  /** What failed underneath: the value `fetch` or the `Response` threw, or the parse failure behind
+   * an HTTP error page. */
+  readonly cause?: unknown;
 }
 
 export class RefundClient {
@@ -214,7 +239,8 @@ export class RefundClient {
   parseRefundQueryResponse(response: RawResponse): RefundResult[];
   /** Verifies before it parses; throws unless the notification is authentic (and fresh, where the gateway dates it). */
   verifyNotification(request: RawResponse, opts?: CallOptions): RefundNotification;
-  /** Builds, signs, sends through fetch and parses. Never retries: see the README's retry recipe. */
+  /** Builds, signs, sends through fetch and parses. Never retries: see the README's retry recipe.
+   * Rejects with a RefundKitError whose `delivery` tells whether the request may have reached the gateway. */
   refund(input: RefundInput, opts?: CallOptions): Promise<RefundResult>;
   queryRefund(query: RefundQuery, opts?: CallOptions): Promise<RefundResult[]>;
   /** Releases the wasm memory of this client now rather than at garbage collection. */
@@ -230,7 +256,8 @@ export interface GeneratedKeyPair {
   publicKeyPem: string;
 }
 
-/** Generates an RSA key pair (2048 by default; 3072 and 4096 too). */
+/** Generates an RSA key pair (2048 by default; 3072 and 4096 too). Any other value, a numeric
+ * string included, is INPUT_INVALID with `field` "bits". */
 export function generateKeyPair(bits?: 2048 | 3072 | 4096): Promise<GeneratedKeyPair>;
 
 /** Lowercase hex SHA-256 of the public key's SPKI DER. */

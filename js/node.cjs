@@ -1,17 +1,15 @@
 'use strict';
 // Node entry (require and, through node.mjs, import). The wasm module loads synchronously on first
-// require, so no init call is needed.
+// require, so no init call is needed. Loading it changes nothing on globalThis: the WebCrypto object
+// the library signs with is handed to the module here.
 
-// Node 18 has WebCrypto only as require('node:crypto').webcrypto; the wasm module looks for
-// globalThis.crypto (random numbers for blinding, and the fast signing path).
-if (typeof globalThis.crypto === 'undefined') {
-  globalThis.crypto = require('node:crypto').webcrypto;
-}
-
+const { webcrypto } = require('node:crypto');
 const wasm = require('../pkg/node/refundkit.js');
-const { RefundKitError } = require('./error.cjs');
+// Written by scripts/build.mjs from js/error.mjs, the one definition of the class.
+const { RefundKitError } = require('../pkg/node/error.cjs');
 
 wasm.__registerErrorClass(RefundKitError);
+wasm.__useCrypto(webcrypto);
 
 module.exports = {
   RefundClient: wasm.RefundClient,

@@ -4,8 +4,10 @@
 
 use std::fmt;
 
-/// Stable error codes, the same strings in Rust and in JavaScript.
+/// Stable error codes, the same strings in Rust and in JavaScript. New codes may be added, so a
+/// `match` needs a `_` arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ErrorCode {
     ConfigInvalid,
     KeyInvalid,
@@ -66,15 +68,58 @@ impl fmt::Display for ErrorCode {
     }
 }
 
-/// A failure with a stable code, an optional input field at fault, and for `GATEWAY_ERROR` the
-/// gateway's own code and message.
+/// Whether a request may have reached the gateway, told with every failure of a call that sends
+/// one (`refund()` and `queryRefund()` in JavaScript). Retrying hinges on it: only `NotSent` and
+/// `Refused` prove that the gateway did nothing with this request.
+///
+/// | failure | code | delivery |
+/// |---|---|---|
+/// | the config, the input or the amount is refused before anything is built | `CONFIG_INVALID`, `INPUT_INVALID`, `AMOUNT_INVALID`, ... | `NotSent` |
+/// | the request cannot be signed (the key, WebCrypto) | `KEY_INVALID`, `CONFIG_INVALID` | `NotSent` |
+/// | there is no `fetch` or no `AbortController` to send with | `CONFIG_INVALID`, `TRANSPORT` | `NotSent` |
+/// | `fetch` threw or rejected, the timeout aborted it | `TRANSPORT` | `Unknown`: `fetch` does not tell a refused connection from one cut after the body went out |
+/// | `fetch` resolved to something that is not a readable `Response` | `TRANSPORT` | `Unknown` |
+/// | the answer is longer than `maxBodyBytes` | `BODY_TOO_LARGE` | `Unknown` |
+/// | an HTTP error status without the gateway's own body (a proxy's 502 page) | `TRANSPORT` | `Unknown` |
+/// | the answer cannot be parsed, verified, decrypted or is for another merchant | `RESPONSE_MALFORMED`, `SIGNATURE_*`, `DECRYPT_FAILED`, `MERCHANT_MISMATCH`, ... | `Unknown` |
+/// | the gateway answered that it refused the request | `GATEWAY_ERROR` | `Refused` |
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// Nothing left this process.
+    NotSent,
+    /// The gateway answered, and its answer says it did nothing with the request.
+    Refused,
+    /// The request may have reached the gateway and may have been acted on.
+    Unknown,
+}
+
+impl Delivery {
+    /// The JavaScript spelling: `not-sent`, `refused`, `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Delivery::NotSent => "not-sent",
+            Delivery::Refused => "refused",
+            Delivery::Unknown => "unknown",
+        }
+    }
+}
+
+/// A failure with a stable code, an optional input field at fault, for `GATEWAY_ERROR` the
+/// gateway's own code and message, and for a call that sends a request the HTTP status that came
+/// back and whether the request may have reached the gateway. Fields may be added.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Error {
     pub code: ErrorCode,
     pub message: String,
     pub field: Option<String>,
     pub gateway_code: Option<String>,
     pub gateway_message: Option<String>,
+    /// The HTTP status of the answer that failed, where an answer arrived.
+    pub http_status: Option<u16>,
+    /// Set on the failures of calls that send a request; `None` on pure build, parse and verify
+    /// calls.
+    pub delivery: Option<Delivery>,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -87,12 +132,26 @@ impl Error {
             field: None,
             gateway_code: None,
             gateway_message: None,
+            http_status: None,
+            delivery: None,
         }
     }
 
     /// Names the one input or config field at fault.
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
+        self
+    }
+
+    /// Records the HTTP status of the answer this failure came from.
+    pub fn with_http_status(mut self, status: u16) -> Self {
+        self.http_status = Some(status);
+        self
+    }
+
+    /// Records whether the request may have reached the gateway, unless that is already known.
+    pub fn with_delivery(mut self, delivery: Delivery) -> Self {
+        self.delivery.get_or_insert(delivery);
         self
     }
 
@@ -163,7 +222,6 @@ impl Error {
         let code = code.into();
         let message = message.into();
         Error {
-            code: ErrorCode::GatewayError,
             message: format!(
                 "{gateway} refused the request: {} {}",
                 excerpt(&code),
@@ -171,9 +229,9 @@ impl Error {
             )
             .trim_end()
             .to_string(),
-            field: None,
             gateway_code: Some(code),
             gateway_message: Some(message),
+            ..Error::new(ErrorCode::GatewayError, String::new())
         }
     }
 }
@@ -214,6 +272,22 @@ mod tests {
             assert!(n.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{n}");
             assert!(!names[i + 1..].contains(n), "duplicate {n}");
         }
+    }
+
+    #[test]
+    fn delivery_is_spelled_for_javascript_and_the_first_one_recorded_stands() {
+        let spelled: Vec<&str> = [Delivery::NotSent, Delivery::Refused, Delivery::Unknown]
+            .iter()
+            .map(|d| d.as_str())
+            .collect();
+        assert_eq!(spelled, ["not-sent", "refused", "unknown"]);
+        let e = Error::transport("x")
+            .with_delivery(Delivery::NotSent)
+            .with_delivery(Delivery::Unknown)
+            .with_http_status(502);
+        assert_eq!(e.delivery, Some(Delivery::NotSent));
+        assert_eq!(e.http_status, Some(502));
+        assert_eq!(Error::gateway("PayerMax", "E", "m").delivery, None);
     }
 
     #[test]

@@ -2,10 +2,10 @@
 
 use super::convert::{now_ms, raw_response, to_js, to_json};
 use super::webcrypto::{AsyncSigner, SharedKeyCrypto};
-use super::{js, to_js_error, transport};
+use super::{js, to_js_error, transport, Failure};
 use crate::refund::{RefundInput, RefundQuery};
 use crate::wire::printable_key;
-use crate::{Client, Config, Error, Result, SignedRequest};
+use crate::{Client, Config, Draft, Error, RawResponse, Result};
 use js_sys::{Function, Object, Reflect};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -112,7 +112,7 @@ impl RefundClient {
         let draft = self.draft_refund(&input, &opts).map_err(to_js_error);
         let (client, signer) = (self.inner.clone(), self.signer.clone());
         future_to_promise(async move {
-            let signed = signer.sign(&client, draft?).await?;
+            let signed = signer.sign(&client, draft?).await.map_err(to_js_error)?;
             signed_to_js(&signed)
         })
     }
@@ -122,23 +122,21 @@ impl RefundClient {
         let draft = self.draft_refund_query(&query, &opts).map_err(to_js_error);
         let (client, signer) = (self.inner.clone(), self.signer.clone());
         future_to_promise(async move {
-            let signed = signer.sign(&client, draft?).await?;
+            let signed = signer.sign(&client, draft?).await.map_err(to_js_error)?;
             signed_to_js(&signed)
         })
     }
 
     /// Builds, signs, sends through `fetch` and returns the verified result. Never retries: see the
-    /// README's retry recipe.
+    /// README's retry recipe. Every failure tells whether the request may have reached the gateway.
     pub fn refund(&self, input: JsValue, opts: JsValue) -> js_sys::Promise {
-        let draft = self.draft_refund(&input, &opts).map_err(to_js_error);
+        let draft = self.draft_refund(&input, &opts);
         let call = self.call();
         future_to_promise(async move {
-            let raw = call.send(draft?).await?;
             let result = call
-                .client
-                .parse_refund_response(&raw)
-                .map_err(|e| transport::explain_http_failure(e, &raw))
-                .map_err(to_js_error)?;
+                .exchange(draft, Client::parse_refund_response)
+                .await
+                .map_err(Failure::into_js)?;
             to_js(&result)
         })
     }
@@ -146,27 +144,25 @@ impl RefundClient {
     /// Builds, signs, sends a refund query and returns the verified results.
     #[wasm_bindgen(js_name = "queryRefund")]
     pub fn query_refund(&self, query: JsValue, opts: JsValue) -> js_sys::Promise {
-        let draft = self.draft_refund_query(&query, &opts).map_err(to_js_error);
+        let draft = self.draft_refund_query(&query, &opts);
         let call = self.call();
         future_to_promise(async move {
-            let raw = call.send(draft?).await?;
             let results = call
-                .client
-                .parse_refund_query_response(&raw)
-                .map_err(|e| transport::explain_http_failure(e, &raw))
-                .map_err(to_js_error)?;
+                .exchange(draft, Client::parse_refund_query_response)
+                .await
+                .map_err(Failure::into_js)?;
             to_js(&results)
         })
     }
 }
 
 impl RefundClient {
-    fn draft_refund(&self, input: &JsValue, opts: &JsValue) -> Result<crate::Draft> {
+    fn draft_refund(&self, input: &JsValue, opts: &JsValue) -> Result<Draft> {
         let input = RefundInput::from_json(&to_json(input, "input")?)?;
         self.inner.draft_refund(&input, now_ms(opts)?)
     }
 
-    fn draft_refund_query(&self, query: &JsValue, opts: &JsValue) -> Result<crate::Draft> {
+    fn draft_refund_query(&self, query: &JsValue, opts: &JsValue) -> Result<Draft> {
         let query = RefundQuery::from_json(&to_json(query, "query")?)?;
         self.inner.draft_refund_query(&query, now_ms(opts)?)
     }
@@ -190,19 +186,25 @@ struct Call {
 }
 
 impl Call {
-    async fn send(&self, draft: crate::Draft) -> JsResult<crate::RawResponse> {
-        let signed: SignedRequest = self.signer.sign(&self.client, draft).await?;
+    /// Signs the draft, sends it and reads the answer with `parse`. A draft or a signature that
+    /// failed never reached `fetch`.
+    async fn exchange<T>(
+        &self,
+        draft: Result<Draft>,
+        parse: impl FnOnce(&Client, &RawResponse) -> Result<T>,
+    ) -> std::result::Result<T, Failure> {
+        let draft = draft.map_err(transport::not_sent)?;
+        let signed = (self.signer.sign(&self.client, draft).await).map_err(transport::not_sent)?;
         let limit = self.client.max_body_bytes();
-        transport::send(self.fetch.as_ref(), self.timeout_ms, &signed, limit)
-            .await
-            .map_err(to_js_error)
+        let raw = transport::send(self.fetch.as_ref(), self.timeout_ms, &signed, limit).await?;
+        parse(&self.client, &raw).map_err(|e| transport::answer_failure(e, &raw))
     }
 }
 
 /// A signed request as the plain object `{ url, method, headers, body }`, built property by property:
 /// each string crosses the boundary once, where the JSON road escaped the body into JSON text and
 /// parsed it back in JavaScript. The result is the same object the JSON road gives.
-fn signed_to_js(signed: &SignedRequest) -> JsResult<JsValue> {
+fn signed_to_js(signed: &crate::SignedRequest) -> JsResult<JsValue> {
     // JSON.parse makes "__proto__" an own property; a plain assignment would set the prototype.
     if signed.headers.iter().any(|(name, _)| name == "__proto__") {
         return to_js(signed);

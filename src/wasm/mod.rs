@@ -43,17 +43,51 @@ pub fn gateways() -> Result<JsValue, JsValue> {
     convert::to_js(&crate::gateways().collect::<Vec<_>>())
 }
 
+/// A failure on its way to JavaScript: the core error and, where a JavaScript value failed under
+/// it (what `fetch` threw, a rejected `arrayBuffer()`), that value, which becomes the error's
+/// standard `cause`.
+pub(crate) struct Failure {
+    pub error: Error,
+    pub cause: Option<JsValue>,
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Failure {
+        Failure { error, cause: None }
+    }
+}
+
+impl Failure {
+    pub fn caused_by(error: Error, cause: JsValue) -> Failure {
+        Failure {
+            error,
+            cause: Some(cause),
+        }
+    }
+
+    /// The same failure with its error changed by `change` (a status, a delivery, a message).
+    pub fn map(self, change: impl FnOnce(Error) -> Error) -> Failure {
+        Failure {
+            error: change(self.error),
+            cause: self.cause,
+        }
+    }
+
+    pub fn into_js(self) -> JsValue {
+        failure_to_js(self)
+    }
+}
+
 /// Turns a core error into the JavaScript error object that is thrown.
 pub(crate) fn to_js_error(error: Error) -> JsValue {
-    let details = Object::new();
-    let set = |key: &str, value: &Option<String>| {
-        if let Some(v) = value {
-            let _ = Reflect::set(&details, &key.into(), &v.into());
-        }
-    };
-    set("field", &error.field);
-    set("gatewayCode", &error.gateway_code);
-    set("gatewayMessage", &error.gateway_message);
+    failure_to_js(Failure::from(error))
+}
+
+fn failure_to_js(Failure { error, cause }: Failure) -> JsValue {
+    let details = error_details(&error);
+    if let Some(cause) = &cause {
+        let _ = Reflect::set(&details, &"cause".into(), cause);
+    }
     let code = JsValue::from_str(error.code.as_str());
     let message = JsValue::from_str(&error.message);
     let class = ERROR_CLASS.with(|c| c.borrow().clone());
@@ -70,14 +104,68 @@ pub(crate) fn to_js_error(error: Error) -> JsValue {
     e.into()
 }
 
+/// The facts of an error as the properties of its JavaScript object: `field`, `gatewayCode`,
+/// `gatewayMessage`, `status` and `delivery`, each only where it applies.
+fn error_details(error: &Error) -> Object {
+    let details = Object::new();
+    let set = |key: &str, value: Option<JsValue>| {
+        if let Some(v) = value {
+            let _ = Reflect::set(&details, &key.into(), &v);
+        }
+    };
+    let text = |value: &Option<String>| value.as_deref().map(JsValue::from_str);
+    set("field", text(&error.field));
+    set("gatewayCode", text(&error.gateway_code));
+    set("gatewayMessage", text(&error.gateway_message));
+    set("status", error.http_status.map(JsValue::from));
+    set("delivery", error.delivery.map(|d| d.as_str().into()));
+    details
+}
+
+/// Takes the WebCrypto object (`Crypto`) the library signs and generates keys with: the package's
+/// entry files pass their platform's, so nothing is read from or written to `globalThis`. One
+/// without `subtle` (a browser page on an insecure origin), or none at all, leaves signing to the
+/// rsa crate.
+///
+/// Random numbers (blinding, key generation in the rsa crate) come through getrandom's `wasm_js`
+/// backend, which calls `globalThis.crypto.getRandomValues` itself: every runtime the package
+/// supports (Node 20 and later, browsers, workers) has it.
+#[wasm_bindgen(js_name = "__useCrypto")]
+pub fn use_crypto(#[wasm_bindgen(unchecked_param_type = "Crypto | undefined")] crypto: JsValue) {
+    webcrypto::use_crypto(crypto);
+}
+
+/// `bits` as given to `generateKeyPair`: left out for 2048, or 2048, 3072 or 4096 as a number.
+/// Strings and objects are refused rather than converted.
+fn key_bits(bits: &JsValue) -> crate::Result<usize> {
+    if bits.is_undefined() {
+        return Ok(2048);
+    }
+    let refused = || {
+        Error::input(
+            "bits",
+            "bits must be the number 2048, 3072 or 4096, or left out for 2048",
+        )
+    };
+    let whole = bits
+        .as_f64()
+        .filter(|n| n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(n))
+        .ok_or_else(refused)? as usize;
+    crate::keys::check_generated_bits(whole)
+        .map(|()| whole)
+        .map_err(|_| refused())
+}
+
 /// Generates an RSA key pair (2048, 3072 or 4096 bits): base64 PKCS#8 and SPKI, and the same as PEM.
 /// Uses WebCrypto where the platform has it (fast), the rsa crate otherwise.
 #[wasm_bindgen(
     js_name = "generateKeyPair",
-    unchecked_return_type = "Promise<GeneratedKeyPair>"
+    unchecked_return_type = "GeneratedKeyPair"
 )]
-pub async fn generate_key_pair(bits: Option<u32>) -> Result<JsValue, JsValue> {
-    let bits = bits.unwrap_or(2048) as usize;
+pub async fn generate_key_pair(
+    #[wasm_bindgen(unchecked_optional_param_type = "2048 | 3072 | 4096")] bits: JsValue,
+) -> Result<JsValue, JsValue> {
+    let bits = key_bits(&bits).map_err(to_js_error)?;
     let pair = match webcrypto::generate_key_pair(bits).await {
         Some(result) => result,
         None => crate::keys::generate_key_pair(bits),

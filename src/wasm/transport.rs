@@ -2,57 +2,78 @@
 //! The signed body is sent as it is, and the answer is read as raw bytes for verification.
 
 use super::convert::{body_bytes, headers, http_status};
-use super::js;
+use super::{js, to_js_error, Failure};
+use crate::error::Delivery;
 use crate::gateway::RawResponse;
-use crate::{Error, ErrorCode, Result, SignedRequest};
+use crate::{Error, ErrorCode, SignedRequest};
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+type Sent<T> = std::result::Result<T, Failure>;
+
 /// Sends a signed request and returns what came back. Network failures, timeouts and anything in the
 /// answer that cannot be read are `TRANSPORT`; an answer over `limit` bytes is `BODY_TOO_LARGE`.
+/// Every failure says whether the request may have reached the gateway (see [`Delivery`]), and
+/// carries what `fetch` or the `Response` threw as its cause.
 pub async fn send(
     fetch: Option<&Function>,
     timeout_ms: u32,
     request: &SignedRequest,
     limit: usize,
-) -> Result<RawResponse> {
+) -> Sent<RawResponse> {
     let global = js_sys::global();
     let fetch = match fetch {
         Some(f) => f.clone(),
-        None => js::get(&global, "fetch")
-            .ok()
-            .and_then(|f| f.dyn_into::<Function>().ok())
-            .ok_or_else(|| {
-                Error::config_field(
-                    "fetch",
-                    "this platform has no global fetch: pass one as config.fetch",
-                )
-            })?,
+        None => global_fetch(&global).map_err(not_sent)?,
     };
     let controller = web_sys::AbortController::new()
-        .map_err(|_| Error::transport("this platform has no AbortController"))?;
+        .map_err(|_| not_sent(Error::transport("this platform has no AbortController")))?;
     let timer = Timer::start(&global, timeout_ms, controller.clone());
     let outcome = exchange(&global, &fetch, request, &controller.signal(), limit).await;
     let timed_out = timer.as_ref().is_some_and(|t| t.fired());
     drop(timer);
-    match outcome {
-        Err(e) if timed_out && e.code == ErrorCode::Transport => Err(Error::transport(format!(
-            "no answer from {} within {timeout_ms} ms",
-            origin_of(&request.url)
-        ))),
-        other => other,
-    }
+    outcome.map_err(|failure| {
+        let failure = failure.map(|e| e.with_delivery(Delivery::Unknown));
+        if timed_out && failure.error.code == ErrorCode::Transport {
+            let origin = origin_of(&request.url);
+            failure.map(|mut e| {
+                e.message = format!("no answer from {origin} within {timeout_ms} ms");
+                e
+            })
+        } else {
+            failure
+        }
+    })
 }
 
+fn global_fetch(global: &Object) -> crate::Result<Function> {
+    js::get(global, "fetch")
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .ok_or_else(|| {
+            Error::config_field(
+                "fetch",
+                "this platform has no global fetch: pass one as config.fetch",
+            )
+        })
+}
+
+/// A failure before `fetch` was called: nothing left this process.
+pub fn not_sent(error: Error) -> Failure {
+    Failure::from(error.with_delivery(Delivery::NotSent))
+}
+
+/// Calls `fetch` and reads its `Response`. Once `fetch` has been called the request may be on its
+/// way, so the caller marks every failure from here as [`Delivery::Unknown`].
 async fn exchange(
     global: &Object,
     fetch: &Function,
     request: &SignedRequest,
     signal: &web_sys::AbortSignal,
     limit: usize,
-) -> Result<RawResponse> {
+) -> Sent<RawResponse> {
     let init = Object::new();
     let headers = Object::new();
     for (name, value) in &request.headers {
@@ -63,11 +84,12 @@ async fn exchange(
     let _ = Reflect::set(&init, &"body".into(), &request.body.as_str().into());
     let _ = Reflect::set(&init, &"signal".into(), signal);
     let unreachable = |thrown: JsValue| {
-        Error::transport(format!(
+        let error = Error::transport(format!(
             "could not reach {}: {}",
             origin_of(&request.url),
             thrown_message(&thrown)
-        ))
+        ));
+        Failure::caused_by(error, thrown)
     };
     let promise = fetch
         .call2(global, &request.url.as_str().into(), &init)
@@ -79,33 +101,52 @@ async fn exchange(
 }
 
 /// What `fetch` resolved to, read as a `Response`: `status`, `headers` and `arrayBuffer()`, each
-/// once. An answer whose `Content-Length` is over `limit` is refused before its body is read.
-async fn read_response(response: &JsValue, limit: usize) -> Result<RawResponse> {
+/// once. Failures after the status was read carry it.
+async fn read_response(response: &JsValue, limit: usize) -> Sent<RawResponse> {
     if !response.is_object() {
-        return Err(Error::transport("fetch did not resolve to a Response"));
+        return Err(Error::transport("fetch did not resolve to a Response").into());
     }
-    let unreadable =
-        |part: &str| Error::transport(format!("the Response's {part} could not be read"));
-    let status = match js::get(response, "status").map_err(|_| unreadable("status"))? {
-        s if s.is_undefined() => None,
-        s => Some(http_status(&s).ok_or_else(|| unreadable("status"))?),
+    let status = match js::get(response, "status") {
+        Err(thrown) => return Err(Failure::caused_by(unreadable("status"), thrown)),
+        Ok(s) if s.is_undefined() => None,
+        Ok(s) => Some(http_status(&s).ok_or_else(|| unreadable("status"))?),
     };
+    read_headers_and_body(response, status, limit)
+        .await
+        .map_err(|failure| match status {
+            Some(status) => failure.map(|e| e.with_http_status(status)),
+            None => failure,
+        })
+}
+
+/// The rest of a `Response` once its status is known. An answer whose `Content-Length` is over
+/// `limit` is refused before its body is read.
+async fn read_headers_and_body(
+    response: &JsValue,
+    status: Option<u16>,
+    limit: usize,
+) -> Sent<RawResponse> {
     let headers = js::get(response, "headers")
         .ok()
         .and_then(|h| headers(&h).ok())
         .ok_or_else(|| unreadable("headers"))?;
     if content_length(&headers).is_some_and(|n| n > limit as u64) {
-        return Err(Error::body_too_large("response", limit));
+        return Err(Error::body_too_large("response", limit).into());
     }
-    let reading = js::call_method(response, "arrayBuffer").map_err(|_| unreadable("body"))?;
+    let body_failed = |thrown| Failure::caused_by(unreadable("body"), thrown);
+    let reading = js::call_method(response, "arrayBuffer").map_err(body_failed)?;
     let buffer = JsFuture::from(js::settled(&reading))
         .await
-        .map_err(|_| unreadable("body"))?;
+        .map_err(body_failed)?;
     let body = body_bytes(&buffer, limit, "response").map_err(|e| match e.code {
         ErrorCode::BodyTooLarge => e,
         _ => unreadable("body"),
     })?;
     Ok(RawResponse::new(status, headers, body))
+}
+
+fn unreadable(part: &str) -> Error {
+    Error::transport(format!("the Response's {part} could not be read"))
 }
 
 /// The `Content-Length` header, where there is exactly one valid one.
@@ -138,17 +179,32 @@ fn thrown_message(thrown: &JsValue) -> String {
     }
 }
 
-/// Reframes a parse failure of an HTTP error answer: a non-2xx page that is not the gateway's JSON is
-/// a transport problem (a proxy's 502 page, say), reported with its status.
-pub fn explain_http_failure(error: Error, raw: &RawResponse) -> Error {
+/// A failure to make use of an answer that arrived. It carries the answer's status; the request
+/// counts as refused only where the gateway said so (`GATEWAY_ERROR`), as possibly acted on
+/// otherwise. A non-2xx page that is not the gateway's JSON is a transport problem (a proxy's 502
+/// page, say), with the parse failure as its cause.
+pub fn answer_failure(error: Error, raw: &RawResponse) -> Failure {
     let status = raw.status.unwrap_or(0);
     let is_http_error = !(200..300).contains(&status);
-    if is_http_error && error.code == ErrorCode::ResponseMalformed {
-        return Error::transport(format!(
+    let delivery = match error.code {
+        ErrorCode::GatewayError => Delivery::Refused,
+        _ => Delivery::Unknown,
+    };
+    let failure = if is_http_error && error.code == ErrorCode::ResponseMalformed {
+        let transport = Error::transport(format!(
             "the gateway answered HTTP {status} without a gateway response body"
         ));
-    }
-    error
+        Failure::caused_by(transport, to_js_error(error))
+    } else {
+        Failure::from(error)
+    };
+    failure.map(|e| {
+        let e = e.with_delivery(delivery);
+        match raw.status {
+            Some(status) => e.with_http_status(status),
+            None => e,
+        }
+    })
 }
 
 /// `scheme://host[:port]` of a URL, for messages: paths and queries stay out of them.

@@ -1,8 +1,9 @@
 //! The platform's own RSA through WebCrypto (`crypto.subtle`): an order of magnitude faster than RSA
 //! in wasm. PKCS#1 v1.5 is deterministic, so both roads give the same signature for the same bytes;
-//! where `crypto.subtle` is missing the rsa crate signs instead.
+//! where `crypto.subtle` is missing the rsa crate signs instead. The `Crypto` object is the one the
+//! package's entry file passed to `__useCrypto`, never looked up on `globalThis`.
 
-use super::{js, to_js_error};
+use super::js;
 use crate::crypto::{CryptoProvider, HashAlg, Signer, Verifier};
 use crate::keys::{check_generated_bits, key_pair_from_der, GeneratedKeyPair};
 use crate::{Client, Draft, Error, PrivateKey, PublicKey, Result, SignedRequest};
@@ -16,6 +17,16 @@ use web_sys::{CryptoKey, SubtleCrypto};
 const ALGORITHM: &str = "RSASSA-PKCS1-v1_5";
 /// WebCrypto defines eight key usages; a key listing more is not a `CryptoKey`.
 const MAX_USAGES: usize = 8;
+
+thread_local! {
+    /// The platform's `Crypto`, given by the entry file; undefined until then.
+    static CRYPTO: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
+}
+
+/// Makes `crypto` the object every later signature and key generation reads `subtle` from.
+pub fn use_crypto(crypto: JsValue) {
+    CRYPTO.with(|c| *c.borrow_mut() = crypto);
+}
 
 /// The crypto provider of the wasm face: the RustCrypto one, except that the parsed merchant key
 /// is shared with the client's [`AsyncSigner`], which imports it into WebCrypto.
@@ -87,32 +98,26 @@ impl AsyncSigner {
         }
     }
 
-    pub async fn sign(
-        &self,
-        client: &Client,
-        draft: Draft,
-    ) -> std::result::Result<SignedRequest, JsValue> {
+    pub async fn sign(&self, client: &Client, draft: Draft) -> Result<SignedRequest> {
         let Some(subtle) = subtle() else {
             if self.external.is_some() {
-                return Err(to_js_error(Error::config_field(
+                return Err(Error::config_field(
                     "privateKey",
                     "a CryptoKey was given but this platform has no crypto.subtle to use it",
-                )));
+                ));
             }
-            return client.sign_draft(&draft).map_err(to_js_error);
+            return client.sign_draft(&draft);
         };
         if let Some(key) = &self.external {
-            check_external_key(key, draft.hash).map_err(to_js_error)?;
+            check_external_key(key, draft.hash)?;
         }
         let key = match self.key_for(&subtle, draft.hash).await {
             Some(key) => key,
             // WebCrypto refused a key the rsa crate accepted: sign with the rsa crate.
-            None => return client.sign_draft(&draft).map_err(to_js_error),
+            None => return client.sign_draft(&draft),
         };
-        let signature = sign_bytes(&subtle, &key, &draft.message)
-            .await
-            .map_err(to_js_error)?;
-        draft.finish(&signature).map_err(to_js_error)
+        let signature = sign_bytes(&subtle, &key, &draft.message).await?;
+        draft.finish(&signature)
     }
 
     async fn key_for(&self, subtle: &SubtleCrypto, hash: HashAlg) -> Option<CryptoKey> {
@@ -187,8 +192,9 @@ fn check_external_key(key: &CryptoKey, hash: HashAlg) -> Result<()> {
     Ok(())
 }
 
+/// `subtle` of the `Crypto` the entry file gave, where it has one.
 fn subtle() -> Option<SubtleCrypto> {
-    let crypto = js::get(&js_sys::global(), "crypto").ok()?;
+    let crypto = CRYPTO.with(|c| c.borrow().clone());
     if !crypto.is_object() {
         return None;
     }

@@ -84,3 +84,19 @@ test('generateKeyPair gives a working pair in base64 DER and PEM, verified by no
   assert.equal(createPublicKey(big.publicKeyPem).asymmetricKeyDetails.modulusLength, 3072);
   await rejectsWith(assert, RefundKitError, () => generateKeyPair(1024), 'INPUT_INVALID', 'bits');
 });
+
+test('generateKeyPair takes only the numbers 2048, 3072 and 4096, or nothing, and never converts', async () => {
+  let converted = false;
+  const refused = [
+    '2048', 2048.5, NaN, -2048, 2 ** 32 + 2048, null, true, 2048n, [2048], new Number(2048),
+    { valueOf() { converted = true; return 2048; } },
+    { valueOf() { throw new Error('valueOf ran'); } },
+  ];
+  for (const bits of refused) {
+    const e = await rejectsWith(assert, RefundKitError, () => generateKeyPair(bits), 'INPUT_INVALID', 'bits');
+    assert.match(e.message, /bits must be the number 2048, 3072 or 4096/);
+  }
+  assert.equal(converted, false, 'valueOf was called');
+  const pair = await generateKeyPair(undefined);
+  assert.equal(createPublicKey(pair.publicKeyPem).asymmetricKeyDetails.modulusLength, 2048);
+});

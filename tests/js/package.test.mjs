@@ -15,7 +15,7 @@ test('npm pack installs into an empty folder and works with require and import',
   try {
     const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }));
     const files = packed[0].files.map((f) => f.path);
-    for (const expected of ['js/node.cjs', 'js/node.mjs', 'js/web.mjs', 'js/index.d.ts', 'pkg/node/refundkit_bg.wasm', 'pkg/web/refundkit_bg.wasm', 'README.md']) {
+    for (const expected of ['js/node.cjs', 'js/node.mjs', 'js/web.mjs', 'js/error.mjs', 'js/index.d.ts', 'pkg/node/refundkit_bg.wasm', 'pkg/node/error.cjs', 'pkg/web/refundkit_bg.wasm', 'pkg/web/package.json', 'README.md']) {
       assert.ok(files.includes(expected), `${expected} missing from the package`);
     }
     assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('tests/') || f.startsWith('target/')), 'sources leaked into the package');

@@ -89,6 +89,8 @@ for (const [id, gw] of Object.entries(gateways)) {
       http.state.handler = () => ({ status: 502, headers: { 'content-type': 'text/html' }, body: '<html><body>Bad Gateway</body></html>' });
       const e = await rejectsWith(assert, RefundKitError, () => client.refund(gw.input, { now: NOW }), 'TRANSPORT');
       assert.match(e.message, /502/);
+      assert.equal(e.status, 502);
+      assert.equal(e.delivery, 'unknown');
       http.state.handler = () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html>maintenance</html>' });
       await rejectsWith(assert, RefundKitError, () => client.queryRefund(gw.query, { now: NOW }), 'RESPONSE_MALFORMED');
     });
@@ -108,6 +110,8 @@ describe('transport failures', () => {
     const waited = Date.now() - started;
     assert.ok(waited >= 250, `gave up after ${waited} ms, before the timeout`);
     assert.match(e.message, /300 ms/);
+    assert.equal(e.delivery, 'unknown', 'the request reached the server before the timeout');
+    assert.equal(e.cause?.name, 'AbortError');
   });
 
   test('a refused connection gives TRANSPORT', async (t) => {
@@ -126,6 +130,9 @@ describe('transport failures', () => {
     if (!found) return t.skip('no gateway in this build');
     const e = await rejectsWith(assert, RefundKitError, () => found[1].refund(gateways[found[0]].input, { now: NOW }), 'TRANSPORT');
     assert.match(e.message, new RegExp(`127\\.0\\.0\\.1:${port}`));
+    // fetch cannot tell a refused connection from one cut after sending: both are unknown.
+    assert.equal(e.delivery, 'unknown');
+    assert.ok(e.cause instanceof TypeError, 'the cause is what fetch rejected with');
   });
 
   test('a config.fetch that throws gives TRANSPORT, and fetch must be a function', async (t) => {

@@ -12,6 +12,7 @@ import {
   type SignedRequest,
   type RefundNotification,
   type RefundKitErrorCode,
+  type Delivery,
 } from 'refundkit';
 import * as web from 'refundkit/web';
 
@@ -48,7 +49,10 @@ async function everyCall(): Promise<void> {
 function handle(error: unknown): RefundKitErrorCode | undefined {
   if (error instanceof RefundKitError) {
     const gatewayCode: string | undefined = error.gatewayCode;
-    void gatewayCode;
+    const httpStatus: number | undefined = error.status;
+    const delivery: Delivery | undefined = error.delivery;
+    const cause: unknown = error.cause;
+    void [gatewayCode, httpStatus, delivery, cause];
     return error.code;
   }
   return undefined;
@@ -75,5 +79,10 @@ const badStatus: RefundStatus = 'done';
 const badCode: RefundKitErrorCode = 'E_SIGNATURE';
 // @ts-expect-error generateKeyPair takes 2048, 3072 or 4096
 const badBits = generateKeyPair(1024);
+// @ts-expect-error bits is a number, never a numeric string
+const stringBits = generateKeyPair('2048');
+// @ts-expect-error delivery is a closed set of words
+const badDelivery: Delivery = 'sent';
+const retryable = (e: RefundKitError): boolean => e.delivery === 'not-sent' || e.delivery === 'refused';
 
-void [everyCall, handle, wrongField, noBaseUrl, unknownGateway, unknownEnvironment, numberAmount, missingRefundId, emptyQuery, badStatus, badCode, badBits];
+void [everyCall, handle, wrongField, noBaseUrl, unknownGateway, unknownEnvironment, numberAmount, missingRefundId, emptyQuery, badStatus, badCode, badBits, stringBits, badDelivery, retryable];

@@ -1,0 +1,190 @@
+// The package's entry files: loading one changes nothing on globalThis, each passes its own
+// WebCrypto object to the module, every export js/index.d.ts declares exists in every entry (require,
+// import, and the browser entry) with the declared kind, and RefundKitError is defined once.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { webcrypto } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { NOW, gateways } from './gateway-doubles.mjs';
+import { keys } from './helpers.mjs';
+import { commonJsErrorClass } from '../../scripts/build.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const require = createRequire(import.meta.url);
+const payermaxConfig = {
+  gateway: 'payermax',
+  environment: 'sandbox',
+  privateKey: keys.merchantPrivate,
+  gatewayPublicKey: keys.gatewayPublic,
+  ...gateways.payermax.config,
+};
+
+/** Runs `script` (an ES module) in a fresh Node from the package root; returns what it printed as JSON. */
+function inChild(script) {
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+  assert.equal(child.status, 0, child.stderr);
+  return JSON.parse(child.stdout);
+}
+
+/** A script that snapshots globalThis, runs `body`, and prints every own property that changed.
+ * Node defines some globals (TextDecoder, CryptoKey) as getters that turn into plain values when
+ * first read; each is read once before the snapshot so that this does not count as a change. */
+const globalsAround = (before, body) => `
+  ${before}
+  for (const key of Reflect.ownKeys(globalThis)) void globalThis[key];
+  const snapshot = () => new Map(Reflect.ownKeys(globalThis).map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]));
+  const same = (a, b) => ['value', 'get', 'set', 'writable', 'enumerable', 'configurable'].every((f) => Object.is(a[f], b[f]));
+  const was = snapshot();
+  ${body}
+  const now = snapshot();
+  const changed = [...new Set([...was.keys(), ...now.keys()])]
+    .filter((k) => !was.has(k) || !now.has(k) || !same(was.get(k), now.get(k)))
+    .map(String);
+  console.log(JSON.stringify(changed));`;
+
+const useThePackage = `
+  const client = new rk.RefundClient(${JSON.stringify(payermaxConfig)});
+  await client.buildRefundAsync(${JSON.stringify(gateways.payermax.input)}, { now: ${NOW} });
+  client.buildRefund(${JSON.stringify(gateways.payermax.input)}, { now: ${NOW} });`;
+
+test('requiring or importing the package, and signing with it, changes no property of globalThis', () => {
+  const load = {
+    require: `const rk = (await import('node:module')).createRequire(${JSON.stringify(root)})('refundkit');`,
+    import: `const rk = await import('refundkit');`,
+  };
+  for (const [how, loading] of Object.entries(load)) {
+    assert.deepEqual(inChild(globalsAround('', `${loading} ${useThePackage}`)), [], how);
+  }
+});
+
+test('on a runtime without a global crypto, loading the package does not add one', () => {
+  const withoutCrypto = `delete globalThis.crypto;`;
+  for (const loading of [`(await import('node:module')).createRequire(${JSON.stringify(root)})('refundkit');`, `await import('refundkit');`]) {
+    assert.deepEqual(inChild(globalsAround(withoutCrypto, loading)), [], loading);
+  }
+});
+
+test("signing goes through node:crypto's WebCrypto, whatever globalThis.crypto is", () => {
+  const out = inChild(`
+    const { webcrypto } = await import('node:crypto');
+    const real = webcrypto.subtle.sign;
+    let signed = 0;
+    webcrypto.subtle.sign = function (...args) { signed += 1; return real.apply(this, args); };
+    // The global keeps getRandomValues (blinding reads it) and loses subtle.
+    Object.defineProperty(globalThis, 'crypto', { value: { getRandomValues: (a) => webcrypto.getRandomValues(a) }, configurable: true });
+    const rk = await import('refundkit');
+    const client = new rk.RefundClient(${JSON.stringify(payermaxConfig)});
+    const input = ${JSON.stringify(gateways.payermax.input)};
+    const viaWebCrypto = await client.buildRefundAsync(input, { now: ${NOW} });
+    const same = JSON.stringify(viaWebCrypto) === JSON.stringify(client.buildRefund(input, { now: ${NOW} }));
+    console.log(JSON.stringify({ signed, same }));`);
+  assert.deepEqual(out, { signed: 1, same: true });
+});
+
+test('given a crypto without subtle, the rsa crate signs the same bytes and a CryptoKey is refused', async () => {
+  const rk = require('refundkit');
+  const glue = require('../../pkg/node/refundkit.js');
+  const input = gateways.payermax.input;
+  const der = require('node:crypto').createPrivateKey(keys.merchantPrivate).export({ type: 'pkcs8', format: 'der' });
+  const cryptoKey = await webcrypto.subtle.importKey('pkcs8', der, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
+  const realSign = webcrypto.subtle.sign;
+  let signed = 0;
+  webcrypto.subtle.sign = function (...args) {
+    signed += 1;
+    return realSign.apply(this, args);
+  };
+  // What a browser page on an insecure origin has.
+  glue.__useCrypto({ getRandomValues: (a) => webcrypto.getRandomValues(a) });
+  try {
+    const client = new rk.RefundClient(payermaxConfig);
+    assert.deepEqual(await client.buildRefundAsync(input, { now: NOW }), client.buildRefund(input, { now: NOW }));
+    assert.equal(signed, 0, 'WebCrypto was not used');
+    await assert.rejects(new rk.RefundClient({ ...payermaxConfig, privateKey: cryptoKey }).buildRefundAsync(input, { now: NOW }), (e) =>
+      e instanceof rk.RefundKitError && e.code === 'CONFIG_INVALID' && e.field === 'privateKey' && /crypto\.subtle/.test(e.message));
+  } finally {
+    glue.__useCrypto(webcrypto);
+    delete webcrypto.subtle.sign;
+  }
+  assert.equal(webcrypto.subtle.sign, realSign);
+});
+
+/** Every exported function, class and const in js/index.d.ts, with its kind. */
+function declaredExports() {
+  const text = readFileSync(new URL('../../js/index.d.ts', import.meta.url), 'utf8');
+  assert.doesNotMatch(text, /^export\s*(\{|\*|default)/m, 'an export form this test does not read');
+  const declared = [...text.matchAll(/^export\s+(?:declare\s+)?(function|class|const|let)\s+([A-Za-z_$][\w$]*)/gm)].map(([, kind, name]) => ({ kind, name }));
+  assert.ok(declared.length >= 7, `only ${declared.length} exports found`);
+  return declared;
+}
+
+/** The kind an exported value has: a class, a function, or a value. */
+function kindOf(value) {
+  if (typeof value !== 'function') return value === undefined ? 'missing' : 'const';
+  return /^class\b/.test(Function.prototype.toString.call(value)) ? 'class' : 'function';
+}
+
+/** The web entry, loaded in Node with the wasm bytes handed to init(). */
+async function webEntry() {
+  const web = await import(pathToFileURL(`${root}js/web.mjs`).href);
+  await web.init(readFileSync(`${root}pkg/web/refundkit_bg.wasm`));
+  return web;
+}
+
+test('every export js/index.d.ts declares exists with its kind in the require, import and browser entries, and no other', async () => {
+  const declared = declaredExports();
+  const entries = { require: require('refundkit'), import: await import('refundkit'), web: await webEntry() };
+  for (const [entry, module] of Object.entries(entries)) {
+    for (const { kind, name } of declared) {
+      const declaredKind = kind === 'let' ? 'const' : kind;
+      assert.equal(kindOf(module[name]), declaredKind, `${entry}: ${name}`);
+    }
+    const exported = Object.keys(module).filter((name) => name !== 'default');
+    assert.deepEqual(exported.sort(), declared.map((d) => d.name).sort(), `${entry} exports exactly the declared names`);
+  }
+});
+
+test('the browser entry works: it signs and throws its RefundKitError', async () => {
+  const web = await webEntry();
+  const client = new web.RefundClient(payermaxConfig);
+  const signed = await client.buildRefundAsync(gateways.payermax.input, { now: NOW });
+  const viaNode = new (require('refundkit').RefundClient)(payermaxConfig);
+  assert.deepEqual(signed, viaNode.buildRefund(gateways.payermax.input, { now: NOW }));
+  assert.throws(() => new web.RefundClient({ gateway: 'nope' }), (e) => e instanceof web.RefundKitError && e.code === 'CONFIG_INVALID');
+  await assert.rejects(web.generateKeyPair('2048'), (e) => e instanceof web.RefundKitError && e.field === 'bits');
+});
+
+test('RefundKitError is defined once, in js/error.mjs, and every entry uses that definition', async () => {
+  const definitions = readdirSync(`${root}js`)
+    .filter((f) => !f.endsWith('.d.ts'))
+    .filter((f) => /class\s+RefundKitError\b/.test(readFileSync(`${root}js/${f}`, 'utf8')));
+  assert.deepEqual(definitions, ['error.mjs']);
+  const source = await import(pathToFileURL(`${root}js/error.mjs`).href);
+  const cjs = require('refundkit');
+  const esm = await import('refundkit');
+  assert.equal(esm.RefundKitError, cjs.RefundKitError, 'import and require share one class');
+  assert.equal((await webEntry()).RefundKitError, source.RefundKitError, 'the browser entry imports js/error.mjs');
+  assert.equal(String(cjs.RefundKitError), String(source.RefundKitError), "the Node entries' class is js/error.mjs's text");
+  assert.equal(readFileSync(`${root}pkg/node/error.cjs`, 'utf8'), commonJsErrorClass(readFileSync(`${root}js/error.mjs`, 'utf8')));
+  let thrown;
+  try {
+    new cjs.RefundClient({ gateway: 'nope' });
+  } catch (e) {
+    thrown = e;
+  }
+  assert.ok(thrown instanceof esm.RefundKitError, 'errors from wasm are instances of the class');
+});
+
+test('the build refuses an error.mjs it cannot translate to one CommonJS class', () => {
+  const good = 'export class RefundKitError extends Error {}\n';
+  assert.match(commonJsErrorClass(good), /^class RefundKitError extends Error \{\}\n\nmodule\.exports = \{ RefundKitError \};\n$/m);
+  for (const bad of [
+    `${good}export const other = 1;\n`,
+    `import './x.mjs';\n${good}`,
+    'export class Other extends Error {}\n',
+  ]) {
+    assert.throws(() => commonJsErrorClass(bad), /js\/error\.mjs must export the class RefundKitError/);
+  }
+});
