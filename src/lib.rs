@@ -22,7 +22,7 @@ pub mod wasm;
 
 pub use config::Config;
 pub use crypto::{CryptoProvider, HashAlg, RustCrypto, Signer, Verifier};
-pub use error::{Error, ErrorCode, Result};
+pub use error::{Delivery, Error, ErrorCode, Result};
 pub use gateway::{
     Draft, Gateway, GatewayInfo, Method, Preset, QueryId, RawResponse, Setting, SignaturePlace,
     SignedRequest,

@@ -2,6 +2,8 @@
 //! responses and notifications. Gateway messages are signed with the test gateway key, by the crate's
 //! signer (proven by the vector) and, for cross-checks, by the OpenSSL command line.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::{fixture, gateway_key, openssl, received, sign, text, verify};

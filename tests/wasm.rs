@@ -132,14 +132,14 @@ fn fingerprints_refuse_non_strings_and_private_keys() {
 
 #[wasm_bindgen_test]
 async fn generated_key_pairs_work_in_the_rsa_crate() {
-    let pair = generate_key_pair(Some(2048)).await.unwrap();
+    let pair = generate_key_pair(JsValue::from(2048)).await.unwrap();
     let private = js_get(&pair, "privateKeyPem").as_string().unwrap();
     let public = js_get(&pair, "publicKey").as_string().unwrap();
     let key = PrivateKey::import(&private, "privateKey").unwrap();
     let public = PublicKey::import(&public, "publicKey").unwrap();
     let signature = sign(&key, b"refund", HashAlg::Sha256).unwrap();
     verify(&public, b"refund", &signature, HashAlg::Sha256).unwrap();
-    let refused = generate_key_pair(Some(1000)).await.err().unwrap();
+    let refused = generate_key_pair(JsValue::from(1000)).await.err().unwrap();
     assert_eq!(
         js_get(refused.unchecked_ref(), "code").as_string().unwrap(),
         "INPUT_INVALID"
