@@ -1,6 +1,8 @@
 //! BluePay: the seed's refund example byte for byte, input and config checks, response mapping and
 //! notification verification. Signatures are cross-checked with the openssl command line.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::{bare_key, fixture, gateway_key, json_response, object_of, openssl, sign, verify};

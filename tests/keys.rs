@@ -6,6 +6,8 @@
 //! The RSA-PSS keys, the encrypted keys, the certificate and the 4104-bit key are made by openssl
 //! (tests/fixtures/README.md), so they do not depend on this crate's own encoder.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::{fixture, one_line};

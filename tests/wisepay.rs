@@ -2,6 +2,8 @@
 //! validation, and fail-closed verification of responses and notifications signed by a test
 //! gateway key.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::{bare_key, fixture, gateway_key, json_response, object_of, openssl, sign, verify};
