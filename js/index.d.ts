@@ -284,6 +284,8 @@ export interface GatewayInfo {
     choices: string[];
     default: string | null;
   }[];
+  /** Every path, below the base URL, a request of this gateway is sent to. */
+  paths: string[];
   /** The ids a refund query can find a refund by, in the order the gateway prefers them. */
   queryBy: ('refundId' | 'gatewayRefundId' | 'originalTransactionId')[];
   /** How far a notification's own time may be from the receiver's clock, where the gateway dates them. */

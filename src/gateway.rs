@@ -190,6 +190,9 @@ pub struct GatewayInfo {
     /// The config settings this gateway takes besides `gateway`, `environment`, `baseUrl`, the two
     /// keys and the host settings (`fetch`, `timeoutMs`, `maxBodyBytes`).
     pub settings: &'static [Setting],
+    /// Every path, below the base URL, a request of this gateway is sent to: what a relay may
+    /// forward and nothing else.
+    pub paths: &'static [&'static str],
     /// The ids a refund query can find a refund by, in the order the gateway prefers them.
     pub query_by: &'static [QueryId],
     /// How far a notification's own time may be from the receiver's clock, where the gateway dates

@@ -184,19 +184,29 @@ fn client(gateway: &str) -> Client {
     common::client_with(gateway, json!({})).unwrap()
 }
 
-#[test]
-fn every_gateways_drafts_round_trip_through_json_and_sign_to_the_same_request() {
-    let input = RefundInput::from_json(&json!({
+const NOW: u64 = 1_723_012_596_622;
+
+/// A refund every gateway can draft.
+fn refund_input() -> RefundInput {
+    RefundInput::from_json(&json!({
         "refundId": "R20240001", "originalOrderId": "O1", "originalTransactionId": "T1",
         "amount": "10.00", "currency": "THB", "notifyUrl": "https://shop.example/hook",
     }))
-    .unwrap();
-    let query = RefundQuery::from_json(&json!({"gatewayRefundId": "G1"})).unwrap();
+    .unwrap()
+}
+
+fn refund_query() -> RefundQuery {
+    RefundQuery::from_json(&json!({"gatewayRefundId": "G1"})).unwrap()
+}
+
+#[test]
+fn every_gateways_drafts_round_trip_through_json_and_sign_to_the_same_request() {
+    let (input, query) = (refund_input(), refund_query());
     for info in gateways() {
         let client = client(info.id);
         let drafts = [
-            client.draft_refund(&input, 1_723_012_596_622),
-            client.draft_refund_query(&query, 1_723_012_596_622),
+            client.draft_refund(&input, NOW),
+            client.draft_refund_query(&query, NOW),
         ]
         .map(|d| d.unwrap_or_else(|e| panic!("{}: {e}", info.id)));
         for draft in drafts {
@@ -224,6 +234,15 @@ fn the_registry_describes_every_gateway_once() {
         assert_eq!(refundkit::gateway_info(info.id).unwrap().id, info.id);
         assert_eq!(client(info.id).gateway().id, info.id);
         assert!(!info.query_by.is_empty(), "{}", info.id);
+        // The paths described are the ones the drafts go to.
+        let drafts = [
+            client(info.id).draft_refund(&refund_input(), NOW),
+            client(info.id).draft_refund_query(&refund_query(), NOW),
+        ];
+        for draft in drafts {
+            let url = draft.unwrap().url;
+            assert!(info.paths.iter().any(|path| url.ends_with(path)), "{url}");
+        }
     }
     let _ = source("src/gateways/mod.rs");
 }

@@ -71,6 +71,7 @@ pub(crate) static INFO: GatewayInfo = GatewayInfo {
         ),
         Setting::choice("hash", "Signature digest", &["sha256", "sha1"]),
     ],
+    paths: &[REFUND_PATH, QUERY_PATH],
     query_by: &[QueryId::GatewayRefundId],
     notification_window_ms: Some(FRESHNESS_WINDOW_MS),
     signatures: "requests, notifications and enveloped response data: RSA over the encrypted \

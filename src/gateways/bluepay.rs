@@ -53,6 +53,7 @@ pub(crate) static INFO: GatewayInfo = GatewayInfo {
             &["seconds", "milliseconds"],
         ),
     ],
+    paths: &[REFUND_PATH, QUERY_PATH],
     query_by: &[QueryId::GatewayRefundId, QueryId::OriginalTransactionId],
     notification_window_ms: None,
     signatures: "requests and notifications: RSA-SHA256 over the param string; responses are \

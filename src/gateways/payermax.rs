@@ -50,6 +50,7 @@ pub(crate) static INFO: GatewayInfo = GatewayInfo {
         Setting::text("appId", "App id"),
         Setting::text("merchantNo", "Merchant number"),
     ],
+    paths: &[REFUND_PATH, QUERY_PATH],
     query_by: &[QueryId::RefundId, QueryId::GatewayRefundId],
     notification_window_ms: None,
     signatures: "requests, accepted responses and notifications: RSA-SHA256 over the exact body, \
