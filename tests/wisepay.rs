@@ -1263,3 +1263,171 @@ fn bodies_of_two_hundred_thousand_fields_are_read_in_linear_time() {
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ResponseMalformed);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The form wire format: the vendor Java SDK's request
+
+/// The published vector's query as the Java SDK sends it (research/wisepay.md §10.3).
+fn sdk_form() -> String {
+    fixture("wisepay_sdk_form.txt").trim_end().to_string()
+}
+
+/// A client with the vendor's sample app and the given wire format.
+fn sample_app_client(wire_format: &str) -> Client {
+    let v = vector();
+    Client::new(
+        Config::from_json(&json!({
+            "gateway": "wisepay",
+            "environment": "sg-sandbox",
+            "appId": v["appId"],
+            "merchantNo": v["merchantNo"],
+            "privateKey": v["privateKey"],
+            "gatewayPublicKey": v["gatewayPublicKey"],
+            "wireFormat": wire_format,
+        }))
+        .unwrap(),
+    )
+    .unwrap()
+}
+
+/// Base64 as a form value, written here from the form-encoding rule: `+`, `/` and `=` escaped.
+fn form_escaped_base64(b64: &str) -> String {
+    b64.replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D")
+}
+
+/// A form body decoded by this test's own reading of the rule: `&` between pairs, `+` a space,
+/// `%XX` a byte.
+fn decoded_form(body: &str) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        let mut bytes = Vec::new();
+        let mut i = 0;
+        let raw = s.as_bytes();
+        while i < raw.len() {
+            match raw[i] {
+                b'+' => bytes.push(b' '),
+                b'%' => {
+                    bytes.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+                    i += 2;
+                }
+                b => bytes.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8(bytes).unwrap()
+    };
+    body.split('&')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap();
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+#[test]
+fn the_form_wire_format_drafts_the_java_sdk_request_to_api_entry() {
+    let v = vector();
+    let query = RefundQuery::from_json(&json!({"refundId": v["merchantOrderNo"]})).unwrap();
+    let draft = sample_app_client("form")
+        .draft_refund_query(&query, now())
+        .unwrap();
+    assert_eq!(
+        draft.url,
+        "https://wiseasy-open.sg.wisepaycloud.com/api/entry"
+    );
+    assert_eq!(draft.message, v["canonical"].as_str().unwrap().as_bytes());
+    assert_eq!(draft.headers.len(), 2);
+    assert_eq!(
+        draft.headers[0],
+        (
+            "Content-Type".to_string(),
+            "application/x-www-form-urlencoded; charset=UTF-8".to_string()
+        )
+    );
+    // The SDK's request id: MMddHHmmss of the request time (1723012596622 is 2024-08-07
+    // 06:36:36 UTC), then digits, 20 in all.
+    let (name, psn) = &draft.headers[1];
+    assert_eq!(name, "Http-Request-Psn");
+    assert_eq!(psn.len(), 20);
+    assert!(psn.starts_with("0807063636"), "{psn}");
+    assert!(psn.bytes().all(|b| b.is_ascii_digit()), "{psn}");
+    // The signature goes last, after `sign=`, and the rest is the SDK's form byte for byte.
+    assert_eq!(
+        draft.signature_place,
+        refundkit::SignaturePlace::Body {
+            offset: draft.body.len()
+        }
+    );
+    let signed = format!(
+        "{}{}",
+        draft.body,
+        form_escaped_base64(v["sign"].as_str().unwrap())
+    );
+    assert_eq!(signed, sdk_form());
+}
+
+#[test]
+#[ignore = "the signature must be percent-encoded in a form body: needs a form-value signature \
+            placement in Draft::finish (src/gateway.rs)"]
+fn build_refund_query_in_the_form_wire_format_is_the_java_sdk_request_byte_for_byte() {
+    let v = vector();
+    let query = RefundQuery::from_json(&json!({"refundId": v["merchantOrderNo"]})).unwrap();
+    let request = sample_app_client("form")
+        .build_refund_query(&query, now())
+        .unwrap();
+    assert_eq!(request.body, sdk_form());
+}
+
+#[test]
+fn a_form_refund_carries_every_field_encoded_and_signs_the_decoded_values() {
+    let input = refund_input(json!({
+        "originalTransactionId": "7012345678901234",
+        "reason": "返品 & 交換 a=b / 50%+tax*",
+        "notifyUrl": "https://shop.example/hooks/wisepay",
+    }))
+    .unwrap();
+    let draft = client_with(json!({"wireFormat": "form"}))
+        .unwrap()
+        .draft_refund(&input, now())
+        .unwrap();
+    assert!(draft.url.ends_with("/api/entry"), "{}", draft.url);
+    let body = draft.body.strip_suffix("&sign=").unwrap();
+    // Only the form's own unreserved characters are left unescaped.
+    assert!(body
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"*-._+%&=".contains(&b)));
+    let fields: Map<String, Value> = decoded_form(body)
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    assert_eq!(fields["method"], "order.refund.submit");
+    assert_eq!(fields["description"], "返品 & 交換 a=b / 50%+tax*");
+    assert_eq!(fields["notify_url"], "https://shop.example/hooks/wisepay");
+    assert_eq!(fields["orig_trans_no"], "7012345678901234");
+    assert_eq!(fields["order_amount"], "12.30");
+    assert_eq!(draft.message, expected_canonical(&fields).as_bytes());
+    // The same fields and signature as the JSON request, in the same order.
+    let json_draft = client().draft_refund(&input, now()).unwrap();
+    assert_eq!(json_draft.message, draft.message);
+    let json_body = object_of(&client().build_refund(&input, now()).unwrap().body);
+    let json_keys: Vec<&String> = json_body.keys().filter(|k| *k != "sign").collect();
+    assert_eq!(json_keys, fields.keys().collect::<Vec<_>>());
+}
+
+#[test]
+fn the_json_wire_format_is_the_default_and_other_words_are_refused() {
+    let input = refund_input(json!({})).unwrap();
+    let default = client().build_refund(&input, now()).unwrap();
+    let json = client_with(json!({"wireFormat": "json"}))
+        .unwrap()
+        .build_refund(&input, now())
+        .unwrap();
+    assert_eq!(default, json);
+    assert!(default.url.ends_with("/api/entry/refund"));
+    for word in ["xml", "FORM", "Json"] {
+        let e = client_with(json!({"wireFormat": word})).err().unwrap();
+        assert_eq!(e.code, ErrorCode::ConfigInvalid, "{word}");
+        assert_eq!(e.field.as_deref(), Some("wireFormat"), "{word}");
+    }
+}

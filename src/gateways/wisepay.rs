@@ -1,8 +1,10 @@
 //! WisePay Cloud (Wiseasy) and its Japanese reseller N-age: one platform, one wire format.
 //!
-//! Requests are flat JSON objects whose values are all strings. The signature is RSA-SHA256 over a
-//! canonical string built from the sent fields (see `canonical_string`) and travels in the body as
-//! the field `sign`. Responses `{code, msg, psn, data, sign}` and notifications are signed by the
+//! Requests are flat sets of string fields. The signature is RSA-SHA256 over a canonical string
+//! built from the sent fields (see `canonical_string`) and travels in the body as the field `sign`.
+//! The fields go as a JSON object to the per-operation paths the documents print (`wireFormat:
+//! "json"`, the default) or form-encoded to `/api/entry`, as the vendor's Java SDK sends them
+//! (`wireFormat: "form"`); the canonical string, and so the signature, is the same in both. Responses `{code, msg, psn, data, sign}` and notifications are signed by the
 //! gateway over the same kind of canonical string, built from what was received.
 //!
 //! What was received is believed only when it is addressed to this client's `app_id` and
@@ -11,12 +13,14 @@
 
 use crate::config::Config;
 use crate::crypto::{HashAlg, Verifier};
-use crate::gateway::{Draft, Gateway, GatewayInfo, Preset, QueryId, RawResponse, Setting};
+use crate::gateway::{
+    Draft, Gateway, GatewayInfo, Method, Preset, QueryId, RawResponse, Setting, SignaturePlace,
+};
 use crate::money::{iso_amount_text, received_currency, received_decimal, NumberForm};
 use crate::refund::{
     Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
 };
-use crate::time::iso_from_utc_datetime;
+use crate::time::{iso_from_utc_datetime, UtcTime};
 use crate::wire::{
     check_max_chars, check_no_control_chars, check_url, fields_object, form_fields, is_id_token,
     json_fields, names_someone_else, non_empty_text, parse_json_object, printable_key,
@@ -46,6 +50,8 @@ const PRESETS: &[Preset] = &[
 
 const REFUND_PATH: &str = "/api/entry/refund";
 const QUERY_PATH: &str = "/api/entry/refundquery";
+/// Where the Java SDK posts every call, `method` choosing the operation (research/wisepay.md §3.4).
+const ENTRY_PATH: &str = "/api/entry";
 const REFUND_METHOD: &str = "order.refund.submit";
 const QUERY_METHOD: &str = "order.refund.query";
 
@@ -56,13 +62,24 @@ pub(crate) static INFO: GatewayInfo = GatewayInfo {
     settings: &[
         Setting::text("appId", "App id"),
         Setting::text("merchantNo", "Merchant number"),
+        Setting::choice("wireFormat", "Request encoding", WIRE_FORMATS),
     ],
-    paths: &[REFUND_PATH, QUERY_PATH],
+    paths: &[REFUND_PATH, QUERY_PATH, ENTRY_PATH],
     query_by: &[QueryId::RefundId, QueryId::GatewayRefundId],
     notification_window_ms: None,
     signatures: "requests, accepted responses and notifications: RSA-SHA256 over the canonical \
                  string of the fields, in the sign field; refusals are unsigned",
 };
+
+/// `wireFormat`: JSON to the per-operation paths, or the Java SDK's form to `/api/entry`.
+/// research/wisepay.md §3.5 finds both in vendor code: JSON in the C#, PHP and Postman demos, the
+/// 2024-08 to 2025-03 SDK releases and the CodePay docs; the form in the current Java SDK, which is
+/// the client seeds 000 and 002 show. JSON stays the default: the documents print JSON and the
+/// per-operation paths, and the requests already sent this way keep their bytes.
+const WIRE_FORMATS: &[&str] = &["json", "form"];
+/// The request id header the Java SDK sends with every call; it is not signed (research §3.5).
+const PSN_HEADER: &str = "Http-Request-Psn";
+const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=UTF-8";
 
 /// The `code` of an accepted response; any other is the gateway refusing the request.
 const SUCCESS_CODE: &str = "0";
@@ -119,10 +136,17 @@ const MAX_ID_CHARS: usize = 32;
 const MAX_TRANS_NO_CHARS: usize = 64;
 const MAX_EXTRA_KEY_CHARS: usize = 64;
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum WireFormat {
+    Json,
+    Form,
+}
+
 struct WisePay {
     app_id: String,
     merchant_no: String,
     base_url: String,
+    wire_format: WireFormat,
 }
 
 pub(crate) fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
@@ -131,10 +155,15 @@ pub(crate) fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
     let merchant_no = config.required("merchantNo")?;
     check_credential("merchantNo", &merchant_no)?;
     let base_url = config.base_url(PRESETS)?;
+    let wire_format = match config.choice("wireFormat", WIRE_FORMATS)? {
+        "form" => WireFormat::Form,
+        _ => WireFormat::Json,
+    };
     Ok(Box::new(WisePay {
         app_id,
         merchant_no,
         base_url,
+        wire_format,
     }))
 }
 
@@ -157,12 +186,12 @@ impl Gateway for WisePay {
 
     fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
         let fields = self.refund_fields(input, now_ms)?;
-        Ok(self.draft(REFUND_PATH, fields))
+        Ok(self.draft(REFUND_PATH, fields, now_ms))
     }
 
     fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft> {
         let fields = self.query_fields(query, now_ms)?;
-        Ok(self.draft(QUERY_PATH, fields))
+        Ok(self.draft(QUERY_PATH, fields, now_ms))
     }
 
     fn parse_refund_response(
@@ -265,13 +294,22 @@ impl WisePay {
     }
 
     /// Fixes the canonical string of `fields` as the bytes to sign; the signature is then appended
-    /// to the same fields as `sign` and the body written once.
-    fn draft(&self, path: &str, fields: Fields) -> Draft {
+    /// to the same fields as `sign` and the body written once, as JSON to `path` or as the SDK's
+    /// form to `/api/entry`.
+    fn draft(&self, path: &str, fields: Fields, now_ms: u64) -> Draft {
         let pairs: Vec<(&str, &str)> = fields
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         let message = canonical_string(&pairs).into_bytes();
+        if self.wire_format == WireFormat::Form {
+            return form_draft(
+                format!("{}{ENTRY_PATH}", self.base_url),
+                &fields,
+                message,
+                now_ms,
+            );
+        }
         let body: Object = fields
             .into_iter()
             .map(|(key, value)| (key, Value::String(value)))
@@ -357,6 +395,78 @@ impl WisePay {
         push(&mut fields, "trans_no", query.gateway_refund_id.as_deref());
         Ok(fields)
     }
+}
+
+/// The Java SDK's request (research/wisepay.md §3.5): the fields form-encoded in the order they are
+/// written, then `sign`, under `application/x-www-form-urlencoded; charset=UTF-8`, with its
+/// `Http-Request-Psn` header. The values are the signed strings; the encoding exists on the wire
+/// only. The signature goes at the end of the body, after `sign=`, and must be percent-encoded
+/// there like every value (`+`, `/` and `=` are not literal in a form value; §10.3 shows the
+/// SDK's `%2B`, `%2F`, `%3D`).
+fn form_draft(url: String, fields: &Fields, message: Vec<u8>, now_ms: u64) -> Draft {
+    let mut body = String::new();
+    for (key, value) in fields {
+        body.push_str(&form_escape(key));
+        body.push('=');
+        body.push_str(&form_escape(value));
+        body.push('&');
+    }
+    body.push_str("sign=");
+    let headers = vec![
+        ("Content-Type".to_string(), FORM_CONTENT_TYPE.to_string()),
+        (PSN_HEADER.to_string(), request_psn(now_ms, &message)),
+    ];
+    Draft {
+        url,
+        method: Method::Post,
+        headers,
+        signature_place: SignaturePlace::Body { offset: body.len() },
+        body,
+        message,
+        hash: HashAlg::Sha256,
+    }
+}
+
+/// application/x-www-form-urlencoded as Apache's `UrlEncodedFormEntity` (the SDK's) and the WHATWG
+/// URL standard write it: ASCII letters, digits and `*-._` stay, a space becomes `+`, every other
+/// UTF-8 byte becomes `%XX` in upper-case hex.
+fn form_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                out.push(byte as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// The SDK's request id: the time as `MMddHHmmss`, then a number, the whole padded on the right
+/// with zeros to 20 characters. The SDK reads its local clock and draws the number at random; the
+/// library has neither a time zone nor randomness, so it writes UTC and a 31-bit FNV-1a hash of
+/// the signed string: distinct requests get distinct ids, and a request rebuilt from the same
+/// input gets the same one. The gateway logs the id; nothing signs or checks it.
+fn request_psn(now_ms: u64, message: &[u8]) -> String {
+    let t = UtcTime::from_epoch_ms(now_ms);
+    let hash = message.iter().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+    });
+    let mut psn = format!(
+        "{:02}{:02}{:02}{:02}{:02}{}",
+        t.month,
+        t.day,
+        t.hour,
+        t.minute,
+        t.second,
+        hash & 0x7fff_ffff
+    );
+    while psn.len() < 20 {
+        psn.push('0');
+    }
+    psn
 }
 
 /// `merchant_order_no`: 1 to 32 characters of `[0-9A-Za-z_-|*@]`, as the gateway documents it.
