@@ -10,6 +10,8 @@ import { block, details, h, headerTable, replace, statusBadge, timeOfDay } from 
 const $ = (id) => document.getElementById(id);
 const LOCAL = 'local';
 const CUSTOM = 'custom';
+/** Environment values of the form `relay:<preset>` (or `relay:` for a base URL) go through the relay. */
+const RELAY = 'relay:';
 const SANDBOX_NOTIFY_URL = 'https://merchant.example/refunds/notify';
 const CSP_NOTE = "The page's Content-Security-Policy must allow it (connect-src), or the browser blocks the request.";
 
@@ -20,6 +22,8 @@ let GATEWAY_IDS = [];
 const state = {
   /** what /sandbox/info answered, once loaded */
   sandbox: null,
+  /** what the server says it serves besides the page (/console/relay.json): the sandbox, and a relay */
+  served: { sandbox: true, relay: null },
   /** values typed per gateway, kept while switching between gateways (memory only) */
   remembered: {},
   client: null,
@@ -70,13 +74,38 @@ function fillGatewaySelect() {
 
 function fillEnvironmentSelect(gateway) {
   const select = $('environment');
-  const options = [h('option', { value: LOCAL }, 'Local sandbox (this server)')];
-  for (const [name, url] of Object.entries(GATEWAYS[gateway].environments)) {
-    options.push(h('option', { value: name }, `${name} (${new URL(url).host})`));
+  const options = [];
+  if (state.served.sandbox) options.push(h('option', { value: LOCAL }, 'Local sandbox (this server)'));
+  const relayed = relayedTo(gateway);
+  if (relayed) {
+    // Real gateways answer no CORS and only whitelisted servers: the relay served with this page is the way.
+    const name = relayed.environment ? `${relayed.environment} ` : '';
+    options.push(h('option', { value: RELAY + (relayed.environment ?? '') }, `${name}through the relay (${new URL(relayed.baseUrl).host})`));
+  } else if (!state.served.relay) {
+    for (const [name, url] of Object.entries(GATEWAYS[gateway].environments)) {
+      options.push(h('option', { value: name }, `${name} (${new URL(url).host})`));
+    }
   }
   options.push(h('option', { value: CUSTOM }, 'Another base URL'));
   replace(select, options);
-  select.value = LOCAL;
+  select.value = options[0].value;
+}
+
+/** Where the relay served with this page sends this gateway's requests, or null. */
+function relayedTo(gateway) {
+  return state.served.relay?.gateways?.[gateway] ?? null;
+}
+
+function relayBaseUrl(gateway) {
+  return `${location.origin}${state.served.relay.basePath}/${gateway}`;
+}
+
+/** What this server serves besides the page. A missing or unreadable answer means the sandbox alone. */
+async function loadServed() {
+  const response = await fetch('/console/relay.json', { headers: { accept: 'application/json' } });
+  const served = response.ok ? await response.json().catch(() => null) : null;
+  if (typeof served?.sandbox === 'boolean') state.served.sandbox = served.sandbox;
+  if (served?.relay && typeof served.relay.basePath === 'string') state.served.relay = served.relay;
 }
 
 function localBaseUrl(gateway) {
@@ -94,10 +123,17 @@ function showEnvironment() {
     baseUrl.readOnly = true;
     baseUrl.value = localBaseUrl(gateway);
     hint.textContent = 'The sandbox served with this page: test keys, seeded orders, refunds settle after a few seconds.';
+  } else if (env.startsWith(RELAY)) {
+    $('base-url-field').hidden = false;
+    baseUrl.readOnly = true;
+    baseUrl.value = relayBaseUrl(gateway);
+    hint.textContent =
+      `The relay served with this page carries the signed bytes to ${relayedTo(gateway).baseUrl} unchanged ` +
+      'and brings the answer back; keys stay in this page.';
   } else if (env === CUSTOM) {
     $('base-url-field').hidden = false;
     baseUrl.readOnly = false;
-    if (baseUrl.value === localBaseUrl(gateway)) baseUrl.value = '';
+    if (baseUrl.value === localBaseUrl(gateway) || baseUrl.value.startsWith(`${location.origin}/`)) baseUrl.value = '';
     hint.textContent = `Any host of this gateway's API. ${CSP_NOTE}`;
   } else {
     $('base-url-field').hidden = true;
@@ -164,12 +200,14 @@ function readConfig() {
   put('gatewayPublicKey', $('gateway-public-key').value);
   for (const field of GATEWAYS[gateway].fields) put(field.name, $(`cfg-${field.name}`).value);
   const env = $('environment').value;
-  if (env === LOCAL || env === CUSTOM) put('baseUrl', $('base-url').value);
+  if (env === LOCAL || env === CUSTOM || env.startsWith(RELAY)) put('baseUrl', $('base-url').value);
   else config.environment = env;
   return config;
 }
 
 function describeConfig(config) {
+  const relayed = $('environment').value.startsWith(RELAY) ? relayedTo(config.gateway) : null;
+  if (relayed) return `${GATEWAYS[config.gateway].label} at ${relayed.baseUrl} through the relay`;
   const where = config.baseUrl ?? `${config.environment} (${GATEWAYS[config.gateway].environments[config.environment]})`;
   return `${GATEWAYS[config.gateway].label} at ${where}`;
 }
@@ -630,6 +668,7 @@ async function main() {
   // The build lists the gateways it has; a gateway left out of a build is simply not offered.
   GATEWAYS = consoleGateways(gateways());
   GATEWAY_IDS = Object.keys(GATEWAYS);
+  await loadServed();
   fillGatewaySelect();
   let previous = selectedGateway();
   onGatewayChange(null);
