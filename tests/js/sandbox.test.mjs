@@ -616,6 +616,8 @@ describe('sandbox gateway details', () => {
     assert.equal(pre.status, 204);
     assert.equal(pre.headers.get('access-control-allow-origin'), 'http://localhost:5173');
     assert.match(pre.headers.get('access-control-allow-headers'), /sign/);
+    // The request id header WisePay's Java SDK sends.
+    assert.match(pre.headers.get('access-control-allow-headers'), /http-request-psn/);
     const post = await fetch(`${sandbox.url}/payermax/aggregate-pay/api/gateway/refund`, { method: 'POST', headers: { origin: 'http://127.0.0.1:3000' }, body: '{}' });
     assert.equal(post.headers.get('access-control-expose-headers'), 'sign');
     const foreign = await fetch(`${sandbox.url}/sandbox/info`, { headers: { origin: 'https://evil.example' } });
@@ -631,6 +633,46 @@ describe('sandbox gateway details', () => {
       });
     });
     assert.equal(rebound, 421);
+  });
+
+  test('every gateway answers at its own paths from the root too, and unknown paths in its own shape', async () => {
+    for (const [gateway, path, code] of [
+      ['wisepay', '/api/entry/refund', 'SYS012'],
+      ['payermax', '/aggregate-pay/api/gateway/refund', 'SIGN_VERIFY_FAILED'],
+      ['bluepay', '/open-api/payment/refund', 21002],
+      ['bieases', '/cgi/payment/api/v1/payment-order/refund', 40000],
+    ]) {
+      for (const url of [`${sandbox.url}${path}`, `${sandbox.credentials[gateway].baseUrl}${path}`]) {
+        const res = await fetch(url, { method: 'POST', body: 'not json' });
+        assert.equal(res.status, 200, url);
+        assert.equal(JSON.parse(await res.text()).code, code, url);
+      }
+      const unknown = await fetch(`${sandbox.url}${path}/nothing`, { method: 'POST', body: '{}' });
+      assert.equal(unknown.status, 404, gateway);
+      assert.match(unknown.headers.get('content-type'), /^application\/json/, gateway);
+      assert.ok('code' in JSON.parse(await unknown.text()), gateway);
+    }
+    // Other root paths are not a gateway's.
+    assert.equal((await fetch(`${sandbox.url}/api/other`, { method: 'POST', body: '{}' })).status, 404);
+  });
+
+  test('cors: false leaves out every CORS header and answers no preflight', async () => {
+    const plain = await newSandbox({ cors: false });
+    try {
+      const origin = { origin: 'http://localhost:5173' };
+      const pre = await fetch(`${plain.url}/aggregate-pay/api/gateway/refund`, {
+        method: 'OPTIONS',
+        headers: { ...origin, 'access-control-request-method': 'POST' },
+      });
+      assert.equal(pre.status, 405);
+      const post = await fetch(`${plain.url}/payermax/aggregate-pay/api/gateway/refund`, { method: 'POST', headers: origin, body: '{}' });
+      const info = await fetch(`${plain.url}/sandbox/info`, { headers: origin });
+      for (const res of [pre, post, info]) {
+        assert.deepEqual([...res.headers.keys()].filter((h) => h.startsWith('access-control-') || h === 'vary'), []);
+      }
+    } finally {
+      await plain.close();
+    }
   });
 
   test('oversized bodies and unknown endpoints are refused', async () => {

@@ -1,6 +1,9 @@
 // The local sandbox gateways: WisePay Cloud, PayerMax, BluePay and BIEASES refund and refund-query
-// endpoints on 127.0.0.1, one path prefix per gateway, with state, signed responses and signed
-// notifications. node:http and node:crypto only.
+// endpoints on 127.0.0.1, with state, signed responses and signed notifications. Each gateway is
+// served under its own prefix (/wisepay/api/entry/refund) and at its real paths from the root
+// (/api/entry/refund), because some vendor clients build root-absolute URLs whatever base URL they
+// are given (PayerMax's PHP SDK). The four gateways' paths do not overlap. node:http and
+// node:crypto only.
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { loadOrCreateKeys } from './crypto.mjs';
@@ -36,6 +39,8 @@ export const DEFAULT_NOTIFY_TIME_SCALE = 1000;
  * @param {string} [options.keysDir] where the generated test keys live (created at first start)
  * @param {(req, res) => boolean|Promise<boolean>} [options.fallback] serves other paths (the console)
  * @param {(line: string) => void} [options.log]
+ * @param {boolean} [options.cors=true] false leaves out every CORS header and answers no preflight,
+ *   as a real gateway does
  * @returns {Promise<{url, port, credentials, orders, close}>}
  */
 export async function startSandbox({
@@ -46,6 +51,7 @@ export async function startSandbox({
   keysDir = DEFAULT_KEYS_DIR,
   fallback,
   log = () => {},
+  cors: corsEnabled = true,
 } = {}) {
   const keys = await loadOrCreateKeys(keysDir, GATEWAYS);
   if (keys.generated.length > 0) log(`generated sandbox test keys for ${keys.generated.join(', ')} in ${keysDir}`);
@@ -79,6 +85,7 @@ export async function startSandbox({
     };
     gateways[name] = { gatewayModule, ctx };
   }
+  const rootGateway = rootRouter();
 
   const server = createServer((req, res) => {
     route(req, res).catch((err) => {
@@ -94,24 +101,25 @@ export async function startSandbox({
       res.writeHead(421, { 'content-type': 'text/plain' }).end('only loopback host names are served');
       return;
     }
-    const cors = corsHeaders(req.headers.origin);
+    const cors = corsEnabled ? corsHeaders(req.headers.origin) : {};
     const path = new URL(req.url, 'http://127.0.0.1').pathname;
-    const match = /^\/(wisepay|payermax|bluepay|bieases)(\/.*)$/.exec(path);
-    if (match || path.startsWith('/sandbox/')) {
-      if (req.method === 'OPTIONS') {
-        res.writeHead(204, { ...cors, 'access-control-max-age': '600' }).end();
-        return;
-      }
+    const prefixed = /^\/(wisepay|payermax|bluepay|bieases)(\/.*)$/.exec(path);
+    const target = prefixed ? { name: prefixed[1], path: prefixed[2] } : rootGateway(path);
+    if (req.method === 'OPTIONS' && (target || path.startsWith('/sandbox/'))) {
+      if (corsEnabled) res.writeHead(204, { ...cors, 'access-control-max-age': '600' }).end();
+      else res.writeHead(405, { allow: 'POST' }).end();
+      return;
     }
-    if (match) {
-      const { gatewayModule, ctx } = gateways[match[1]];
-      const handler = gatewayModule.routes[match[2]];
+    if (target) {
+      const { gatewayModule, ctx } = gateways[target.name];
+      const handler = gatewayModule.routes[target.path];
       if (!handler) {
-        res.writeHead(404, { ...cors, 'content-type': 'application/json' }).end('{"error":"no such endpoint"}');
+        const answer = gatewayModule.notFound(ctx, target.path);
+        res.writeHead(answer.status, { ...cors, ...answer.headers }).end(answer.body);
         return;
       }
       if (req.method !== 'POST') {
-        res.writeHead(405, { ...cors, allow: 'POST, OPTIONS' }).end();
+        res.writeHead(405, { ...cors, allow: corsEnabled ? 'POST, OPTIONS' : 'POST' }).end();
         return;
       }
       const body = await readBody(req);
@@ -130,6 +138,28 @@ export async function startSandbox({
     }
     if (fallback && (await fallback(req, res))) return;
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  }
+
+  /** The gateway whose root prefix a path starts with (each module names its own, and they must
+   * not overlap), so an unknown path below it still answers in that gateway's shape. */
+  function rootRouter() {
+    const owners = GATEWAYS.flatMap((name) => MODULES[name].rootPrefixes.map((prefix) => ({ name, prefix })));
+    for (const a of owners) {
+      for (const b of owners) {
+        if (a !== b && (a.prefix.startsWith(b.prefix) || b.prefix.startsWith(a.prefix))) {
+          throw new Error(`the sandbox paths of ${a.name} (${a.prefix}) and ${b.name} (${b.prefix}) overlap`);
+        }
+      }
+      for (const route of Object.keys(MODULES[a.name].routes)) {
+        if (!owners.some((o) => o.name === a.name && (route === o.prefix || route.startsWith(`${o.prefix}/`)))) {
+          throw new Error(`the ${a.name} route ${route} lies outside its root prefixes`);
+        }
+      }
+    }
+    return (path) => {
+      const owner = owners.find((o) => path === o.prefix || path.startsWith(`${o.prefix}/`));
+      return owner ? { name: owner.name, path } : null;
+    };
   }
 
   await new Promise((resolve, reject) => {
@@ -219,7 +249,8 @@ function corsHeaders(origin) {
   return {
     'access-control-allow-origin': origin,
     'access-control-allow-methods': 'POST, GET, OPTIONS',
-    'access-control-allow-headers': 'content-type, sign',
+    // Http-Request-Psn: the request id WisePay's Java SDK sends with its form requests.
+    'access-control-allow-headers': 'content-type, sign, http-request-psn',
     // PayerMax signs its responses in a header: the page must be able to read it to verify.
     'access-control-expose-headers': 'sign',
     vary: 'origin',

@@ -47,6 +47,8 @@ export const bieases = {
     '/cgi/payment/api/v1/payment-order/refund/query': (ctx, req, body) =>
       handle(ctx, body, 'bieases.trade.query', query),
   },
+  rootPrefixes: ['/cgi/payment'],
+  notFound: () => ({ ...failure('param', 'no such endpoint'), status: 404 }),
   notification,
   isAck: (status, text) => {
     if (status !== 200) return false;

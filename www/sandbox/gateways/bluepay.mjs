@@ -47,6 +47,8 @@ export const bluepay = {
     '/open-api/payment/refund': (ctx, req, body) => handle(ctx, body, refund),
     '/open-api/refund/payments': (ctx, req, body) => handle(ctx, body, query),
   },
+  rootPrefixes: ['/open-api'],
+  notFound: () => ({ ...failure('param', 'no such endpoint'), status: 404 }),
   notification,
   isAck: (status, text) => {
     if (status !== 200) return false;

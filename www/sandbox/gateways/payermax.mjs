@@ -34,6 +34,9 @@ export const payermax = {
     '/aggregate-pay/api/gateway/refund': (ctx, req, body) => handle(ctx, req, body, refund),
     '/aggregate-pay/api/gateway/refundQuery': (ctx, req, body) => handle(ctx, req, body, query),
   },
+  rootPrefixes: ['/aggregate-pay'],
+  // PayerMax publishes no code for an unknown API; this one is the sandbox's, in its style.
+  notFound: (ctx) => ({ ...failure(ctx, 'API_NOT_FOUND', 'no such API'), status: 404 }),
   notification,
   isAck: (status, text) => {
     if (status !== 200) return false;

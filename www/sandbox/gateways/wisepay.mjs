@@ -1,5 +1,8 @@
-// WisePay Cloud (Wiseasy) / N-age: flat all-string JSON requests signed over a sorted key=value
-// string; responses {code, msg, psn, data, sign} signed the same way by the gateway.
+// WisePay Cloud (Wiseasy) / N-age: flat requests signed over a sorted key=value string, sent as
+// JSON (the vendor's C#/PHP demos, its 2024 SDK releases, this library by default) or form-encoded
+// (the current Java SDK: research/wisepay.md §3.5), to /api/entry (the SDK: `method` chooses) or to
+// the per-operation paths the documents print. Responses {code, msg, psn, data, sign} are JSON
+// whatever the request's encoding, signed the same way by the gateway.
 import { wallClock } from '../clock.mjs';
 import { signBase64, verifyBase64 } from '../crypto.mjs';
 import { parseMajor } from '../money.mjs';
@@ -17,6 +20,7 @@ const ERRORS = {
   sign: ['SYS002', 'Signature verification failed'],
   timestamp: ['SYS003', 'Request timestamp expired'],
   method: ['SYS004', 'method is not supported'],
+  path: ['SYS005', 'API path does not exist'],
   merchant: ['E04101', 'Merchant is invalid'],
   orderNotFound: ['E04111', 'Merchant order number is invalid'],
   currency: ['E04114', 'Currency does not match the original order'],
@@ -52,11 +56,13 @@ export const wisepay = {
   identity: { appId: 'wz5a0d1b0x00000001', merchantNo: '302100000001' },
   retryScheduleMs: RETRY_SCHEDULE_MS,
   routes: {
-    '/api/entry/refund': (ctx, req, body) => handle(ctx, body, 'order.refund.submit'),
-    '/api/entry/refundquery': (ctx, req, body) => handle(ctx, body, 'order.refund.query'),
+    '/api/entry/refund': (ctx, req, body) => handle(ctx, req, body, 'order.refund.submit'),
+    '/api/entry/refundquery': (ctx, req, body) => handle(ctx, req, body, 'order.refund.query'),
     // The vendor SDK posts everything to /api/entry and lets `method` choose.
-    '/api/entry': (ctx, req, body) => handle(ctx, body, null),
+    '/api/entry': (ctx, req, body) => handle(ctx, req, body, null),
   },
+  rootPrefixes: ['/api/entry'],
+  notFound: (ctx, path) => ({ ...failure(ctx, 'path', printable(path)), status: 404 }),
   notification,
   isAck: (status, text) => status === 200 && text.trim() === 'success',
 };
@@ -95,16 +101,79 @@ function success(ctx, data) {
   return signedReply(ctx, { code: '0', msg: 'success', psn: psn(ctx), data: JSON.stringify(data) });
 }
 
-function handle(ctx, bodyBytes, expectedMethod) {
+/** A short printable excerpt of received text, for messages. */
+function printable(text) {
+  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
+}
+
+/** The request's fields, or the reason they cannot be read. The encoding is the one the
+ * Content-Type names; without one, a body that opens with `{` is JSON and any other is a form. */
+function requestFields(req, bodyBytes) {
+  const type = String(req.headers['content-type'] ?? '').toLowerCase();
+  const text = bodyBytes.toString('utf8');
+  const isForm = type.includes('application/x-www-form-urlencoded') || (!type.includes('json') && !/^\s*\{/.test(text));
+  if (isForm) return formFields(bodyBytes);
   let fields;
   try {
-    fields = JSON.parse(bodyBytes.toString('utf8'));
+    fields = JSON.parse(text);
   } catch {
-    return failure(ctx, 'badParam', 'the body is not JSON');
+    return { error: 'the body is not JSON' };
   }
   if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) {
-    return failure(ctx, 'badParam', 'the body is not a JSON object');
+    return { error: 'the body is not a JSON object' };
   }
+  return { fields };
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * application/x-www-form-urlencoded, read strictly: `+` is a space, `%XX` a byte, the decoded
+ * bytes must be UTF-8, every pair has a name, and no name comes twice (a signature could not say
+ * which of two it covered). The canonical string is then built over the decoded values, which are
+ * the strings the SDK signed before it encoded them (research/wisepay.md §3.5).
+ */
+function formFields(bodyBytes) {
+  const text = bodyBytes.toString('latin1');
+  if (/[^\x21-\x7e]/.test(text)) return { error: 'the form body holds bytes that are not percent-encoded' };
+  // No prototype: a field named __proto__ stays a field.
+  const fields = Object.create(null);
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = decodeFormPart(eq === -1 ? pair : pair.slice(0, eq));
+    const value = decodeFormPart(eq === -1 ? '' : pair.slice(eq + 1));
+    if (name === null || value === null) return { error: 'the form body has a malformed percent-encoding' };
+    if (name === '') return { error: 'the form body has a field without a name' };
+    if (Object.hasOwn(fields, name)) return { error: `the form body carries ${printable(name)} twice` };
+    fields[name] = value;
+  }
+  if (Object.keys(fields).length === 0) return { error: 'the form body is empty' };
+  return { fields };
+}
+
+function decodeFormPart(part) {
+  const bytes = [];
+  for (let i = 0; i < part.length; i += 1) {
+    const c = part[i];
+    if (c === '+') bytes.push(0x20);
+    else if (c === '%') {
+      const hex = part.slice(i + 1, i + 3);
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) return null;
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else bytes.push(c.charCodeAt(0));
+  }
+  try {
+    return UTF8.decode(Uint8Array.from(bytes));
+  } catch {
+    return null;
+  }
+}
+
+function handle(ctx, req, bodyBytes, expectedMethod) {
+  const { fields, error } = requestFields(req, bodyBytes);
+  if (error) return failure(ctx, 'badParam', error);
   for (const name of ['app_id', 'method', 'timestamp', 'sign', 'sign_type']) {
     if (fieldText(fields[name]) === '') return failure(ctx, 'missing', name);
   }
