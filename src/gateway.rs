@@ -87,6 +87,10 @@ pub enum SignaturePlace {
     /// Inside the body, at this byte offset: between the quotes of a JSON string the gateway left
     /// empty for it (base64 needs no escaping there).
     Body { offset: usize },
+    /// Inside a form-encoded body, at this byte offset: the value of a field the gateway left
+    /// empty. The base64 is percent-encoded there (`+` `/` `=` as `%2B` `%2F` `%3D`), as
+    /// application/x-www-form-urlencoded requires, or `+` would read as a space.
+    FormValue { offset: usize },
 }
 
 /// A request whose bytes are fixed and which waits only for its signature. Plain data: it can be
@@ -142,7 +146,15 @@ impl Draft {
             SignaturePlace::Body { offset } if body.is_char_boundary(*offset) => {
                 body.insert_str(*offset, &signature)
             }
-            SignaturePlace::Body { .. } => {
+            SignaturePlace::FormValue { offset } if body.is_char_boundary(*offset) => body
+                .insert_str(
+                    *offset,
+                    &signature
+                        .replace('+', "%2B")
+                        .replace('/', "%2F")
+                        .replace('=', "%3D"),
+                ),
+            SignaturePlace::Body { .. } | SignaturePlace::FormValue { .. } => {
                 return Err(Error::input(
                     "draft",
                     "the draft's signature offset does not fall inside its body",
@@ -313,7 +325,8 @@ mod tests {
     #[test]
     fn a_draft_round_trips_through_json() {
         for d in [
-            draft(SignaturePlace::Body { offset: 8 }, r#"{"sign":""}"#),
+            draft(SignaturePlace::Body { offset: 9 }, r#"{"sign":""}"#),
+            draft(SignaturePlace::FormValue { offset: 7 }, "a=1&sig="),
             draft(
                 SignaturePlace::Header {
                     name: "sign".into(),
@@ -347,6 +360,14 @@ mod tests {
             &("sign".into(), "/wA=".into())
         );
         assert_eq!(signed.body, "{}");
+    }
+
+    #[test]
+    fn a_form_value_signature_is_percent_encoded() {
+        let signed = draft(SignaturePlace::FormValue { offset: 8 }, "a=1&sig=")
+            .finish(b"\xfb\xff")
+            .unwrap();
+        assert_eq!(signed.body, "a=1&sig=%2B%2F8%3D");
     }
 
     #[test]

@@ -402,10 +402,7 @@ impl WisePay {
 /// `Http-Request-Psn` header. The values are the signed strings; the encoding exists on the wire
 /// only. The signature goes at the end of the body, after `sign=`, and must be percent-encoded
 /// there like every value (`+`, `/` and `=` are not literal in a form value; §10.3 shows the
-/// SDK's `%2B`, `%2F`, `%3D`).
-/// `SignaturePlace::Body` writes base64 unescaped, so until drafts have a placement that escapes
-/// it, a finished form request differs from the SDK's in `sign` (tests/wisepay.rs holds the SDK's
-/// bytes in an ignored test).
+/// SDK's `%2B`, `%2F`, `%3D`), which `SignaturePlace::FormValue` does.
 fn form_draft(url: String, fields: &Fields, message: Vec<u8>, now_ms: u64) -> Draft {
     let mut body = String::new();
     for (key, value) in fields {
@@ -423,7 +420,7 @@ fn form_draft(url: String, fields: &Fields, message: Vec<u8>, now_ms: u64) -> Dr
         url,
         method: Method::Post,
         headers,
-        signature_place: SignaturePlace::Body { offset: body.len() },
+        signature_place: SignaturePlace::FormValue { offset: body.len() },
         body,
         message,
         hash: HashAlg::Sha256,
