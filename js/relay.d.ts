@@ -3,13 +3,14 @@
 /** The gateways a relay can carry requests to. */
 export type RelayGatewayId = 'wisepay' | 'payermax' | 'bluepay' | 'bieases';
 
-/** The two operations a relay forwards: the gateway's refund and refund-query endpoints. */
+/** The two operations a relay forwards: the gateway's refund and refund query. */
 export type RelayOperation = 'refund' | 'refundQuery';
 
 /** One line for the audit trail: every request that named a gateway operation, forwarded or not. */
 export interface RelayAuditEvent {
   gateway: RelayGatewayId;
-  operation: RelayOperation;
+  /** Undefined only where one path serves every call (WisePay's /api/entry) and the body was not read. */
+  operation: RelayOperation | undefined;
   /** The merchant's refund number where the request carries it readable (not BIEASES: it is encrypted there). */
   refundId: string | undefined;
   /** The page's origin, when a browser sent the request. */
@@ -40,7 +41,8 @@ export interface RelayOptions {
    */
   authorize?: (
     request: Request,
-    target: { gateway: RelayGatewayId; operation: RelayOperation },
+    /** `operation` is undefined where the body names it (WisePay's /api/entry): it is checked after. */
+    target: { gateway: RelayGatewayId; operation: RelayOperation | undefined },
   ) => boolean | Response | Promise<boolean | Response>;
   /** Called once for each request that named a gateway operation; a failure is logged, never answered. */
   audit?: (event: RelayAuditEvent) => void | Promise<void>;
@@ -76,10 +78,11 @@ export interface NodeResponseLike {
   end(body?: Uint8Array): unknown;
 }
 
-/** What the relay knows of each gateway: its environments and the two paths it forwards. */
+/** What the relay knows of each gateway: its environments, and each path it forwards with the
+ * operation it serves ('chosen by the body' where the body's `method` names it). */
 export function relayGateways(): Record<
   RelayGatewayId,
-  { name: string; presets: Record<string, string>; paths: Record<RelayOperation, string> }
+  { name: string; presets: Record<string, string>; paths: Record<string, RelayOperation | 'chosen by the body'> }
 >;
 
 /** The request body limit when `maxBodyBytes` is not given. */

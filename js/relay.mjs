@@ -12,8 +12,10 @@
  * What the relay knows of each gateway. The presets and paths are the library's own (`gateways()`
  * and what `RefundClient.buildRefund`/`buildRefundQuery` send to); a test holds this table to them,
  * because the relay must work without loading the wasm module that describes them.
+ * `paths`: each path the relay forwards -> its operation, or, where one path serves every call of
+ * the gateway, a function of the body's fields that names the operation (undefined: not a refund call).
  * `headers`: the gateway's own headers carried each way besides content-type.
- * `refundId`: where the merchant's refund number sits in a request body, for the audit hook.
+ * `refundId`: where the merchant's refund number sits in a request's fields, for the audit hook.
  */
 const GATEWAYS = {
   wisepay: {
@@ -23,10 +25,15 @@ const GATEWAYS = {
       'sg-production': 'https://wiseasy-open.sg.paycloud.world',
       'n-age': 'https://open.n-age.co.jp',
     },
-    paths: { refund: '/api/entry/refund', refundQuery: '/api/entry/refundquery' },
+    paths: {
+      '/api/entry/refund': 'refund',
+      '/api/entry/refundquery': 'refundQuery',
+      // The vendor SDK's form posts every call here and lets `method` choose: only refund calls pass.
+      '/api/entry': (fields) => ({ 'order.refund.submit': 'refund', 'order.refund.query': 'refundQuery' })[stringAt(fields, ['method'])],
+    },
     // A request id the gateway may log; not signed.
     headers: ['http-request-psn'],
-    refundId: (body) => stringAt(parseJson(body), ['merchant_order_no']),
+    refundId: (fields) => stringAt(fields, ['merchant_order_no']),
   },
   payermax: {
     name: 'PayerMax',
@@ -34,17 +41,17 @@ const GATEWAYS = {
       sandbox: 'https://pay-gate-uat.payermax.com',
       production: 'https://pay-gate.payermax.com',
     },
-    paths: { refund: '/aggregate-pay/api/gateway/refund', refundQuery: '/aggregate-pay/api/gateway/refundQuery' },
+    paths: { '/aggregate-pay/api/gateway/refund': 'refund', '/aggregate-pay/api/gateway/refundQuery': 'refundQuery' },
     // PayerMax signs requests and answers in this header, over the exact body.
     headers: ['sign'],
-    refundId: (body) => stringAt(parseJson(body), ['data', 'outRefundNo']),
+    refundId: (fields) => stringAt(fields, ['data', 'outRefundNo']),
   },
   bluepay: {
     name: 'BluePay',
     presets: {},
-    paths: { refund: '/open-api/payment/refund', refundQuery: '/open-api/refund/payments' },
+    paths: { '/open-api/payment/refund': 'refund', '/open-api/refund/payments': 'refundQuery' },
     headers: [],
-    refundId: (body) => stringAt(parseJson(stringAt(parseJson(body), ['param'])), ['mchRefundOrderId']),
+    refundId: (fields) => stringAt(parseJson(stringAt(fields, ['param'])), ['mchRefundOrderId']),
   },
   bieases: {
     name: 'BIEASES',
@@ -53,8 +60,8 @@ const GATEWAYS = {
       production: 'https://app.bieases.com',
     },
     paths: {
-      refund: '/cgi/payment/api/v1/payment-order/refund',
-      refundQuery: '/cgi/payment/api/v1/payment-order/refund/query',
+      '/cgi/payment/api/v1/payment-order/refund': 'refund',
+      '/cgi/payment/api/v1/payment-order/refund/query': 'refundQuery',
     },
     headers: [],
     // The business fields travel AES-encrypted: the relay cannot read the refund number, by design.
@@ -182,7 +189,7 @@ export function createRelay(options = {}) {
 }
 
 async function relay(config, request) {
-  const route = routeOf(config, new URL(request.url));
+  let route = routeOf(config, new URL(request.url));
   if (route.refusal) return refusal(route.refusal);
   const origin = request.headers.get('origin');
   const cors = corsHeaders(config, route.gateway, origin);
@@ -213,7 +220,21 @@ async function relay(config, request) {
       headers: cors,
     });
   }
-  return forward(config, route, request, body, cors);
+  const fields = fieldsOf(body);
+  const chooser = GATEWAYS[route.gateway].paths[route.path];
+  if (typeof chooser === 'function') {
+    const operation = chooser(fields);
+    if (!operation) {
+      return refused(config, route, request, {
+        status: 403,
+        error: 'OPERATION_NOT_ALLOWED',
+        message: `the relay forwards refund and refund-query calls only; this ${GATEWAYS[route.gateway].name} call is neither`,
+        headers: cors,
+      });
+    }
+    route = { ...route, operation };
+  }
+  return forward(config, route, request, body, fields, cors);
 }
 
 /** The gateway and operation a path names, or why there is none. */
@@ -230,12 +251,21 @@ function routeOf(config, url) {
   }
   const path = slash > 0 ? rest.slice(slash) : '';
   const { paths } = GATEWAYS[gateway];
-  const operation = Object.keys(paths).find((name) => paths[name] === path);
-  if (!operation || url.search !== '') {
-    const known = Object.values(paths).map((p) => `${config.basePath}/${gateway}${p}`);
-    return notFound(`the relay forwards only ${known.join(' and ')}, without a query string`);
+  if (!Object.hasOwn(paths, path) || url.search !== '') {
+    const known = Object.keys(paths).map((p) => `${config.basePath}/${gateway}${p}`);
+    return notFound(`the relay forwards only ${known.join(', ')}, without a query string`);
   }
-  return { gateway, operation, upstreamUrl: config.upstreams[gateway] + path };
+  // Where the body names the operation, it is known once the body is read.
+  const operation = typeof paths[path] === 'string' ? paths[path] : undefined;
+  return { gateway, path, operation, upstreamUrl: config.upstreams[gateway] + path };
+}
+
+/** The request's fields, as JSON or as a form, for reading the operation and the refund number. */
+function fieldsOf(body) {
+  const text = new TextDecoder().decode(body);
+  const json = parseJson(text);
+  if (json !== undefined) return json;
+  return Object.fromEntries(new URLSearchParams(text));
 }
 
 function corsHeaders(config, gateway, origin) {
@@ -296,12 +326,12 @@ async function readLimited(request, limit) {
 }
 
 /** Sends the bytes on and hands the gateway's answer back, or says why there is none. */
-async function forward(config, route, request, body, cors) {
+async function forward(config, route, request, body, fields, cors) {
   const started = performance.now();
   const event = (status, outcome) => ({
     gateway: route.gateway,
     operation: route.operation,
-    refundId: GATEWAYS[route.gateway].refundId(body),
+    refundId: GATEWAYS[route.gateway].refundId(fields),
     origin: request.headers.get('origin') ?? undefined,
     status,
     outcome,
@@ -493,10 +523,10 @@ function concat(chunks, size) {
   return out;
 }
 
-function parseJson(bytesOrText) {
-  if (bytesOrText === undefined) return undefined;
+function parseJson(text) {
+  if (typeof text !== 'string') return undefined;
   try {
-    return JSON.parse(typeof bytesOrText === 'string' ? bytesOrText : new TextDecoder().decode(bytesOrText));
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
@@ -512,9 +542,17 @@ function isPlainObject(value) {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Gateway id -> its environments and the paths the relay forwards, as the relay knows them. */
+/** Gateway id -> its environments and the paths the relay forwards (path -> operation, or
+ * 'chosen by the body' where one path serves every call), as the relay knows them. */
 export function relayGateways() {
   return Object.fromEntries(
-    Object.entries(GATEWAYS).map(([id, g]) => [id, { name: g.name, presets: { ...g.presets }, paths: { ...g.paths } }]),
+    Object.entries(GATEWAYS).map(([id, g]) => [
+      id,
+      {
+        name: g.name,
+        presets: { ...g.presets },
+        paths: Object.fromEntries(Object.entries(g.paths).map(([path, op]) => [path, typeof op === 'string' ? op : 'chosen by the body'])),
+      },
+    ]),
   );
 }
