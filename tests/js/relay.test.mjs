@@ -4,6 +4,7 @@
 // relay's table of presets and paths is held to the library's own description.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { RefundClient, gateways as describeGateways } from 'refundkit';
@@ -489,3 +490,91 @@ test('the relay loads and forwards without the wasm module: it imports nothing a
   });
   assert.equal(out.trim(), '200 ok');
 });
+
+describe('the console through the relay, in Chromium', { skip: chromiumMissing(), timeout: 300_000 }, () => {
+  const STEP_MS = 15_000;
+  let gateway;
+  let consoleServer;
+  let browser;
+  let keysDir;
+
+  before(async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { startSandbox } = await import('refundkit/sandbox');
+    const { startConsoleServer } = await import('../../bin/console-server.mjs');
+    keysDir = await mkdtemp(join(tmpdir(), 'refundkit-relay-keys-'));
+    // A gateway as real ones are: no CORS, its own paths at the root of its host, on another port.
+    gateway = await startSandbox({ port: 0, cors: false, refundDelayMs: 300, keysDir });
+    consoleServer = await startConsoleServer({ port: 0, gateways: Object.fromEntries(IDS.map((id) => [id, gateway.url])) });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await consoleServer?.close();
+    await gateway?.close();
+    if (keysDir) (await import('node:fs')).rmSync(keysDir, { recursive: true, force: true });
+  });
+
+  test('the stand-in gateway answers no CORS, so a page could not reach it without the relay', async () => {
+    const preflight = await fetch(`${gateway.url}/aggregate-pay/api/gateway/refund`, {
+      method: 'OPTIONS',
+      headers: { origin: consoleServer.url, 'access-control-request-method': 'POST' },
+    });
+    assert.equal(preflight.headers.get('access-control-allow-origin'), null);
+  });
+
+  for (const id of IDS) {
+    test(`${id}: a refund made in the console goes through the relay, and its refresh finds it succeeded`, async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      page.setDefaultTimeout(STEP_MS);
+      const problems = [];
+      page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()));
+      page.on('pageerror', (err) => problems.push(err.message));
+      try {
+        await page.goto(`${consoleServer.url}/`);
+        await page.locator('body[data-ready="true"]').waitFor();
+        await page.getByLabel('Gateway', { exact: true }).selectOption(id);
+        const environment = page.getByLabel('Environment');
+        assert.match(await environment.locator('option:checked').textContent(), new RegExp(`through the relay \\(127\\.0\\.0\\.1:${gateway.port}\\)`));
+        assert.equal(await environment.locator('option[value="local"]').count(), 0, 'no sandbox is served with this console');
+        assert.equal(await page.getByLabel('Base URL').inputValue(), `${consoleServer.url}/relay/${id}`);
+        const { gateway: _, baseUrl: __, privateKey, gatewayPublicKey, ...settings } = gateway.credentials[id];
+        for (const [name, value] of Object.entries(settings)) {
+          const control = page.locator(`#cfg-${name}`);
+          if ((await control.evaluate((el) => el.tagName)) === 'SELECT') await control.selectOption(value);
+          else await control.fill(value);
+        }
+        await page.getByLabel(/^Merchant private key/).fill(privateKey);
+        await page.getByLabel(/^Gateway public key/).fill(gatewayPublicKey);
+        const order = gateway.orders[id].find((o) => !o.refundsFail);
+        if (order.originalOrderId) await page.getByLabel('Original order id', { exact: true }).fill(order.originalOrderId);
+        await page.getByLabel('Original transaction id', { exact: true }).fill(order.originalTransactionId);
+        await page.getByLabel(/^Amount/).fill(order.refundable);
+        await page.getByLabel(/^Currency/).fill(order.currency);
+        await page.getByLabel(/^Notify URL/).fill('https://merchant.example/notify');
+        const refundId = await page.getByLabel('Refund number (refundId)', { exact: true }).inputValue();
+        await page.getByRole('button', { name: 'Refund', exact: true }).click();
+        await page.locator('#output-summary').filter({ hasText: `Refund: ${refundId}, status pending` }).waitFor();
+        assert.match(await page.locator('.request-url').first().textContent(), new RegExp(`^${consoleServer.url}/relay/${id}/`));
+        assert.ok(gateway.refunds()[id].some((r) => r.refundId === refundId), 'the gateway holds the refund');
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        await page.getByRole('button', { name: `Refresh refund ${refundId}` }).click();
+        await page.locator('#output-summary').filter({ hasText: `Refresh: ${refundId}, status succeeded` }).waitFor();
+        assert.deepEqual(problems, [], 'no console errors');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
+
+function chromiumMissing() {
+  if (!existsSync('/usr/bin/chromium')) return '/usr/bin/chromium is missing';
+  if (!existsSync(new URL('../../pkg/web/refundkit_bg.wasm', import.meta.url))) return 'pkg/web is not built: run npm run build';
+  return false;
+}
