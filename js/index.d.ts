@@ -298,4 +298,16 @@ export interface GatewayInfo {
 export function gateways(): GatewayInfo[];
 
 /** Loads the WebAssembly module. Needed once in browsers (web entry); a no-op in Node. */
-export function init(moduleOrPath?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;
+export function init(moduleOrPath?: WasmSource, options?: InitOptions): Promise<void>;
+
+/** Where a .wasm comes from: a URL, a fetch Response, the bytes, or a compiled module. */
+export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Module;
+
+/** Options of the browser entry's init (ignored in Node, which signs with node:crypto). */
+export interface InitOptions {
+  /** Also load the RSA fallback module, so that the synchronous builds (buildRefund,
+   * buildRefundQuery) sign in the browser. Loaded anyway where the page has no crypto.subtle. */
+  syncSigning?: boolean;
+  /** Where the fallback module's .wasm is (default: next to its glue, pkg/fallback/). */
+  fallbackModuleOrPath?: WasmSource;
+}

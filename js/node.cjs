@@ -1,15 +1,17 @@
 'use strict';
 // Node entry (require and, through node.mjs, import). The wasm module loads synchronously on first
-// require, so no init call is needed. Loading it changes nothing on globalThis: the WebCrypto object
-// the library signs with is handed to the module here.
+// require, so no init call is needed. Loading it changes nothing on globalThis: node:crypto, which
+// every client signs and verifies with (keys as native KeyObjects), and the WebCrypto object the
+// async calls use with a caller's CryptoKey, are handed to the module here.
 
-const { webcrypto } = require('node:crypto');
+const nodeCrypto = require('node:crypto');
 const wasm = require('../pkg/node/refundkit.js');
 // Written by scripts/build.mjs from js/error.mjs, the one definition of the class.
 const { RefundKitError } = require('../pkg/node/error.cjs');
 
 wasm.__registerErrorClass(RefundKitError);
-wasm.__useCrypto(webcrypto);
+wasm.__useCrypto(nodeCrypto.webcrypto);
+wasm.__useNodeCrypto(nodeCrypto);
 
 module.exports = {
   RefundClient: wasm.RefundClient,

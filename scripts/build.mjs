@@ -1,7 +1,14 @@
-// Builds the npm package's two wasm builds: pkg/node (CommonJS, loads synchronously) and pkg/web
-// (ES module with init()), and beside them what the entry files need from the build: the CommonJS
-// copy of js/error.mjs and the marker that makes pkg/web an ES module scope. Release builds go through wasm-opt from the npm package binaryen: Debian's
-// binaryen 108 rewrites wasm-bindgen's externref table and the module then fails to load.
+// Builds the npm package's WebAssembly: the core module, with glue for Node (pkg/node, CommonJS,
+// loads synchronously) and for browsers (pkg/web, ES module with init()), and the RSA fallback
+// module browsers load only on request (pkg/fallback); beside them what the entry files need from
+// the build: the CommonJS copy of js/error.mjs and the markers that make pkg/web and pkg/fallback ES
+// module scopes.
+//
+// The core has no private-key RSA of its own (cargo feature `rsa` off): Node signs with node:crypto,
+// browsers with WebCrypto, and the fallback module signs where neither can. It is built with the
+// `web-core` profile (bignum code for size: it only verifies). Release builds go through wasm-opt
+// from the npm package binaryen: Debian's binaryen 108 rewrites wasm-bindgen's externref table and
+// the module then fails to load.
 // Usage: node scripts/build.mjs [--force] [--no-opt]
 import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,12 +16,17 @@ import { pathToFileURL } from 'node:url';
 import { root, run, wasmOpt } from './lib.mjs';
 import { setup } from './setup.mjs';
 
-const wasmFile = join(root, 'target', 'wasm32-unknown-unknown', 'release', 'refundkit.wasm');
+const wasmDir = join(root, 'target', 'wasm32-unknown-unknown');
+const coreWasm = join(wasmDir, 'web-core', 'refundkit.wasm');
+const fallbackWasm = join(wasmDir, 'release', 'refundkit_rsa_fallback.wasm');
 const stampFile = join(root, 'pkg', '.build-stamp');
 
 // Size and speed flags, chosen by measurement (the README's Performance section has the numbers).
 const BINDGEN_FLAGS = ['--remove-producers-section'];
 const WASM_OPT_FLAGS = ['-O3', '--strip-debug'];
+/** The core is optimized for size: it runs no RSA private-key arithmetic, and -Os is 1 KB smaller
+ * gzipped than -O3 (bench/wasm-sizes.mjs measures it). */
+const CORE_WASM_OPT_FLAGS = ['-Os', '--strip-debug'];
 
 export function build({ force = false, optimize = true } = {}) {
   setup();
@@ -25,20 +37,26 @@ export function build({ force = false, optimize = true } = {}) {
 }
 
 function buildWasm(inputs, optimize) {
-  run('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown']);
+  const target = ['--target', 'wasm32-unknown-unknown'];
+  run('cargo', ['build', '--profile', 'web-core', '--no-default-features', ...target, '-p', 'refundkit']);
+  run('cargo', ['build', '--release', ...target, '-p', 'refundkit-rsa-fallback']);
   const outputs = [];
-  for (const [target, dir] of [['nodejs', 'pkg/node'], ['web', 'pkg/web']]) {
+  for (const [glue, dir] of [['nodejs', 'pkg/node'], ['web', 'pkg/web']]) {
     rmSync(join(root, dir), { recursive: true, force: true });
-    run('wasm-bindgen', ['--target', target, '--out-dir', dir, ...BINDGEN_FLAGS, wasmFile]);
+    run('wasm-bindgen', ['--target', glue, '--out-dir', dir, ...BINDGEN_FLAGS, coreWasm]);
     outputs.push(join(root, dir, 'refundkit_bg.wasm'));
   }
+  rmSync(join(root, 'pkg', 'fallback'), { recursive: true, force: true });
+  run('wasm-bindgen', ['--target', 'web', '--out-dir', 'pkg/fallback', ...BINDGEN_FLAGS, fallbackWasm]);
   if (optimize) {
     // wasm-bindgen writes the same .wasm for both targets (only the glue differs): optimize it once
     // (the npm wasm-opt is slow) and copy it, unless the two ever differ.
     const [first, second] = outputs;
     const same = readFileSync(first).equals(readFileSync(second));
-    for (const bg of same ? [first] : outputs) run(wasmOpt, [...WASM_OPT_FLAGS, bg, '-o', bg]);
+    for (const bg of same ? [first] : outputs) run(wasmOpt, [...CORE_WASM_OPT_FLAGS, bg, '-o', bg]);
     if (same) copyFileSync(first, second);
+    const fallback = join(root, 'pkg', 'fallback', 'refundkit_rsa_fallback_bg.wasm');
+    run(wasmOpt, [...WASM_OPT_FLAGS, fallback, '-o', fallback]);
   }
   writeFileSync(stampFile, JSON.stringify({ inputs, optimize }));
 }
@@ -54,7 +72,9 @@ function buildWasm(inputs, optimize) {
 function writeEntrySupport() {
   const source = readFileSync(join(root, 'js', 'error.mjs'), 'utf8');
   writeFileSync(join(root, 'pkg', 'node', 'error.cjs'), commonJsErrorClass(source));
-  writeFileSync(join(root, 'pkg', 'web', 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
+  for (const dir of ['web', 'fallback']) {
+    writeFileSync(join(root, 'pkg', dir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
+  }
 }
 
 /** js/error.mjs as CommonJS. It must export exactly the class RefundKitError and import nothing. */
@@ -75,12 +95,13 @@ function newestInput() {
     if (stat.isDirectory()) readdirSync(path).forEach((name) => visit(join(path, name)));
     else newest = Math.max(newest, stat.mtimeMs);
   };
-  ['src', 'Cargo.toml', 'Cargo.lock'].forEach((p) => visit(join(root, p)));
+  ['src', 'fallback', 'Cargo.toml', 'Cargo.lock'].forEach((p) => visit(join(root, p)));
   return newest;
 }
 
 function isFresh(inputs, optimize) {
   if (!existsSync(stampFile) || !existsSync(join(root, 'pkg', 'web', 'refundkit_bg.wasm'))) return false;
+  if (!existsSync(join(root, 'pkg', 'fallback', 'refundkit_rsa_fallback_bg.wasm'))) return false;
   const stamp = JSON.parse(readFileSync(stampFile, 'utf8'));
   return stamp.inputs === inputs && stamp.optimize === optimize;
 }

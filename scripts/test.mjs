@@ -46,6 +46,11 @@ try {
   step('clippy (native, default features)', () => run('cargo', ['clippy', '--', '-D', 'warnings']));
   step('clippy (wasm32)', () =>
     run('cargo', ['clippy', '--all-targets', '--all-features', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']));
+  // The shipped builds: the core without the rsa crate, and the browser's RSA fallback module.
+  step('clippy (wasm32, shipped core)', () =>
+    run('cargo', ['clippy', '--no-default-features', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']));
+  step('clippy (wasm32, RSA fallback)', () =>
+    run('cargo', ['clippy', '-p', 'refundkit-rsa-fallback', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']));
   step('cargo test (native)', () => run('cargo', ['test', '--features', 'hazmat']));
   step('wasm tests in Node', () => wasmPackTest(['test', '--node', '--', '--features', 'hazmat']));
   step('wasm tests in headless Chromium', () =>

@@ -9,39 +9,67 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use rsa::pkcs1;
-use rsa::pkcs8::der::asn1::AnyRef;
-use rsa::pkcs8::der::Decode;
-use rsa::pkcs8::spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
-use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, ObjectIdentifier, PrivateKeyInfoRef};
-use rsa::traits::PublicKeyParts;
-use rsa::{RsaPrivateKey, RsaPublicKey};
+use crypto_bigint::modular::BoxedMontyParams;
+use crypto_bigint::{BoxedUint, Odd};
+use pkcs1::der::asn1::{AnyRef, BitStringRef, OctetStringRef};
+use pkcs1::der::{Decode, Encode};
+use pkcs1::{RsaPrivateKeyRef, RsaPublicKeyRef, UintRef};
+use pkcs8::spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
+use pkcs8::{ObjectIdentifier, PrivateKeyInfoRef};
 use sha2::{Digest, Sha256};
 use std::fmt;
+use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 /// The smallest modulus accepted: 2048 bits, as every supported gateway requires.
 pub const MIN_BITS: usize = 2048;
 /// The largest modulus accepted: 4096 bits, the largest size the gateways recommend (BluePay) and
-/// the test suite covers. The rsa crate itself would take up to 8192.
+/// the test suite covers.
 pub const MAX_BITS: usize = 4096;
+
+/// The bounds of the public exponent, as the rsa crate sets them: 3 and above (odd), below 2^33.
+const MIN_PUBLIC_EXPONENT: u64 = 3;
+const MAX_PUBLIC_EXPONENT: u64 = (1 << 33) - 1;
 
 const RSA_ENCRYPTION_OID: &str = "1.2.840.113549.1.1.1";
 
-/// A parsed RSA private key. Its numbers are zeroized when dropped (the rsa crate does that), and
-/// the PKCS#8 DER kept for WebCrypto import is held in a zeroizing buffer.
+/// A parsed RSA private key: its PKCS#8 DER, checked, and its public half. A crypto provider takes
+/// it into its own form when a client is made (the rsa crate's numbers, a node:crypto `KeyObject`,
+/// a WebCrypto `CryptoKey`), so import needs no RSA arithmetic of its own. Whether the numbers fit
+/// together is the provider's check, made as it takes the key: the rsa crate and WebCrypto check
+/// them on import, node:crypto by a first signature. The DER is wiped when the key is dropped, and
+/// so are the rsa crate's numbers where that provider made them.
 pub struct PrivateKey {
-    key: RsaPrivateKey,
-    // Read by the hosts that import the key into their own RSA (WebCrypto in the wasm face).
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pkcs8_der: Zeroizing<Vec<u8>>,
+    public: PublicKey,
+    #[cfg(feature = "rsa")]
+    rsa: std::sync::OnceLock<rsa::RsaPrivateKey>,
 }
 
-/// A parsed RSA public key with its SPKI DER encoding.
+/// A parsed RSA public key: its SPKI DER and the numbers signature checks need.
 #[derive(Clone)]
 pub struct PublicKey {
-    key: RsaPublicKey,
     spki_der: Vec<u8>,
+    numbers: PublicNumbers,
+}
+
+/// The modulus and exponent, ready for verification: the Montgomery parameters of `n` are computed
+/// once per key, not once per signature, and only where Rust verifies (a host's RSA never needs
+/// them).
+#[derive(Clone)]
+pub(crate) struct PublicNumbers {
+    pub(crate) n: Odd<BoxedUint>,
+    pub(crate) e: BoxedUint,
+    n_params: std::sync::OnceLock<BoxedMontyParams>,
+    /// The modulus length in bytes (RFC 8017's k).
+    pub(crate) size: usize,
+}
+
+impl PublicNumbers {
+    pub(crate) fn n_params(&self) -> &BoxedMontyParams {
+        self.n_params
+            .get_or_init(|| BoxedMontyParams::new(self.n.clone()))
+    }
 }
 
 impl fmt::Debug for PrivateKey {
@@ -70,40 +98,65 @@ impl PrivateKey {
             }
             _ => &der[..],
         };
-        let numbers = pkcs1::RsaPrivateKeyRef::from_der(pkcs1_der)
-            .map_err(|_| Slot::Private.not_a_key(field))?;
+        let numbers =
+            RsaPrivateKeyRef::from_der(pkcs1_der).map_err(|_| Slot::Private.not_a_key(field))?;
+        if numbers.version() != pkcs1::Version::TwoPrime {
+            return Err(numbers_do_not_fit(field));
+        }
         check_modulus(numbers.modulus, field)?;
-        let key = RsaPrivateKey::try_from(numbers).map_err(|_| {
-            crate::Error::key(
-                field,
-                "the RSA private key's numbers do not fit together (or it has more than two primes); export the key again",
-            )
-        })?;
-        let pkcs8_der = key
-            .to_pkcs8_der()
-            .map_err(|_| crate::Error::key(field, "the private key could not be re-encoded"))?;
+        let public = PublicKey::from_numbers(numbers.modulus, numbers.public_exponent, field)?;
         Ok(PrivateKey {
-            key,
-            pkcs8_der: Zeroizing::new(pkcs8_der.as_bytes().to_vec()),
+            pkcs8_der: wrap_pkcs8(pkcs1_der, field)?,
+            public,
+            #[cfg(feature = "rsa")]
+            rsa: std::sync::OnceLock::new(),
         })
     }
 
     pub fn bits(&self) -> usize {
-        self.key.size() * 8
+        self.public.bits()
     }
 
-    pub(crate) fn rsa(&self) -> &RsaPrivateKey {
-        &self.key
+    /// The rsa crate's key, made (and its numbers checked) on first use.
+    #[cfg(feature = "rsa")]
+    pub(crate) fn rsa(&self) -> crate::Result<&rsa::RsaPrivateKey> {
+        if let Some(key) = self.rsa.get() {
+            return Ok(key);
+        }
+        let info = PrivateKeyInfoRef::from_der(&self.pkcs8_der)
+            .map_err(|_| numbers_do_not_fit("privateKey"))?;
+        let key = RsaPrivateKeyRef::from_der(info.private_key.as_bytes())
+            .ok()
+            .and_then(|numbers| rsa::RsaPrivateKey::try_from(numbers).ok())
+            .ok_or_else(|| numbers_do_not_fit("privateKey"))?;
+        Ok(self.rsa.get_or_init(|| key))
     }
 
-    /// PKCS#8 DER of this key, for handing to WebCrypto's `importKey("pkcs8")`.
+    /// Whether the key's primes make its modulus (`p·q = n`), for hosts that take the key without
+    /// checking it at once.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn primes_make_modulus(&self) -> bool {
+        let Ok(info) = PrivateKeyInfoRef::from_der(&self.pkcs8_der) else {
+            return false;
+        };
+        let Ok(numbers) = RsaPrivateKeyRef::from_der(info.private_key.as_bytes()) else {
+            return false;
+        };
+        let product = product_of(numbers.prime1.as_bytes(), numbers.prime2.as_bytes());
+        let n = numbers.modulus.as_bytes();
+        // Both big-endian without leading zeros (DER integers, and the product trimmed below).
+        let product = trim_leading_zeros(&product);
+        product.len() == n.len() && bool::from(product.ct_eq(n))
+    }
+
+    /// PKCS#8 DER of this key (rsaEncryption, NULL parameters), for a provider's import.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn pkcs8_der(&self) -> &[u8] {
         &self.pkcs8_der
     }
 
     pub fn public_key(&self) -> PublicKey {
-        PublicKey::from_rsa(self.key.to_public_key())
+        self.public.clone()
     }
 }
 
@@ -122,32 +175,60 @@ impl PublicKey {
             }
             _ => &der[..],
         };
-        let numbers = pkcs1::RsaPublicKeyRef::from_der(pkcs1_der)
-            .map_err(|_| Slot::Public.not_a_key(field))?;
+        let numbers =
+            RsaPublicKeyRef::from_der(pkcs1_der).map_err(|_| Slot::Public.not_a_key(field))?;
         check_modulus(numbers.modulus, field)?;
-        let key = RsaPublicKey::try_from(numbers).map_err(|_| {
+        PublicKey::from_numbers(numbers.modulus, numbers.public_exponent, field)
+    }
+
+    /// Checks the numbers (an odd modulus, an odd exponent in bounds and below the modulus) and
+    /// writes the SPKI DER the fingerprint is taken over.
+    fn from_numbers(
+        modulus: UintRef<'_>,
+        exponent: UintRef<'_>,
+        field: &str,
+    ) -> crate::Result<Self> {
+        let invalid = || {
             crate::Error::key(
                 field,
                 "the RSA public key's numbers are not valid (an even modulus or an unusable exponent); ask for the key again",
             )
-        })?;
-        Ok(PublicKey::from_rsa(key))
-    }
-
-    fn from_rsa(key: RsaPublicKey) -> PublicKey {
-        let spki_der = key
-            .to_public_key_der()
-            .map(|d| d.as_bytes().to_vec())
-            .unwrap_or_default();
-        PublicKey { key, spki_der }
+        };
+        let size = modulus.as_bytes().len();
+        let n = BoxedUint::from_be_slice_vartime(modulus.as_bytes());
+        let e = BoxedUint::from_be_slice_vartime(exponent.as_bytes());
+        let exponent_ok = e.bits_vartime() <= 34
+            && e.bit_vartime(0)
+            && e >= BoxedUint::from(MIN_PUBLIC_EXPONENT)
+            && e <= BoxedUint::from(MAX_PUBLIC_EXPONENT);
+        let n_odd = Option::<Odd<BoxedUint>>::from(Odd::new(n)).ok_or_else(invalid)?;
+        if !exponent_ok {
+            return Err(invalid());
+        }
+        let pkcs1 = pkcs1::RsaPublicKey {
+            modulus,
+            public_exponent: exponent,
+        }
+        .to_der()
+        .map_err(|_| invalid())?;
+        let spki_der = wrap_spki(&pkcs1).ok_or_else(invalid)?;
+        Ok(PublicKey {
+            spki_der,
+            numbers: PublicNumbers {
+                n: n_odd,
+                e,
+                n_params: std::sync::OnceLock::new(),
+                size,
+            },
+        })
     }
 
     pub fn bits(&self) -> usize {
-        self.key.size() * 8
+        self.numbers.size * 8
     }
 
-    pub(crate) fn rsa(&self) -> &RsaPublicKey {
-        &self.key
+    pub(crate) fn numbers(&self) -> &PublicNumbers {
+        &self.numbers
     }
 
     pub fn spki_der(&self) -> &[u8] {
@@ -158,6 +239,83 @@ impl PublicKey {
     pub fn fingerprint(&self) -> String {
         hex(&Sha256::digest(&self.spki_der))
     }
+}
+
+/// `a·b` of two big-endian numbers, big-endian, by schoolbook multiplication on 32-bit limbs: a
+/// fixed number of steps for numbers of a given length, so the time says nothing of the (secret)
+/// primes, and every intermediate is wiped. Used once per key, where the bignum library's
+/// Montgomery setup would cost more than the whole product.
+fn product_of(a: &[u8], b: &[u8]) -> Zeroizing<Vec<u8>> {
+    let limbs = |bytes: &[u8]| -> Zeroizing<Vec<u64>> {
+        Zeroizing::new(
+            bytes
+                .rchunks(4)
+                .map(|chunk| {
+                    chunk
+                        .iter()
+                        .fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte))
+                })
+                .collect(),
+        )
+    };
+    let (a, b) = (limbs(a), limbs(b));
+    let mut product = Zeroizing::new(vec![0u64; a.len() + b.len()]);
+    for (i, x) in a.iter().enumerate() {
+        let mut carry = 0u64;
+        for (j, y) in b.iter().enumerate() {
+            let sum = product[i + j] + x * y + carry;
+            product[i + j] = sum & 0xffff_ffff;
+            carry = sum >> 32;
+        }
+        product[i + b.len()] = carry;
+    }
+    Zeroizing::new(
+        product
+            .iter()
+            .rev()
+            .flat_map(|limb| (*limb as u32).to_be_bytes())
+            .collect(),
+    )
+}
+
+fn trim_leading_zeros(bytes: &[u8]) -> &[u8] {
+    let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    &bytes[first..]
+}
+
+fn numbers_do_not_fit(field: &str) -> crate::Error {
+    crate::Error::key(
+        field,
+        "the RSA private key's numbers do not fit together (or it has more than two primes); export the key again",
+    )
+}
+
+/// rsaEncryption with NULL parameters, as every key is written here.
+fn rsa_encryption() -> AlgorithmIdentifierRef<'static> {
+    AlgorithmIdentifierRef {
+        oid: RSA_ENCRYPTION,
+        parameters: Some(AnyRef::NULL),
+    }
+}
+
+/// PKCS#8 (RFC 5208) around PKCS#1 private key DER: the one form every provider imports.
+fn wrap_pkcs8(pkcs1_der: &[u8], field: &str) -> crate::Result<Zeroizing<Vec<u8>>> {
+    OctetStringRef::new(pkcs1_der)
+        .ok()
+        .and_then(|key| PrivateKeyInfoRef::new(rsa_encryption(), key).to_der().ok())
+        .map(Zeroizing::new)
+        .ok_or_else(|| crate::Error::key(field, "the private key could not be re-encoded"))
+}
+
+/// SPKI (RFC 5280 §4.1.2.7) around PKCS#1 public key DER.
+fn wrap_spki(pkcs1_der: &[u8]) -> Option<Vec<u8>> {
+    let subject_public_key = BitStringRef::from_bytes(pkcs1_der).ok()?;
+    SubjectPublicKeyInfoRef {
+        algorithm: rsa_encryption(),
+        subject_public_key,
+    }
+    .to_der()
+    .ok()
 }
 
 /// A freshly generated key pair, as base64 DER (PKCS#8 and SPKI) and as PEM.
@@ -180,12 +338,15 @@ pub fn check_generated_bits(bits: usize) -> crate::Result<()> {
     }
 }
 
-/// Generates an RSA key pair of 2048, 3072 or 4096 bits with the rsa crate.
+/// Generates an RSA key pair of 2048, 3072 or 4096 bits with the rsa crate: for native Rust
+/// callers. The WebAssembly builds generate keys with the host's own RSA (node:crypto, WebCrypto).
+#[cfg(all(feature = "rsa", not(target_arch = "wasm32")))]
 pub fn generate_key_pair(bits: usize) -> crate::Result<GeneratedKeyPair> {
+    use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey};
     check_generated_bits(bits)?;
     let mut rng = rsa::rand_core::UnwrapErr(getrandom::SysRng);
     let failed = || crate::Error::key("bits", "key generation failed");
-    let key = RsaPrivateKey::new(&mut rng, bits).map_err(|_| failed())?;
+    let key = rsa::RsaPrivateKey::new(&mut rng, bits).map_err(|_| failed())?;
     let pkcs8 = key.to_pkcs8_der().map_err(|_| failed())?;
     let spki = key
         .to_public_key()
@@ -280,11 +441,11 @@ impl Encoding {
     fn of_der(der: &[u8]) -> Option<Encoding> {
         if PrivateKeyInfoRef::from_der(der).is_ok() {
             Some(Encoding::Pkcs8)
-        } else if pkcs1::RsaPrivateKeyRef::from_der(der).is_ok() {
+        } else if RsaPrivateKeyRef::from_der(der).is_ok() {
             Some(Encoding::Pkcs1Private)
         } else if SubjectPublicKeyInfoRef::from_der(der).is_ok() {
             Some(Encoding::Spki)
-        } else if pkcs1::RsaPublicKeyRef::from_der(der).is_ok() {
+        } else if RsaPublicKeyRef::from_der(der).is_ok() {
             Some(Encoding::Pkcs1Public)
         } else {
             None
@@ -679,10 +840,9 @@ fn pss_key(slot: Slot, field: &str) -> crate::Error {
     )
 }
 
-/// Checked on the encoded number, before the rsa crate builds the key: the crate's own limit is
-/// 8192 bits and its refusal does not say why. The bounds compare whole bytes, as the rsa crate's
-/// `size()` does, so a modulus of 2041 to 2048 bits counts as a 2048-bit key.
-fn check_modulus(modulus: pkcs1::UintRef<'_>, field: &str) -> crate::Result<()> {
+/// Checked on the encoded number, before any arithmetic. The bounds compare whole bytes, as RSA
+/// sizes a key (RFC 8017's k), so a modulus of 2041 to 2048 bits counts as a 2048-bit key.
+fn check_modulus(modulus: UintRef<'_>, field: &str) -> crate::Result<()> {
     let bytes = modulus.as_bytes();
     let bits = match bytes.first() {
         Some(top) => bytes.len() * 8 - top.leading_zeros() as usize,
@@ -721,4 +881,49 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
         s.push(DIGITS[(b & 15) as usize] as char);
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MERCHANT_KEY: &str = include_str!("../tests/fixtures/merchant_test_key.pem");
+
+    /// The merchant key with one bit of its first prime changed (still well-formed DER).
+    fn with_a_wrong_prime() -> PrivateKey {
+        let key = PrivateKey::import(MERCHANT_KEY, "privateKey").unwrap();
+        let mut der = key.pkcs8_der().to_vec();
+        let at = {
+            let info = PrivateKeyInfoRef::from_der(&der).unwrap();
+            let numbers = RsaPrivateKeyRef::from_der(info.private_key.as_bytes()).unwrap();
+            let prime = numbers.prime1.as_bytes();
+            prime.as_ptr() as usize + prime.len() - 1 - der.as_ptr() as usize
+        };
+        der[at] ^= 0x02;
+        let text = pem("PRIVATE KEY", &STANDARD.encode(&der));
+        PrivateKey::import(&text, "privateKey").unwrap()
+    }
+
+    #[test]
+    fn schoolbook_products_are_exact() {
+        let product = |a: &[u8], b: &[u8]| trim_leading_zeros(&product_of(a, b)).to_vec();
+        assert_eq!(
+            product(&[0xff; 4], &[0xff; 4]),
+            [0xff, 0xff, 0xff, 0xfe, 0, 0, 0, 1]
+        );
+        assert_eq!(product(&[1, 0, 0, 0, 0], &[3]), [3, 0, 0, 0, 0]);
+        assert_eq!(
+            product(&[0xff; 9], &[2]),
+            [1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]
+        );
+        assert!(product(&[0], &[7]).is_empty());
+    }
+
+    #[test]
+    fn primes_that_make_the_modulus_are_told_from_ones_that_do_not() {
+        assert!(PrivateKey::import(MERCHANT_KEY, "privateKey")
+            .unwrap()
+            .primes_make_modulus());
+        assert!(!with_a_wrong_prime().primes_make_modulus());
+    }
 }

@@ -28,7 +28,9 @@ pub use gateway::{
     SignedRequest,
 };
 pub use gateways::{gateway_info, gateways};
-pub use keys::{generate_key_pair, key_fingerprint, GeneratedKeyPair, PrivateKey, PublicKey};
+#[cfg(all(feature = "rsa", not(target_arch = "wasm32")))]
+pub use keys::generate_key_pair;
+pub use keys::{key_fingerprint, GeneratedKeyPair, PrivateKey, PublicKey};
 pub use money::{Amount, Currency};
 pub use refund::{Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus};
 

@@ -778,3 +778,34 @@ fn no_refusal_quotes_the_key_text() {
         }
     }
 }
+
+/// A private key whose first prime has one bit changed: still well-formed DER, but `p·q` is no
+/// longer its modulus.
+fn key_with_a_wrong_prime() -> String {
+    let mut pkcs8 = der(&fixture("merchant_test_key.pem"));
+    let info = PrivateKeyInfoRef::from_der(&pkcs8).unwrap();
+    let pkcs1 = info.private_key.as_bytes();
+    let numbers = rsa::pkcs1::RsaPrivateKeyRef::from_der(pkcs1).unwrap();
+    let prime = numbers.prime1.as_bytes();
+    // The prime's last byte, as an offset into the whole DER (the slices borrow from it).
+    let at = prime.as_ptr() as usize + prime.len() - 1 - pkcs8.as_ptr() as usize;
+    pkcs8[at] ^= 0x02;
+    pem("PRIVATE KEY", &pkcs8)
+}
+
+#[test]
+fn a_private_key_whose_primes_do_not_make_its_modulus_is_refused_when_a_provider_takes_it() {
+    use refundkit::{CryptoProvider, RustCrypto};
+    // Import reads the format; whether the numbers fit is the provider's check.
+    let key = PrivateKey::import(&key_with_a_wrong_prime(), "privateKey").unwrap();
+    let e = RustCrypto.signer(key).unwrap_err();
+    assert_eq!(e.code, ErrorCode::KeyInvalid);
+    assert_eq!(e.field.as_deref(), Some("privateKey"));
+    assert!(
+        e.message.contains("numbers do not fit together"),
+        "{}",
+        e.message
+    );
+    let good = PrivateKey::import(&fixture("merchant_test_key.pem"), "privateKey").unwrap();
+    RustCrypto.signer(good).unwrap();
+}

@@ -203,7 +203,7 @@ fn armed<T>(f: impl FnOnce() -> T) -> T {
 /// Pattern indexes: 0/1 the private exponent d (big-endian, limbs), 2/3 the prime p, 4/5 the prime q.
 fn load_patterns(pem: &str) {
     let key = PrivateKey::import(pem, "privateKey").unwrap();
-    let rsa = rsa_private_key(&key);
+    let rsa = rsa_private_key(&key).unwrap();
     let mut patterns = PATTERNS.lock().unwrap_or_else(|e| e.into_inner());
     patterns.clear();
     patterns.extend(patterns_of(&rsa.d().to_be_bytes()));

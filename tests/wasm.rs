@@ -131,7 +131,15 @@ fn fingerprints_refuse_non_strings_and_private_keys() {
 }
 
 #[wasm_bindgen_test]
-async fn generated_key_pairs_work_in_the_rsa_crate() {
+async fn key_pairs_come_from_the_hosts_webcrypto_and_work_in_the_rsa_crate() {
+    // Without the host's crypto there is no key generation, and the refusal says why.
+    refundkit::wasm::use_crypto(JsValue::UNDEFINED);
+    let refused = generate_key_pair(JsValue::from(2048)).await.err().unwrap();
+    assert_eq!(
+        js_get(refused.unchecked_ref(), "code").as_string().unwrap(),
+        "CONFIG_INVALID"
+    );
+    refundkit::wasm::use_crypto(js_sys::Reflect::get(&js_sys::global(), &"crypto".into()).unwrap());
     let pair = generate_key_pair(JsValue::from(2048)).await.unwrap();
     let private = js_get(&pair, "privateKeyPem").as_string().unwrap();
     let public = js_get(&pair, "publicKey").as_string().unwrap();

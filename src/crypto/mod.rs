@@ -31,8 +31,20 @@ pub trait CryptoProvider {
 pub struct RustCrypto;
 
 impl CryptoProvider for RustCrypto {
+    /// The rsa crate checks the key's numbers as it takes them.
+    #[cfg(feature = "rsa")]
     fn signer(&self, key: PrivateKey) -> Result<Box<dyn Signer>> {
+        key.rsa()?;
         Ok(Box::new(key))
+    }
+
+    #[cfg(not(feature = "rsa"))]
+    fn signer(&self, _key: PrivateKey) -> Result<Box<dyn Signer>> {
+        Err(crate::Error::config_field(
+            "privateKey",
+            "this build has no RSA signer of its own (the rsa feature is off): sign through the \
+             host's RSA",
+        ))
     }
 
     fn verifier(&self, key: PublicKey) -> Result<Box<dyn Verifier>> {

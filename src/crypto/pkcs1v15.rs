@@ -1,5 +1,5 @@
-//! RSASSA-PKCS1-v1_5 (RFC 8017 §8.2) on the RustCrypto crates: the fallback provider, used where the
-//! host has no RSA of its own.
+//! RSASSA-PKCS1-v1_5 (RFC 8017 §8.2) on the RustCrypto crates: verification everywhere, signing
+//! (the `rsa` feature) where the host has no RSA of its own.
 //!
 //! Signing goes through the rsa crate's blinded private-key operation. Verification (RFC 8017
 //! §8.2.2) re-encodes the whole expected EMSA-PKCS1-v1_5 block and compares it with the recovered
@@ -10,12 +10,11 @@
 //! plain square-and-multiply takes 17 Montgomery products for e = 65537 where the rsa crate's
 //! constant-time windowed ladder takes about 37. That halves the cost of verifying a gateway's answer.
 
-use super::{Signer, Verifier};
-use crate::keys::{PrivateKey, PublicKey};
+use super::Verifier;
+use crate::keys::{PublicKey, PublicNumbers};
 use crate::{Error, Result};
 use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
-use rsa::traits::PublicKeyParts;
-use rsa::{BoxedUint, Pkcs1v15Sign, RsaPublicKey};
+use crypto_bigint::BoxedUint;
 use serde::{Deserialize, Serialize};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
@@ -38,31 +37,43 @@ impl HashAlg {
         }
     }
 
-    fn padding(self) -> Pkcs1v15Sign {
+    /// The DER DigestInfo before the digest (RFC 8017 §9.2, note 1).
+    fn digest_info_prefix(self) -> &'static [u8] {
         match self {
-            HashAlg::Sha256 => Pkcs1v15Sign::new::<Sha256>(),
-            HashAlg::Sha1 => Pkcs1v15Sign::new::<Sha1>(),
+            HashAlg::Sha256 => &[
+                0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                0x01, 0x05, 0x00, 0x04, 0x20,
+            ],
+            HashAlg::Sha1 => &[
+                0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04,
+                0x14,
+            ],
         }
     }
 
     /// The DER DigestInfo of `message` (RFC 8017 §9.2 steps 1-2).
-    fn digest_info(self, message: &[u8]) -> Vec<u8> {
-        [&self.padding().prefix[..], &self.digest(message)].concat()
+    pub(crate) fn digest_info(self, message: &[u8]) -> Vec<u8> {
+        [self.digest_info_prefix(), &self.digest(message)].concat()
     }
 }
 
-impl Signer for PrivateKey {
+#[cfg(feature = "rsa")]
+impl super::Signer for crate::keys::PrivateKey {
     fn sign(&self, message: &[u8], hash: HashAlg) -> Result<Vec<u8>> {
         let digest = hash.digest(message);
-        self.rsa()
-            .sign(hash.padding(), &digest)
+        let padding = match hash {
+            HashAlg::Sha256 => rsa::Pkcs1v15Sign::new::<Sha256>(),
+            HashAlg::Sha1 => rsa::Pkcs1v15Sign::new::<Sha1>(),
+        };
+        self.rsa()?
+            .sign(padding, &digest)
             .map_err(|_| Error::key("privateKey", "signing failed with this private key"))
     }
 }
 
 impl Verifier for PublicKey {
     fn verify(&self, message: &[u8], signature: &[u8], hash: HashAlg) -> Result<()> {
-        if public_key_verify(self.rsa(), message, signature, hash) {
+        if public_key_verify(self.numbers(), message, signature, hash) {
             Ok(())
         } else {
             Err(Error::signature_invalid(
@@ -73,8 +84,8 @@ impl Verifier for PublicKey {
 }
 
 /// Whether `signature` is a valid RSASSA-PKCS1-v1_5 signature over `message`.
-pub fn public_key_verify(
-    key: &RsaPublicKey,
+pub(crate) fn public_key_verify(
+    key: &PublicNumbers,
     message: &[u8],
     signature: &[u8],
     hash: HashAlg,
@@ -83,8 +94,8 @@ pub fn public_key_verify(
 }
 
 /// RSASSA-PKCS1-v1_5 verification (RFC 8017 §8.2.2) of `signature` over the DER `digest_info`.
-pub fn pkcs1v15_verify(key: &RsaPublicKey, digest_info: &[u8], signature: &[u8]) -> bool {
-    let k = key.size();
+pub(crate) fn pkcs1v15_verify(key: &PublicNumbers, digest_info: &[u8], signature: &[u8]) -> bool {
+    let k = key.size;
     // Step 1: the signature has exactly the modulus' length.
     if signature.len() != k {
         return false;
@@ -93,14 +104,14 @@ pub fn pkcs1v15_verify(key: &RsaPublicKey, digest_info: &[u8], signature: &[u8])
         return false;
     };
     // Step 2a-b: OS2IP, and s must lie in [0, n).
-    let Ok(s) = BoxedUint::from_be_slice(signature, key.n_bits_precision()) else {
+    let Ok(s) = BoxedUint::from_be_slice(signature, key.n.bits_precision()) else {
         return false;
     };
-    if s >= *key.n().as_ref() {
+    if s >= *key.n.as_ref() {
         return false;
     }
     // Step 2c: m = s^e mod n; I2OSP(m, k).
-    let m = public_exponentiation(s, key.e(), key.n_params()).to_be_bytes();
+    let m = public_exponentiation(s, &key.e, key.n_params()).to_be_bytes();
     let Some((high, em)) = m.split_at_checked(m.len().saturating_sub(k)) else {
         return false;
     };
@@ -134,4 +145,21 @@ fn public_exponentiation(base: BoxedUint, exponent: &BoxedUint, n: &BoxedMontyPa
         }
     }
     acc.retrieve()
+}
+
+#[cfg(all(test, feature = "rsa"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_info_prefixes_are_the_rsa_crates() {
+        assert_eq!(
+            HashAlg::Sha256.digest_info_prefix(),
+            &rsa::Pkcs1v15Sign::new::<Sha256>().prefix[..]
+        );
+        assert_eq!(
+            HashAlg::Sha1.digest_info_prefix(),
+            &rsa::Pkcs1v15Sign::new::<Sha1>().prefix[..]
+        );
+    }
 }

@@ -1,7 +1,8 @@
 //! `RefundClient`, the class JavaScript callers use.
 
 use super::convert::{now_ms, raw_response, to_js, to_json};
-use super::webcrypto::{AsyncSigner, SharedKeyCrypto};
+use super::host_crypto::HostCrypto;
+use super::webcrypto::AsyncSigner;
 use super::{js, to_js_error, transport, Failure};
 use crate::refund::{RefundInput, RefundQuery};
 use crate::wire::printable_key;
@@ -42,7 +43,7 @@ impl RefundClient {
     pub fn new(config: JsValue) -> JsResult<RefundClient> {
         let (settings, host) = read_config(&config).map_err(to_js_error)?;
         let config = Config::new(settings);
-        let crypto = SharedKeyCrypto::default();
+        let crypto = HostCrypto::default();
         let inner = match &host.crypto_key {
             Some(_) => Client::with_external_signer(config, &crypto),
             None => Client::with_crypto(config, &crypto),
@@ -50,7 +51,7 @@ impl RefundClient {
         .map_err(to_js_error)?;
         Ok(RefundClient {
             inner: Rc::new(inner),
-            signer: Rc::new(AsyncSigner::new(host.crypto_key, crypto.take_key())),
+            signer: Rc::new(AsyncSigner::new(host.crypto_key, crypto.take_shared_key())),
             fetch: host.fetch,
             timeout_ms: host.timeout_ms,
         })

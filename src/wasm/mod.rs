@@ -3,6 +3,7 @@
 
 mod client;
 mod convert;
+mod host_crypto;
 mod js;
 mod transport;
 mod webcrypto;
@@ -135,6 +136,24 @@ pub fn use_crypto(#[wasm_bindgen(unchecked_param_type = "Crypto | undefined")] c
     webcrypto::use_crypto(crypto);
 }
 
+/// Takes the `node:crypto` module: every client made afterwards keeps its keys as node:crypto
+/// `KeyObject`s and signs and verifies through OpenSSL, synchronously. The Node entry calls it; a
+/// runtime without node:crypto never does, and its clients use WebCrypto and Rust.
+#[wasm_bindgen(js_name = "__useNodeCrypto")]
+pub fn use_node_crypto(
+    #[wasm_bindgen(unchecked_param_type = "typeof import('node:crypto')")]
+    module: host_crypto::NodeCrypto,
+) {
+    host_crypto::use_node_crypto(module);
+}
+
+/// Takes the RSA fallback module's `FallbackKey` class: clients without a synchronous signer of
+/// their own (the browser build) sign through it. The browser entry's `init` calls it on request.
+#[wasm_bindgen(js_name = "__useRsaFallback")]
+pub fn use_rsa_fallback(key_class: js_sys::Function) {
+    host_crypto::use_rsa_fallback(key_class);
+}
+
 /// `bits` as given to `generateKeyPair`: left out for 2048, or 2048, 3072 or 4096 as a number.
 /// Strings and objects are refused rather than converted.
 fn key_bits(bits: &JsValue) -> crate::Result<usize> {
@@ -157,7 +176,7 @@ fn key_bits(bits: &JsValue) -> crate::Result<usize> {
 }
 
 /// Generates an RSA key pair (2048, 3072 or 4096 bits): base64 PKCS#8 and SPKI, and the same as PEM.
-/// Uses WebCrypto where the platform has it (fast), the rsa crate otherwise.
+/// Uses the host's own RSA (WebCrypto); where there is none (an insecure origin) it refuses.
 #[wasm_bindgen(
     js_name = "generateKeyPair",
     unchecked_return_type = "GeneratedKeyPair"
@@ -168,7 +187,11 @@ pub async fn generate_key_pair(
     let bits = key_bits(&bits).map_err(to_js_error)?;
     let pair = match webcrypto::generate_key_pair(bits).await {
         Some(result) => result,
-        None => crate::keys::generate_key_pair(bits),
+        None => Err(Error::config(
+            "no key generation here: this platform has no crypto.subtle (browsers hide it from \
+             pages that are not served over HTTPS or from localhost); generate the key pair on a \
+             secure origin or with openssl",
+        )),
     }
     .map_err(to_js_error)?;
     let out = Object::new();

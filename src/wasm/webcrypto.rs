@@ -1,12 +1,12 @@
 //! The platform's own RSA through WebCrypto (`crypto.subtle`): an order of magnitude faster than RSA
 //! in wasm. PKCS#1 v1.5 is deterministic, so both roads give the same signature for the same bytes;
-//! where `crypto.subtle` is missing the rsa crate signs instead. The `Crypto` object is the one the
+//! where `crypto.subtle` is missing the client's own signer signs instead (see `host_crypto`). The `Crypto` object is the one the
 //! package's entry file passed to `__useCrypto`, never looked up on `globalThis`.
 
 use super::js;
-use crate::crypto::{CryptoProvider, HashAlg, Signer, Verifier};
+use crate::crypto::HashAlg;
 use crate::keys::{check_generated_bits, key_pair_from_der, GeneratedKeyPair};
-use crate::{Client, Draft, Error, PrivateKey, PublicKey, Result, SignedRequest};
+use crate::{Client, Draft, Error, PrivateKey, Result, SignedRequest};
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -26,42 +26,6 @@ thread_local! {
 /// Makes `crypto` the object every later signature and key generation reads `subtle` from.
 pub fn use_crypto(crypto: JsValue) {
     CRYPTO.with(|c| *c.borrow_mut() = crypto);
-}
-
-/// The crypto provider of the wasm face: the RustCrypto one, except that the parsed merchant key
-/// is shared with the client's [`AsyncSigner`], which imports it into WebCrypto.
-#[derive(Default)]
-pub struct SharedKeyCrypto {
-    key: RefCell<Option<Rc<PrivateKey>>>,
-}
-
-impl SharedKeyCrypto {
-    /// The merchant key the client took, once it has been made.
-    pub fn take_key(&self) -> Option<Rc<PrivateKey>> {
-        self.key.borrow_mut().take()
-    }
-}
-
-impl CryptoProvider for SharedKeyCrypto {
-    fn signer(&self, key: PrivateKey) -> Result<Box<dyn Signer>> {
-        let key = Rc::new(key);
-        *self.key.borrow_mut() = Some(key.clone());
-        Ok(Box::new(SharedKey(key)))
-    }
-
-    fn verifier(&self, key: PublicKey) -> Result<Box<dyn Verifier>> {
-        Ok(Box::new(key))
-    }
-}
-
-/// A merchant key held by the client and by its async signer alike.
-#[derive(Debug)]
-struct SharedKey(Rc<PrivateKey>);
-
-impl Signer for SharedKey {
-    fn sign(&self, message: &[u8], hash: HashAlg) -> Result<Vec<u8>> {
-        self.0.sign(message, hash)
-    }
 }
 
 /// The name WebCrypto gives a digest.

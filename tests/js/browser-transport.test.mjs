@@ -100,7 +100,7 @@ for (const [id, gw] of Object.entries(gateways)) {
     const outcome = await page.evaluate(
       async ({ config, input, query, now }) => {
         const { init, RefundClient, RefundKitError } = await import('/js/web.mjs');
-        await init();
+        await init(undefined, { syncSigning: true });
         let client;
         try {
           client = new RefundClient(config);
@@ -134,3 +134,40 @@ for (const [id, gw] of Object.entries(gateways)) {
     assert.deepEqual(outcome.error, { isRefundKitError: true, isError: true, code: 'KEY_INVALID', field: 'privateKey' });
   });
 }
+
+test('without crypto.subtle (an insecure origin) init loads the RSA fallback: every build signs, key generation says why it cannot', async () => {
+  const fresh = await browser.newPage();
+  try {
+    // What a page on an insecure origin has: crypto without subtle, set before the module loads.
+    await fresh.addInitScript(() => {
+      Object.defineProperty(Crypto.prototype, 'subtle', { get: () => undefined, configurable: true });
+    });
+    await fresh.goto(`${pageOrigin}/`);
+    const { id, gw } = { id: 'payermax', gw: gateways.payermax };
+    const config = { gateway: id, baseUrl: `${gatewayOrigin}/${id}`, privateKey: keys.merchantPrivate, gatewayPublicKey: keys.gatewayPublic, ...gw.config };
+    const outcome = await fresh.evaluate(
+      async ({ config, input, now }) => {
+        const { init, RefundClient, generateKeyPair } = await import('/js/web.mjs');
+        await init();
+        const client = new RefundClient(config);
+        const sync = client.buildRefund(input, { now });
+        const viaAsync = await client.buildRefundAsync(input, { now });
+        let keygen;
+        try {
+          await generateKeyPair(2048);
+        } catch (e) {
+          keygen = { code: e.code, message: e.message };
+        }
+        return { subtle: typeof crypto.subtle, sync, viaAsync, keygen };
+      },
+      { config, input: gw.input, now: NOW },
+    );
+    assert.equal(outcome.subtle, 'undefined');
+    assert.deepEqual(outcome.viaAsync, outcome.sync, 'the async build falls back to the same signature');
+    assert.ok(gw.requestVerifies(outcome.sync.body, Object.fromEntries(Object.entries(outcome.sync.headers).map(([k, v]) => [k.toLowerCase(), v]))), 'node:crypto verifies the fallback signature');
+    assert.equal(outcome.keygen.code, 'CONFIG_INVALID');
+    assert.match(outcome.keygen.message, /crypto\.subtle/);
+  } finally {
+    await fresh.close();
+  }
+});

@@ -1,12 +1,20 @@
-// The WebCrypto signing path: buildRefundAsync, buildRefundQueryAsync and refund() sign the same bytes
-// as the synchronous rsa-crate path and produce the same signature (RSASSA-PKCS1-v1_5 is
-// deterministic), for every gateway in the build, with the key imported by the client, with a
-// caller's non-extractable CryptoKey, and through the fallback where crypto.subtle is missing.
+// The browser's signing path, run in Node through the browser entry: buildRefundAsync,
+// buildRefundQueryAsync and refund() sign through WebCrypto the same bytes as the synchronous path
+// (the RSA fallback module) and produce the same signature (RSASSA-PKCS1-v1_5 is deterministic), for
+// every gateway in the build, with the key imported by the client and with a caller's
+// non-extractable CryptoKey.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { RefundClient, RefundKitError } from 'refundkit';
+import { readFileSync } from 'node:fs';
+import { RefundClient, RefundKitError, init } from '../../js/web.mjs';
 import { keys, scenarios } from '../../bench/gateways.mjs';
+
+const pkg = new URL('../../pkg/', import.meta.url);
+await init(readFileSync(new URL('web/refundkit_bg.wasm', pkg)), {
+  syncSigning: true,
+  fallbackModuleOrPath: readFileSync(new URL('fallback/refundkit_rsa_fallback_bg.wasm', pkg)),
+});
 
 const rsa = (hash = 'SHA-256') => ({ name: 'RSASSA-PKCS1-v1_5', hash });
 const merchantPublic = crypto.createPublicKey(keys.merchantPublicPem);

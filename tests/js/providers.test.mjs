@@ -1,0 +1,102 @@
+// Every crypto provider gives the same bytes and the same verdicts. Node signs and verifies with
+// node:crypto (the package root); browsers sign with WebCrypto and, for synchronous calls, with the
+// RSA fallback module, and verify in Rust (the browser entry, run here in Node). RSASSA-PKCS1-v1_5
+// is deterministic, so every road must give byte-identical requests; and every road must agree
+// with the Wycheproof vectors on which signatures hold.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import * as node from 'refundkit';
+import * as web from '../../js/web.mjs';
+import { scenarios } from '../../bench/gateways.mjs';
+import { fixture } from './helpers.mjs';
+
+const pkg = new URL('../../pkg/', import.meta.url);
+await web.init(readFileSync(new URL('web/refundkit_bg.wasm', pkg)), {
+  syncSigning: true,
+  fallbackModuleOrPath: readFileSync(new URL('fallback/refundkit_rsa_fallback_bg.wasm', pkg)),
+});
+
+test('node:crypto, the RSA fallback and WebCrypto sign every gateway identically', async () => {
+  for (const s of scenarios()) {
+    const opts = { now: s.now };
+    const viaNode = new node.RefundClient(s.config);
+    const viaBrowser = new web.RefundClient(s.config);
+    for (const [build, arg] of [['buildRefund', s.input], ['buildRefundQuery', s.query]]) {
+      const expected = viaNode[build](arg, opts);
+      assert.deepEqual(viaBrowser[build](arg, opts), expected, `${s.id} ${build}: fallback`);
+      assert.deepEqual(await viaBrowser[`${build}Async`](arg, opts), expected, `${s.id} ${build}: WebCrypto`);
+      assert.deepEqual(await viaNode[`${build}Async`](arg, opts), expected, `${s.id} ${build}: node async`);
+    }
+    viaNode.free();
+    viaBrowser.free();
+  }
+});
+
+const hex = (text) => Buffer.from(text, 'hex');
+
+/** A PayerMax notification whose `sign` header is `signature` over exactly `body`: verification
+ * runs before anything is parsed, so the verdict shows in the error code alone. */
+function verdict(client, body, signature) {
+  try {
+    client.verifyNotification({ headers: { sign: signature.toString('base64') }, body });
+    return 'verified';
+  } catch (error) {
+    if (error.code === 'SIGNATURE_INVALID' || error.code === 'SIGNATURE_MISSING') return 'refused';
+    // The signature held; the vector's message is simply not a PayerMax notification.
+    return 'verified';
+  }
+}
+
+test('node:crypto and the Rust verifier give every Wycheproof PKCS#1 v1.5 SHA-256 vector its verdict', () => {
+  const payermax = scenarios().find((s) => s.id === 'payermax');
+  let checked = 0;
+  for (const bits of [2048, 3072, 4096]) {
+    const file = JSON.parse(fixture(`wycheproof/rsa_signature_${bits}_sha256_test.json`));
+    for (const group of file.testGroups) {
+      const config = { ...payermax.config, gatewayPublicKey: group.publicKeyPem };
+      const clients = { node: new node.RefundClient(config), rust: new web.RefundClient(config) };
+      for (const vector of group.tests) {
+        if (vector.result === 'acceptable') continue;
+        const expected = vector.result === 'valid' ? 'verified' : 'refused';
+        for (const [road, client] of Object.entries(clients)) {
+          assert.equal(verdict(client, hex(vector.msg), hex(vector.sig)), expected, `${bits}-bit tcId ${vector.tcId} via ${road}`);
+        }
+        checked += 1;
+      }
+      clients.node.free();
+      clients.rust.free();
+    }
+  }
+  assert.ok(checked > 700, `${checked} vectors`);
+});
+
+test('generateKeyPair makes keys through the host that every road signs and verifies with', async () => {
+  for (const [road, rk] of [['node', node], ['browser', web]]) {
+    const pair = await rk.generateKeyPair(2048);
+    assert.match(pair.privateKeyPem, /^-----BEGIN PRIVATE KEY-----\n/, road);
+    assert.equal(rk.keyFingerprint(pair.publicKey), node.keyFingerprint(pair.publicKeyPem), road);
+    const s = scenarios().find((x) => x.id === 'payermax');
+    const client = new node.RefundClient({ ...s.config, privateKey: pair.privateKey });
+    const other = new web.RefundClient({ ...s.config, privateKey: pair.privateKeyPem });
+    assert.deepEqual(client.buildRefund(s.input, { now: s.now }), other.buildRefund(s.input, { now: s.now }), road);
+  }
+});
+
+test('a private key whose numbers do not fit together is refused when the client is made, on every road', async () => {
+  const { createPrivateKey } = await import('node:crypto');
+  const jwk = createPrivateKey(fixture('merchant_test_key.pem')).export({ format: 'jwk' });
+  // One bit of the first prime changed: still a well-formed key, but p·q is no longer n.
+  const p = Buffer.from(jwk.p, 'base64url');
+  p[p.length - 1] ^= 0x02;
+  const broken = createPrivateKey({ key: { ...jwk, p: p.toString('base64url') }, format: 'jwk' })
+    .export({ type: 'pkcs8', format: 'pem' });
+  const s = scenarios().find((x) => x.id === 'payermax');
+  for (const [road, rk] of [['node', node], ['browser', web]]) {
+    assert.throws(
+      () => new rk.RefundClient({ ...s.config, privateKey: broken }),
+      (e) => e instanceof rk.RefundKitError && e.code === 'KEY_INVALID' && e.field === 'privateKey' && /do not fit together/.test(e.message),
+      road,
+    );
+  }
+});
