@@ -5,7 +5,7 @@ mod client;
 mod convert;
 mod host_crypto;
 mod js;
-mod transport;
+pub(crate) mod transport;
 mod webcrypto;
 
 pub use client::RefundClient;
