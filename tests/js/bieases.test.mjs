@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { RefundClient, RefundKitError } from 'refundkit';
-import { bareKey as bare, fixture as pem } from './helpers.mjs';
+import { bareKey as bare, fixture as pem, throwsWith } from './helpers.mjs';
 
 const NOW = 1_763_776_800_000; // 2025-11-22T02:00:00Z
 const MERCHANT_ID = 'B131567545069';
@@ -126,20 +126,6 @@ const REFUND_PLAINTEXT =
 
 const ENVELOPE_KEYS = ['merchantId', 'method', 'format', 'charset', 'encryptType', 'signType', 'sign', 'timestamp', 'body'];
 
-function assertRefundKitError(fn, code, field) {
-  let caught;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof RefundKitError, `expected a RefundKitError, got ${caught}`);
-  assert.ok(caught instanceof Error);
-  assert.equal(caught.code, code, caught.message);
-  if (field !== undefined) assert.equal(caught.field, field, caught.message);
-  return caught;
-}
-
 function verifies(profile, target, sign, hash = profile.hash) {
   return crypto.verify(hash, Buffer.from(target), merchantPublic, Buffer.from(sign, 'base64'));
 }
@@ -224,7 +210,7 @@ test('plain query answers are unverified; other codes are GATEWAY_ERROR', () => 
     assert.equal(r.failureReason, 'account closed');
     assert.equal(r.amount, '21.55');
   }
-  const e = assertRefundKitError(
+  const e = throwsWith(assert, RefundKitError, 
     () => client.parseRefundQueryResponse({ status: 429, body: '{"code":"42901","msg":"Rate limit exceeded","data":null}' }),
     'GATEWAY_ERROR',
   );
@@ -241,44 +227,44 @@ test('notifications: tampered ciphertext, wrong AES key, stale timestamp, wrong 
 
   const bytes = Buffer.from(good.body, 'base64');
   bytes[3] ^= 1;
-  assertRefundKitError(() => verify({ ...good, body: bytes.toString('base64') }), 'SIGNATURE_INVALID');
+  throwsWith(assert, RefundKitError, () => verify({ ...good, body: bytes.toString('base64') }), 'SIGNATURE_INVALID');
 
   const otherKey = gatewayEnvelope({ ...defaultProfile, key: Buffer.from('fedcba9876543210') }, refundNotification());
-  assertRefundKitError(() => verify(otherKey), 'DECRYPT_FAILED');
+  throwsWith(assert, RefundKitError, () => verify(otherKey), 'DECRYPT_FAILED');
 
   const stale = gatewayEnvelope(defaultProfile, refundNotification(), { timestamp: NOW - 5 * 60 * 1000 - 1 });
-  const e = assertRefundKitError(() => verify(stale), 'TIMESTAMP_OUT_OF_WINDOW');
+  const e = throwsWith(assert, RefundKitError, () => verify(stale), 'TIMESTAMP_OUT_OF_WINDOW');
   assert.match(e.message, new RegExp(String(NOW)));
   assert.equal(verify(stale, NOW - 1).refund.status, 'succeeded');
 
   const forged = gatewayEnvelope(defaultProfile, refundNotification(), { signer: merchantPrivate });
-  assertRefundKitError(() => verify(forged), 'SIGNATURE_INVALID');
+  throwsWith(assert, RefundKitError, () => verify(forged), 'SIGNATURE_INVALID');
 
   const { sign, ...unsigned } = good;
   assert.ok(sign);
-  assertRefundKitError(() => verify(unsigned), 'SIGNATURE_MISSING');
+  throwsWith(assert, RefundKitError, () => verify(unsigned), 'SIGNATURE_MISSING');
 });
 
 test('configuration and input errors name the field and never echo the key', () => {
-  const e = assertRefundKitError(
+  const e = throwsWith(assert, RefundKitError, 
     () => new RefundClient(config(defaultProfile, { aesKey: 'SECRET-15-bytes' })),
     'CONFIG_INVALID',
     'aesKey',
   );
   assert.ok(!e.message.includes('SECRET'));
-  assertRefundKitError(
+  throwsWith(assert, RefundKitError, 
     () => new RefundClient(config(defaultProfile, { aesIv: 'SECRET-iv-17bytes' })),
     'CONFIG_INVALID',
     'aesIv',
   );
-  assertRefundKitError(() => new RefundClient(config(defaultProfile, { signTarget: 'envelope' })), 'CONFIG_INVALID', 'signTarget');
+  throwsWith(assert, RefundKitError, () => new RefundClient(config(defaultProfile, { signTarget: 'envelope' })), 'CONFIG_INVALID', 'signTarget');
 
   const client = new RefundClient(config(defaultProfile));
-  const q = assertRefundKitError(() => client.buildRefundQuery({ refundId: 'R-1001' }, { now: NOW }), 'INPUT_INVALID', 'gatewayRefundId');
+  const q = throwsWith(assert, RefundKitError, () => client.buildRefundQuery({ refundId: 'R-1001' }, { now: NOW }), 'INPUT_INVALID', 'gatewayRefundId');
   assert.match(q.message, /only by its own refundId/);
   const { originalTransactionId, ...withoutPayment } = refundInput;
   assert.ok(originalTransactionId);
-  assertRefundKitError(
+  throwsWith(assert, RefundKitError, 
     () => client.buildRefund({ ...withoutPayment, originalOrderId: 'O-1' }, { now: NOW }),
     'INPUT_INVALID',
     'originalTransactionId',
@@ -306,18 +292,18 @@ test('a message for another merchant is MERCHANT_MISMATCH on merchantId, signed 
   const client = new RefundClient(config(defaultProfile));
   const verify = (envelope) => client.verifyNotification({ headers: {}, body: JSON.stringify(envelope) }, { now: NOW });
   const theirs = gatewayEnvelope(defaultProfile, { ...refundNotification(), merchantId: 'B999999999999' });
-  const e = assertRefundKitError(() => verify(theirs), 'MERCHANT_MISMATCH', 'merchantId');
+  const e = throwsWith(assert, RefundKitError, () => verify(theirs), 'MERCHANT_MISMATCH', 'merchantId');
   assert.match(e.message, /B999999999999/);
   const { merchantId, ...anonymous } = refundNotification();
   assert.equal(merchantId, MERCHANT_ID);
   assert.equal(verify(gatewayEnvelope(defaultProfile, anonymous)).refund.status, 'succeeded');
-  assertRefundKitError(
+  throwsWith(assert, RefundKitError, 
     () => verify({ ...gatewayEnvelope(defaultProfile, anonymous), merchantId: 'B999999999999' }),
     'MERCHANT_MISMATCH',
     'merchantId',
   );
   const signedAnswer = { code: 20000, msg: '', data: theirs };
-  assertRefundKitError(
+  throwsWith(assert, RefundKitError, 
     () => client.parseRefundResponse({ status: 200, body: JSON.stringify(signedAnswer) }),
     'MERCHANT_MISMATCH',
     'merchantId',
@@ -337,7 +323,7 @@ test("signTarget 'plaintext': bad padding and a bad signature are one and the sa
   assert.throws(() => decrypt(profile, badPadding.toString('base64')));
   decrypt(profile, badSignature.toString('base64'));
   const [a, b] = [badPadding, badSignature].map((body) =>
-    assertRefundKitError(
+    throwsWith(assert, RefundKitError, 
       () => client.verifyNotification({ body: JSON.stringify({ ...good, body: body.toString('base64') }) }, { now: NOW }),
       'SIGNATURE_INVALID',
     ),

@@ -7,22 +7,13 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
 import { test } from 'node:test';
-import { keys, rsaSign, vectors } from './helpers.mjs';
+import { importWatchingMemory, keys, rsaSign, vectors } from './helpers.mjs';
 
-// The package does not expose its WebAssembly memory. To look into it, this test process watches
-// the one WebAssembly.Instance the package creates while it loads, then puts the constructor back.
-const instances = [];
-const OriginalInstance = WebAssembly.Instance;
-WebAssembly.Instance = new Proxy(OriginalInstance, {
-  construct(target, args, newTarget) {
-    const instance = Reflect.construct(target, args, newTarget);
-    instances.push(instance);
-    return instance;
-  },
-});
-const { RefundClient, RefundKitError } = await import('refundkit');
-WebAssembly.Instance = OriginalInstance;
-const wasmMemory = instances.map((i) => i.exports.memory).find((m) => m instanceof WebAssembly.Memory);
+// The package's WebAssembly memory, watched while the package loads.
+const {
+  refundkit: { RefundClient, RefundKitError },
+  memory: wasmMemory,
+} = await importWatchingMemory();
 
 const NOW = 1_705_474_883_737;
 const MERCHANT_NO = '02021382719993';

@@ -13,12 +13,15 @@ import { after, before, describe, test } from 'node:test';
 import { startSandbox } from '../../www/sandbox/index.mjs';
 import { createStaticHandler } from '../../www/sandbox/static.mjs';
 import { canonicalString } from '../../www/sandbox/gateways/wisepay.mjs';
+import { until } from './helpers.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = join(repo, 'test-output', 'console');
 const CHROMIUM = '/usr/bin/chromium';
 const GATEWAYS = ['wisepay', 'payermax', 'bluepay', 'bieases'];
 const STEP_TIMEOUT_MS = 15_000;
+/** Polls the page or the servers for up to one step. */
+const waitFor = (what, check) => until(what, check, { timeoutMs: STEP_TIMEOUT_MS, intervalMs: 50 });
 const REFUND_DELAY_MS = 400;
 /** Every test ends, passed or failed, within this. */
 const LIMIT = { timeout: 120_000 };
@@ -32,16 +35,6 @@ function within(ms, promise, what) {
       timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
     }),
   ]);
-}
-
-async function until(what, check, ms = STEP_TIMEOUT_MS) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** A webhook that keeps every notification the sandbox posts, raw, and answers 500 (so retries stay short). */
@@ -365,7 +358,7 @@ describe('admin console in Chromium', { skip: skipAll, timeout: 600_000 }, () =>
         await shot(page, `${gateway}-1-pending`);
 
         // The sandbox settles the refund; the history's refresh queries it and shows succeeded.
-        await until(`${gateway} to settle ${refundId}`, () =>
+        await waitFor(`${gateway} to settle ${refundId}`, () =>
           sandbox.refunds()[gateway].some((r) => r.refundId === refundId && r.status === 'succeeded'),
         );
         await row.getByRole('button', { name: `Refresh refund ${refundId}` }).click();
@@ -400,7 +393,7 @@ describe('admin console in Chromium', { skip: skipAll, timeout: 600_000 }, () =>
         await shot(page, `${gateway}-3-gateway-error`);
 
         // The notification the sandbox posted, pasted as it arrived: authentic. Then tampered: refused.
-        const delivery = await until(`the ${gateway} notification`, () =>
+        const delivery = await waitFor(`the ${gateway} notification`, () =>
           webhook.received.find((d) => d.path === `/notify/${gateway}`),
         );
         await page.getByRole('tab', { name: 'Notification' }).click();

@@ -62,17 +62,75 @@ export function rsaVerify(publicKey, data, signatureB64, hash = 'sha256') {
   return verify(hash, Buffer.from(data), keyObject(publicKey, 'public'), Buffer.from(signatureB64, 'base64'));
 }
 
-/** Asserts that fn throws a RefundKitError with the given code (and field, when given). */
-export async function rejectsWith(assert, RefundKitError, fn, code, field) {
+/**
+ * Asserts that `error` is a RefundKitError (and an Error) with the given code, and the given field
+ * or, given an object, those properties. The class is passed in: this module does not load the
+ * package, so tests that watch it load can import these helpers first.
+ */
+function assertRefundKitError(assert, RefundKitError, error, code, expected) {
+  assert.ok(error, `expected ${code}, nothing was thrown`);
+  assert.ok(error instanceof RefundKitError, `expected a RefundKitError, got ${error?.constructor?.name}: ${error?.message}`);
+  assert.ok(error instanceof Error);
+  assert.equal(error.code, code, error.message);
+  const properties = typeof expected === 'string' ? { field: expected } : (expected ?? {});
+  for (const [name, value] of Object.entries(properties)) assert.equal(error[name], value, `${name}: ${error.message}`);
+  return error;
+}
+
+/** Asserts that fn throws such a RefundKitError; returns it. */
+export function throwsWith(assert, RefundKitError, fn, code, expected) {
+  let error;
+  try {
+    fn();
+  } catch (e) {
+    error = e;
+  }
+  return assertRefundKitError(assert, RefundKitError, error, code, expected);
+}
+
+/** Asserts that fn throws or rejects with such a RefundKitError; returns it. */
+export async function rejectsWith(assert, RefundKitError, fn, code, expected) {
   let error;
   try {
     await fn();
   } catch (e) {
     error = e;
   }
-  assert.ok(error, `expected ${code}, nothing was thrown`);
-  assert.ok(error instanceof RefundKitError, `expected a RefundKitError, got ${error?.constructor?.name}: ${error?.message}`);
-  assert.equal(error.code, code, error.message);
-  if (field !== undefined) assert.equal(error.field, field, error.message);
-  return error;
+  return assertRefundKitError(assert, RefundKitError, error, code, expected);
+}
+
+/** Polls `check` until it gives a truthy value, which it returns; fails after `timeoutMs`. */
+export async function until(what, check, { timeoutMs = 4000, intervalMs = 10 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/**
+ * Imports the package while watching the one WebAssembly.Instance it creates, and returns the
+ * package with that instance's memory. The package does not expose its memory; this puts the
+ * constructor back right after the import, and node --test runs each file in its own process, so
+ * nothing else sees it.
+ */
+export async function importWatchingMemory() {
+  const instances = [];
+  const OriginalInstance = WebAssembly.Instance;
+  WebAssembly.Instance = new Proxy(OriginalInstance, {
+    construct(target, args, newTarget) {
+      const instance = Reflect.construct(target, args, newTarget);
+      instances.push(instance);
+      return instance;
+    },
+  });
+  try {
+    const refundkit = await import('refundkit');
+    const memory = instances.map((i) => i.exports.memory).find((m) => m instanceof WebAssembly.Memory);
+    return { refundkit, memory };
+  } finally {
+    WebAssembly.Instance = OriginalInstance;
+  }
 }

@@ -6,23 +6,13 @@
 // Also: a key carrying a marker never shows up in anything thrown (message, JSON, stack).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bareKey as bare, vectors } from './helpers.mjs';
+import { bareKey as bare, importWatchingMemory, vectors } from './helpers.mjs';
 
-// The package does not expose its WebAssembly memory. To measure it, this test (and only this test
-// process: node --test runs each file in its own process) watches the one WebAssembly.Instance the
-// package creates while it loads, then puts the constructor back.
-const instances = [];
-const OriginalInstance = WebAssembly.Instance;
-WebAssembly.Instance = new Proxy(OriginalInstance, {
-  construct(target, args, newTarget) {
-    const instance = Reflect.construct(target, args, newTarget);
-    instances.push(instance);
-    return instance;
-  },
-});
-const { RefundClient, RefundKitError } = await import('refundkit');
-WebAssembly.Instance = OriginalInstance;
-const wasmMemory = instances.map((i) => i.exports.memory).find((m) => m instanceof WebAssembly.Memory);
+// The package's WebAssembly memory, watched while the package loads.
+const {
+  refundkit: { RefundClient, RefundKitError },
+  memory: wasmMemory,
+} = await importWatchingMemory();
 
 
 const MERCHANT_KEY = bare('merchant_test_key.pem');

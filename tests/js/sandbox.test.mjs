@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startSandbox } from '../../www/sandbox/index.mjs';
 import { createStaticHandler } from '../../www/sandbox/static.mjs';
-import { canonical } from './helpers.mjs';
+import { canonical, until } from './helpers.mjs';
 
 const REFUND_DELAY_MS = 60;
 const RETRY_SCHEDULE_MS = [0, 40, 80, 120];
@@ -245,16 +245,6 @@ const PROTOCOLS = {
 // ---------------------------------------------------------------------------------------------
 // Test plumbing: a sandbox per suite, a local webhook, bounded polling.
 
-async function poll(what, check, timeoutMs = 4000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** Receives notifications on 127.0.0.1; answers `ackBody`, or HTTP 500 while `failures` > 0. */
 async function startWebhook(ackBody) {
   const hook = { received: [], failures: 0 };
@@ -320,7 +310,7 @@ for (const [gateway, p] of Object.entries(PROTOCOLS)) {
       return call('refund', { order, refundId, amount, notifyUrl: hook.url(`${gateway}/${refundId}`) }, extra).then((r) => ({ ...r, refundId }));
     };
     const settled = (reply) =>
-      poll(`${gateway} refund ${reply.refundId} to settle`, async () => {
+      until(`${gateway} refund ${reply.refundId} to settle`, async () => {
         const q2 = await call('query', reply.refund);
         return q2.refund.status !== p.statuses.pending && q2;
       });
@@ -343,12 +333,12 @@ for (const [gateway, p] of Object.entries(PROTOCOLS)) {
       assert.equal(reply.refund.refundId, reply.refundId);
       if (p.signsResponses) assert.equal(reply.verified, true, 'the response signature verifies with the gateway key');
 
-      const [note] = await poll('the notification', () => hook.for(`${gateway}/${reply.refundId}`).length > 0 && hook.for(`${gateway}/${reply.refundId}`));
+      const [note] = await until('the notification', () => hook.for(`${gateway}/${reply.refundId}`).length > 0 && hook.for(`${gateway}/${reply.refundId}`));
       const parsed = p.notification(cfg, note);
       assert.equal(parsed.verified, true, 'the notification signature verifies with the gateway key');
       assert.equal(parsed.refundId, reply.refundId);
       assert.equal(parsed.status, p.statuses.succeeded);
-      const entry = await poll('the ack to be recorded', () =>
+      const entry = await until('the ack to be recorded', () =>
         sandbox.refunds()[gateway].find((r) => r.refundId === reply.refundId && r.deliveries.length > 0),
       );
       assert.deepEqual(entry.deliveries.map((d) => d.outcome), ['acknowledged']);
@@ -404,11 +394,11 @@ for (const [gateway, p] of Object.entries(PROTOCOLS)) {
     test('a refund of a designated test order ends failed, with a failed notification', async () => {
       const order = sandbox.orders[gateway][2];
       assert.equal(order.refundsFail, true);
-      const reply = await poll('the failing order to accept a refund', async () => {
+      const reply = await until('the failing order to accept a refund', async () => {
         const r = await refund(order, '2');
         return r.ok && r;
       });
-      const [note] = await poll('the notification', () => hook.for(`${gateway}/${reply.refundId}`).length > 0 && hook.for(`${gateway}/${reply.refundId}`));
+      const [note] = await until('the notification', () => hook.for(`${gateway}/${reply.refundId}`).length > 0 && hook.for(`${gateway}/${reply.refundId}`));
       const parsed = p.notification(cfg, note);
       assert.equal(parsed.verified, true);
       assert.equal(parsed.status, p.statuses.failed);
@@ -419,11 +409,11 @@ for (const [gateway, p] of Object.entries(PROTOCOLS)) {
     test('notifications are retried until the expected ack arrives', async () => {
       hook.failures = 2;
       const order = sandbox.orders[gateway][1];
-      const reply = await poll('a refund to be accepted', async () => {
+      const reply = await until('a refund to be accepted', async () => {
         const r = await refund(order, '1');
         return r.ok && r;
       });
-      const entry = await poll('three attempts', () =>
+      const entry = await until('three attempts', () =>
         sandbox.refunds()[gateway].find((r) => r.refundId === reply.refundId && r.deliveries.length === 3),
       );
       assert.deepEqual(entry.deliveries.map((d) => d.outcome), ['not acknowledged (HTTP 500)', 'not acknowledged (HTTP 500)', 'acknowledged']);
@@ -435,7 +425,7 @@ for (const [gateway, p] of Object.entries(PROTOCOLS)) {
 
     if (p.codes.pending !== null) {
       test('a second refund of an order while one is pending is refused', async () => {
-        await poll('nothing pending', () => sandbox.refunds()[gateway].every((r) => r.status !== 'pending'));
+        await until('nothing pending', () => sandbox.refunds()[gateway].every((r) => r.status !== 'pending'));
         const order = sandbox.orders[gateway][1];
         const first = await refund(order, '1');
         assert.equal(first.ok, true);
@@ -525,7 +515,7 @@ describe('sandbox gateway details', () => {
       const reply = p.read(cfg, await send(sandbox, 'bluepay', p.refund(cfg, { order, refundId, amount, notifyUrl: 'http://127.0.0.1:9/none' }, { now: Date.now(), key: cfg.privateKey })));
       assert.equal(reply.ok, true, `code ${reply.code}`);
       made.push(refundId);
-      await poll('the refund to settle', () => sandbox.refunds().bluepay.find((r) => r.refundId === refundId && r.status !== 'pending'));
+      await until('the refund to settle', () => sandbox.refunds().bluepay.find((r) => r.refundId === refundId && r.status !== 'pending'));
     }
     const param = q({ originalTransactionId: order.originalTransactionId, timestamp: Date.now() }); // milliseconds are accepted too
     const res = await send(sandbox, 'bluepay', { path: '/open-api/refund/payments', headers: { 'content-type': 'application/json' }, body: q({ appId: cfg.appId, param, sign: signText(cfg.privateKey, param) }) });
@@ -562,7 +552,7 @@ describe('sandbox gateway details', () => {
       const refundId = newRefundId('BE');
       const res = await send(sandbox, 'bieases', PROTOCOLS.bieases.refund(cfg, { order, refundId, amount: '1.50', notifyUrl: hook.url('b') }, { now: Date.now(), key: cfg.privateKey }));
       assert.equal(PROTOCOLS.bieases.read(cfg, res).refund.amount, '1.50');
-      const [note] = await poll('the notification', () => hook.received.length > 0 && hook.received);
+      const [note] = await until('the notification', () => hook.received.length > 0 && hook.received);
       const parsed = PROTOCOLS.bieases.notification(cfg, note);
       assert.equal(parsed.method, 'bieases.trade.callback');
       assert.equal(parsed.event, 'payment.refund.success');
@@ -590,7 +580,7 @@ describe('sandbox gateway details', () => {
     const refundId = newRefundId('EX');
     const p = PROTOCOLS.wisepay;
     await send(sandbox, 'wisepay', p.refund(cfg, { order: sandbox.orders.wisepay[1], refundId, amount: '0.01', notifyUrl: 'https://example.com/hook' }, { now: Date.now(), key: cfg.privateKey }));
-    const entry = await poll('the refund to settle', () => sandbox.refunds().wisepay.find((r) => r.refundId === refundId && r.deliveries.length > 0));
+    const entry = await until('the refund to settle', () => sandbox.refunds().wisepay.find((r) => r.refundId === refundId && r.deliveries.length > 0));
     assert.match(entry.deliveries[0].outcome, /^skipped/);
   });
 
@@ -600,7 +590,7 @@ describe('sandbox gateway details', () => {
       const cfg = sandbox.credentials.payermax;
       const refundId = newRefundId('NA');
       await send(sandbox, 'payermax', PROTOCOLS.payermax.refund(cfg, { order: sandbox.orders.payermax[1], refundId, amount: '1000', notifyUrl: hook.url('x') }, { now: Date.now(), key: cfg.privateKey }));
-      await poll('every attempt', () => hook.received.length === RETRY_SCHEDULE_MS.length);
+      await until('every attempt', () => hook.received.length === RETRY_SCHEDULE_MS.length);
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(hook.received.length, RETRY_SCHEDULE_MS.length);
     } finally {
@@ -884,12 +874,12 @@ async function packageFlow(t, sandbox, gateway, call) {
     assert.equal(result.refundId, refundId);
     assert.equal(result.verified, p.signsResponses);
 
-    const note = await poll('the verified notification', () => hook.verified.find((n) => n.refund.refundId === refundId));
+    const note = await until('the verified notification', () => hook.verified.find((n) => n.refund.refundId === refundId));
     assert.deepEqual(hook.rejected, []);
     assert.equal(note.gateway, gateway);
     assert.equal(note.refund.status, 'succeeded');
     assert.equal(note.refund.verified, true);
-    const entry = await poll('the ack', () => sandbox.refunds()[gateway].find((r) => r.refundId === refundId && r.deliveries.length > 0));
+    const entry = await until('the ack', () => sandbox.refunds()[gateway].find((r) => r.refundId === refundId && r.deliveries.length > 0));
     assert.deepEqual(entry.deliveries.map((d) => d.outcome), ['acknowledged'], 'the ack the library returns is the one the gateway expects');
 
     const queried = await call('queryRefund', config, inputs.query(result));
@@ -903,7 +893,7 @@ async function packageFlow(t, sandbox, gateway, call) {
       const partial = await call('refund', config, inputs.input(full, newRefundId('E2P'), amount, hook.url('partial')));
       assert.equal(partial.ok, true, partial.error?.message);
       assert.equal(partial.value.status, 'pending');
-      await poll('the partial refund to settle', async () => {
+      await until('the partial refund to settle', async () => {
         const q2 = await call('queryRefund', config, inputs.query(partial.value));
         return q2.ok && q2.value.some((r) => r.refundId === partial.value.refundId && r.status === 'succeeded');
       });

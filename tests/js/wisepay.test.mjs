@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RefundClient, RefundKitError } from 'refundkit';
-import { bareKey, canonical, keys, rsaSign, rsaVerify, vectors } from './helpers.mjs';
+import { bareKey, canonical, keys, rsaSign, rsaVerify, throwsWith, vectors } from './helpers.mjs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,15 +48,6 @@ const jsonResponse = (body) => ({
   headers: { 'content-type': 'application/json' },
   body,
 });
-
-function assertRefundKitError(fn, code, field) {
-  assert.throws(fn, (error) => {
-    assert.ok(error instanceof RefundKitError, `not a RefundKitError: ${error}`);
-    assert.equal(error.code, code, error.message);
-    if (field !== undefined) assert.equal(error.field, field);
-    return true;
-  });
-}
 
 // -------------------------------------------------------------------------------------------------
 // Requests
@@ -137,15 +128,15 @@ test('invalid input is refused with the field named', () => {
     [{ amount: '1.5' }, 'AMOUNT_INVALID', 'amount'],
   ];
   for (const [change, code, field] of cases) {
-    assertRefundKitError(() => client.buildRefund({ ...base, ...change }, { now: NOW }), code, field);
+    throwsWith(assert, RefundKitError, () => client.buildRefund({ ...base, ...change }, { now: NOW }), code, field);
   }
-  assertRefundKitError(
+  throwsWith(assert, RefundKitError, 
     () => client.buildRefundQuery({ originalTransactionId: '1' }, { now: NOW }),
     'INPUT_INVALID',
     'refundId',
   );
-  assertRefundKitError(() => makeClient({ merchantNo: undefined }), 'CONFIG_INVALID', 'merchantNo');
-  assertRefundKitError(() => makeClient({ environment: 'sandbox' }), 'CONFIG_INVALID', 'environment');
+  throwsWith(assert, RefundKitError, () => makeClient({ merchantNo: undefined }), 'CONFIG_INVALID', 'merchantNo');
+  throwsWith(assert, RefundKitError, () => makeClient({ environment: 'sandbox' }), 'CONFIG_INVALID', 'environment');
 });
 
 // -------------------------------------------------------------------------------------------------
@@ -198,15 +189,15 @@ test('changing, adding or removing anything, or another key, is refused; key ord
   for (const key of ['msg', 'psn', 'data']) {
     const changed = { ...envelope, sign: signature };
     changed[key] = key === 'data' ? envelope.data.replace('12.3', '99.3') : `${envelope[key]}x`;
-    assertRefundKitError(() => parse(changed), 'SIGNATURE_INVALID');
+    throwsWith(assert, RefundKitError, () => parse(changed), 'SIGNATURE_INVALID');
   }
-  assertRefundKitError(() => parse({ ...envelope, extra_field: '1', sign: signature }), 'SIGNATURE_INVALID');
+  throwsWith(assert, RefundKitError, () => parse({ ...envelope, extra_field: '1', sign: signature }), 'SIGNATURE_INVALID');
   const { psn, ...withoutPsn } = envelope;
   assert.ok(psn);
-  assertRefundKitError(() => parse({ ...withoutPsn, sign: signature }), 'SIGNATURE_INVALID');
-  assertRefundKitError(() => parse(envelope), 'SIGNATURE_MISSING');
-  assertRefundKitError(() => parse({ ...envelope, sign: '' }), 'SIGNATURE_MISSING');
-  assertRefundKitError(() => parse({ ...envelope, sign: gatewaySign(envelope, keys.merchantPrivate) }), 'SIGNATURE_INVALID');
+  throwsWith(assert, RefundKitError, () => parse({ ...withoutPsn, sign: signature }), 'SIGNATURE_INVALID');
+  throwsWith(assert, RefundKitError, () => parse(envelope), 'SIGNATURE_MISSING');
+  throwsWith(assert, RefundKitError, () => parse({ ...envelope, sign: '' }), 'SIGNATURE_MISSING');
+  throwsWith(assert, RefundKitError, () => parse({ ...envelope, sign: gatewaySign(envelope, keys.merchantPrivate) }), 'SIGNATURE_INVALID');
 
   const reversed = Object.fromEntries([...Object.entries(envelope), ['sign', signature]].reverse());
   assert.equal(parse(reversed)[0].status, 'succeeded');
@@ -221,7 +212,7 @@ test('data sent as an object verifies over its received text only', () => {
   assert.equal(result.status, 'failed');
   assert.equal(result.failureReason, 'E9: 残高不足');
   const reserialized = `{"code":"0","msg":"ok","data":${JSON.stringify(JSON.parse(dataText))},"sign":"${signature}"}`;
-  assertRefundKitError(() => client.parseRefundResponse(jsonResponse(reserialized)), 'SIGNATURE_INVALID');
+  throwsWith(assert, RefundKitError, () => client.parseRefundResponse(jsonResponse(reserialized)), 'SIGNATURE_INVALID');
 });
 
 test('a non-zero code is GATEWAY_ERROR with the gateway code and message', () => {
@@ -237,7 +228,7 @@ test('a non-zero code is GATEWAY_ERROR with the gateway code and message', () =>
         error.gatewayMessage === '[E04111]Merchant order number is invalid',
     );
   }
-  assertRefundKitError(() => client.parseRefundResponse(jsonResponse('<html>')), 'RESPONSE_MALFORMED');
+  throwsWith(assert, RefundKitError, () => client.parseRefundResponse(jsonResponse('<html>')), 'RESPONSE_MALFORMED');
 });
 
 // -------------------------------------------------------------------------------------------------
@@ -283,30 +274,30 @@ test('a form-encoded notification verifies over the decoded values', () => {
   assert.equal(notification.refund.raw.description, notificationFields.description);
 
   const tampered = new URLSearchParams({ ...notificationFields, order_amount: '100000', sign: signature }).toString();
-  assertRefundKitError(() => client.verifyNotification({ headers, body: tampered }, { now: NOW }), 'SIGNATURE_INVALID');
+  throwsWith(assert, RefundKitError, () => client.verifyNotification({ headers, body: tampered }, { now: NOW }), 'SIGNATURE_INVALID');
   const unsigned = new URLSearchParams(notificationFields).toString();
-  assertRefundKitError(() => client.verifyNotification({ headers, body: unsigned }, { now: NOW }), 'SIGNATURE_MISSING');
+  throwsWith(assert, RefundKitError, () => client.verifyNotification({ headers, body: unsigned }, { now: NOW }), 'SIGNATURE_MISSING');
   const added = `${form}&refund_fee=1`;
-  assertRefundKitError(() => client.verifyNotification({ headers, body: added }, { now: NOW }), 'SIGNATURE_INVALID');
+  throwsWith(assert, RefundKitError, () => client.verifyNotification({ headers, body: added }, { now: NOW }), 'SIGNATURE_INVALID');
 });
 
 test('a notification signed by another key, or re-cut around &name=, is refused', () => {
   const client = makeClient();
   const headers = { 'content-type': 'application/json' };
   const foreign = signedBody(notificationFields, keys.merchantPrivate);
-  assertRefundKitError(() => client.verifyNotification({ headers, body: foreign }, { now: NOW }), 'SIGNATURE_INVALID');
+  throwsWith(assert, RefundKitError, () => client.verifyNotification({ headers, body: foreign }, { now: NOW }), 'SIGNATURE_INVALID');
   // Genuinely signed, but `description` swallows what would otherwise be separate fields.
   const merged = signedBody({ description: 'x&trans_status=2', trans_status: '0' });
-  assertRefundKitError(() => client.verifyNotification({ headers, body: merged }, { now: NOW }), 'SIGNATURE_INVALID');
+  throwsWith(assert, RefundKitError, () => client.verifyNotification({ headers, body: merged }, { now: NOW }), 'SIGNATURE_INVALID');
 });
 
 test('a response or notification for another merchantNo or appId is MERCHANT_MISMATCH', () => {
   const client = makeClient();
   const theirs = signedBody({ code: '0', msg: 'success', data: JSON.stringify({ ...queryData, merchant_no: '302100099999' }) });
-  assertRefundKitError(() => client.parseRefundQueryResponse(jsonResponse(theirs)), 'MERCHANT_MISMATCH', 'merchantNo');
+  throwsWith(assert, RefundKitError, () => client.parseRefundQueryResponse(jsonResponse(theirs)), 'MERCHANT_MISMATCH', 'merchantNo');
   const headers = { 'content-type': 'application/json' };
   const otherApp = signedBody({ ...notificationFields, app_id: 'wz0000000000000001' });
-  assertRefundKitError(() => client.verifyNotification({ headers, body: otherApp }, { now: NOW }), 'MERCHANT_MISMATCH', 'appId');
+  throwsWith(assert, RefundKitError, () => client.verifyNotification({ headers, body: otherApp }, { now: NOW }), 'MERCHANT_MISMATCH', 'appId');
   const ours = signedBody({ ...notificationFields, app_id: 'wz715fc0d10ee9d156', sign_type: 'RSA2' });
   assert.equal(client.verifyNotification({ headers, body: ours }, { now: NOW }).refund.status, 'succeeded');
 });
@@ -318,7 +309,7 @@ test('top-level fields re-cut from a signed value beside data are refused', () =
   // Signed as one description; sent as three fields that sort into the same signed string.
   const signature = gatewaySign({ data, description: 'note&merchant_order_no=R1&trans_status=2' });
   const forged = JSON.stringify({ data, description: 'note', merchant_order_no: 'R1', trans_status: '2', sign: signature });
-  assertRefundKitError(() => client.verifyNotification({ headers, body: forged }, { now: NOW }), 'RESPONSE_MALFORMED');
+  throwsWith(assert, RefundKitError, () => client.verifyNotification({ headers, body: forged }, { now: NOW }), 'RESPONSE_MALFORMED');
 });
 
 // ---------------------------------------------------------------------------------------------
