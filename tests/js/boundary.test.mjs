@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
 import { test } from 'node:test';
-import { importWatchingMemory, keys, rsaSign, vectors } from './helpers.mjs';
+import { importWatchingMemory, keys, publishedConfigs, rsaSign, vectors } from './helpers.mjs';
 
 // The package's WebAssembly memory, watched while the package loads.
 const {
@@ -16,27 +16,11 @@ const {
 } = await importWatchingMemory();
 
 const NOW = 1_705_474_883_737;
-const MERCHANT_NO = '02021382719993';
-const APP_ID = 'a0dddd1f622243cb9aa1b676e808b5f8';
+const { appId: APP_ID, merchantNo: MERCHANT_NO } = publishedConfigs.payermax;
 
 /** PayerMax with the published merchant key, and the test gateway key for notifications. */
-const payermaxConfig = (extra = {}) => ({
-  gateway: 'payermax',
-  environment: 'sandbox',
-  appId: APP_ID,
-  merchantNo: MERCHANT_NO,
-  privateKey: vectors.payermax.privateKey,
-  gatewayPublicKey: keys.gatewayPublic,
-  ...extra,
-});
-const wisepayConfig = () => ({
-  gateway: 'wisepay',
-  environment: 'sg-sandbox',
-  appId: vectors.wisepay.appId,
-  merchantNo: vectors.wisepay.merchantNo,
-  privateKey: vectors.wisepay.privateKey,
-  gatewayPublicKey: vectors.wisepay.gatewayPublicKey,
-});
+const payermaxConfig = (extra = {}) => ({ ...publishedConfigs.payermax, gatewayPublicKey: keys.gatewayPublic, ...extra });
+const wisepayConfig = () => publishedConfigs.wisepay;
 
 const refundInput = { refundId: 'R1642411016202', originalOrderId: 'P1642410680681', amount: '4.99', currency: 'USD' };
 const queryInput = { refundId: 'R1642411016202' };

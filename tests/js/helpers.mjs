@@ -43,6 +43,27 @@ export const keys = {
   merchant4096Public: fixture('merchant_4096_test_key.pub.pem'),
 };
 
+/** Clients of the two gateways that publish signed samples, with the published keys (vectors.json):
+ * such a client reproduces the published signatures byte for byte. */
+export const publishedConfigs = {
+  wisepay: {
+    gateway: 'wisepay',
+    environment: 'sg-sandbox',
+    appId: vectors.wisepay.appId,
+    merchantNo: vectors.wisepay.merchantNo,
+    privateKey: vectors.wisepay.privateKey,
+    gatewayPublicKey: vectors.wisepay.gatewayPublicKey,
+  },
+  payermax: {
+    gateway: 'payermax',
+    environment: 'sandbox',
+    appId: vectors.payermax.appId,
+    merchantNo: vectors.payermax.merchantNo,
+    privateKey: vectors.payermax.privateKey,
+    gatewayPublicKey: vectors.payermax.publicKey,
+  },
+};
+
 /** Accepts PEM or bare base64 DER, as the library does. */
 function keyObject(text, kind) {
   if (text.includes('-----BEGIN')) return kind === 'private' ? createPrivateKey(text) : createPublicKey(text);

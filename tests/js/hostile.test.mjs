@@ -6,7 +6,7 @@
 // Also: a key carrying a marker never shows up in anything thrown (message, JSON, stack).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bareKey as bare, importWatchingMemory, vectors } from './helpers.mjs';
+import { bareKey as bare, importWatchingMemory, publishedConfigs, vectors } from './helpers.mjs';
 
 // The package's WebAssembly memory, watched while the package loads.
 const {
@@ -24,26 +24,12 @@ const MB = 'A'.repeat(1 << 20);
 // took the hostile calls can reproduce the published signatures at the end.
 const gateways = {
   wisepay: {
-    config: {
-      gateway: 'wisepay',
-      environment: 'sg-sandbox',
-      appId: vectors.wisepay.appId,
-      merchantNo: vectors.wisepay.merchantNo,
-      privateKey: vectors.wisepay.privateKey,
-      gatewayPublicKey: vectors.wisepay.gatewayPublicKey,
-    },
+    config: publishedConfigs.wisepay,
     refund: { refundId: 'R-2024_0001', originalOrderId: 'ORDER_0001', amount: '12.3', currency: 'USD' },
     query: { refundId: 'R-2024_0001' },
   },
   payermax: {
-    config: {
-      gateway: 'payermax',
-      environment: 'sandbox',
-      appId: 'a0dddd1f622243cb9aa1b676e808b5f8',
-      merchantNo: '02021382719993',
-      privateKey: vectors.payermax.privateKey,
-      gatewayPublicKey: vectors.payermax.publicKey,
-    },
+    config: publishedConfigs.payermax,
     refund: { refundId: 'R1642411016202', originalOrderId: 'P1642410680681', amount: '4.99', currency: 'USD' },
     query: { refundId: 'R1642411016202' },
   },
