@@ -2,6 +2,7 @@
 // a gateway stand-in on another (CORS set by the stand-in), with the same checks as in Node: the
 // bytes that arrive are the SignedRequest's and their signature verifies with node:crypto.
 import assert from 'node:assert/strict';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
@@ -170,4 +171,26 @@ test('without crypto.subtle (an insecure origin) init loads the RSA fallback: ev
   } finally {
     await fresh.close();
   }
+});
+
+test('generateKeyPair in Chromium makes keys through WebCrypto that sign requests node:crypto verifies', async () => {
+  const { id, gw } = { id: 'payermax', gw: gateways.payermax };
+  const outcome = await page.evaluate(
+    async ({ config, input, now }) => {
+      const { init, RefundClient, generateKeyPair, keyFingerprint } = await import('/js/web.mjs');
+      await init();
+      const pair = await generateKeyPair(2048);
+      const client = new RefundClient({ ...config, privateKey: pair.privateKeyPem });
+      return { pair, fingerprint: keyFingerprint(pair.publicKeyPem), request: await client.buildRefundAsync(input, { now }) };
+    },
+    { config: { gateway: id, baseUrl: `${gatewayOrigin}/${id}`, gatewayPublicKey: keys.gatewayPublic, ...gw.config }, input: gw.input, now: NOW },
+  );
+  const publicKey = createPublicKey(outcome.pair.publicKeyPem);
+  const spki = publicKey.export({ type: 'spki', format: 'der' });
+  assert.equal(outcome.fingerprint, createHash('sha256').update(spki).digest('hex'));
+  assert.equal(outcome.pair.publicKey, spki.toString('base64'));
+  assert.ok(
+    verify('sha256', Buffer.from(outcome.request.body), publicKey, Buffer.from(outcome.request.headers.sign, 'base64')),
+    'node:crypto verifies a request signed with the generated key',
+  );
 });
