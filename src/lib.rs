@@ -14,9 +14,13 @@ pub mod hazmat;
 pub mod keys;
 mod money;
 mod refund;
+mod retry;
 mod time;
+mod typed;
 mod wire;
 
+#[cfg(target_arch = "wasm32")]
+pub mod fetch;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
@@ -33,6 +37,18 @@ pub use keys::generate_key_pair;
 pub use keys::{key_fingerprint, GeneratedKeyPair, PrivateKey, PublicKey};
 pub use money::{Amount, Currency};
 pub use refund::{Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus};
+pub use typed::{
+    BieasesConfig, BieasesKeyEncoding, BieasesSignTarget, BluePayConfig, BluePayTimestampUnit,
+    ClientConfig, Environment, GatewayConfig, Host, PayerMaxConfig, RefundInputBuilder,
+    WisePayConfig, WisePayEnvironment, WisePayWireFormat,
+};
+
+#[cfg(target_arch = "wasm32")]
+pub use fetch::FetchClient;
+pub use retry::{
+    Failed, Lookup, Next, RefundRetry, RetryPolicy, RetryReport, Settled, DEFAULT_ATTEMPTS,
+    DEFAULT_BACKOFF_MS, MAX_ATTEMPTS, MAX_BACKOFF_MS,
+};
 
 /// The default limit on a received body, 1 MiB. Real refund answers and notifications are a few
 /// KiB; the limit bounds the work an unauthenticated sender can cause before any signature check.
@@ -64,13 +80,14 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     /// Validates the whole config and imports both keys, once, into the RustCrypto provider.
-    pub fn new(config: Config) -> Result<Client> {
+    pub fn new(config: impl Into<Config>) -> Result<Client> {
         Client::with_crypto(config, &RustCrypto)
     }
 
     /// Like [`Client::new`], with the keys taken into `crypto`: the host's own RSA, where it has
     /// one. The bytes on the wire are the same whichever provider signs.
-    pub fn with_crypto(mut config: Config, crypto: &dyn CryptoProvider) -> Result<Client> {
+    pub fn with_crypto(config: impl Into<Config>, crypto: &dyn CryptoProvider) -> Result<Client> {
+        let mut config = config.into();
         let gateway = gateways::gateway_from_config(&mut config)?;
         // The key text is as secret as the key: wiped once imported.
         let text = zeroize::Zeroizing::new(
@@ -90,7 +107,11 @@ impl Client {
 
     /// A client whose requests are signed elsewhere: drafts, parsing and verification work;
     /// `sign_draft` does not.
-    pub fn with_external_signer(mut config: Config, crypto: &dyn CryptoProvider) -> Result<Client> {
+    pub fn with_external_signer(
+        config: impl Into<Config>,
+        crypto: &dyn CryptoProvider,
+    ) -> Result<Client> {
+        let mut config = config.into();
         let gateway = gateways::gateway_from_config(&mut config)?;
         let verifier = crypto.verifier(config.gateway_public_key()?)?;
         let max_body_bytes = read_max_body_bytes(&mut config)?;

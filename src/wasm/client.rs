@@ -5,9 +5,10 @@ use super::host_crypto::HostCrypto;
 use super::webcrypto::AsyncSigner;
 use super::{js, to_js_error, transport, Failure};
 use crate::refund::{RefundInput, RefundQuery};
+use crate::retry::{Failed, Next, RefundRetry, RetryPolicy, RetryReport, Settled};
 use crate::wire::printable_key;
 use crate::{Client, Config, Draft, Error, RawResponse, Result};
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Function, Object, Promise, Reflect};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -26,6 +27,8 @@ pub struct RefundClient {
     signer: Rc<AsyncSigner>,
     fetch: Option<Function>,
     timeout_ms: u32,
+    /// `config.retry`: how `refund()` and `queryRefund()` retry unless a call says otherwise.
+    retry: Option<RetryPolicy>,
 }
 
 /// What the JavaScript config carries besides the JSON-able settings.
@@ -33,6 +36,7 @@ struct HostSettings {
     fetch: Option<Function>,
     timeout_ms: u32,
     crypto_key: Option<JsValue>,
+    retry: Option<RetryPolicy>,
 }
 
 type JsResult<T> = std::result::Result<T, JsValue>;
@@ -54,6 +58,7 @@ impl RefundClient {
             signer: Rc::new(AsyncSigner::new(host.crypto_key, crypto.take_shared_key())),
             fetch: host.fetch,
             timeout_ms: host.timeout_ms,
+            retry: host.retry,
         })
     }
 
@@ -128,9 +133,16 @@ impl RefundClient {
         })
     }
 
-    /// Builds, signs, sends through `fetch` and returns the verified result. Never retries: see the
-    /// README's retry recipe. Every failure tells whether the request may have reached the gateway.
+    /// Builds, signs, sends through `fetch` and returns the verified result. Every failure tells
+    /// whether the request may have reached the gateway. With a `retry` policy (the call's
+    /// `opts.retry`, else `config.retry`) an unknown outcome is reconciled at the gateway and the
+    /// refund resent, with the same refund number, only where the gateway holds none (`crate::retry`).
     pub fn refund(&self, input: JsValue, opts: JsValue) -> js_sys::Promise {
+        match self.retry_policy(&opts) {
+            Ok(Some(policy)) => return self.refund_with_retry(&input, &opts, policy),
+            Ok(None) => {}
+            Err(error) => return Promise::reject(&transport::not_sent(error).into_js()),
+        }
         let draft = self.draft_refund(&input, &opts);
         let call = self.call();
         future_to_promise(async move {
@@ -145,6 +157,11 @@ impl RefundClient {
     /// Builds, signs, sends a refund query and returns the verified results.
     #[wasm_bindgen(js_name = "queryRefund")]
     pub fn query_refund(&self, query: JsValue, opts: JsValue) -> js_sys::Promise {
+        match self.retry_policy(&opts) {
+            Ok(Some(policy)) => return self.query_with_retry(&query, &opts, policy),
+            Ok(None) => {}
+            Err(error) => return Promise::reject(&transport::not_sent(error).into_js()),
+        }
         let draft = self.draft_refund_query(&query, &opts);
         let call = self.call();
         future_to_promise(async move {
@@ -164,8 +181,51 @@ impl RefundClient {
     }
 
     fn draft_refund_query(&self, query: &JsValue, opts: &JsValue) -> Result<Draft> {
-        let query = RefundQuery::from_json(&to_json(query, "query")?)?;
-        self.inner.draft_refund_query(&query, now_ms(opts)?)
+        self.inner
+            .draft_refund_query(&read_query(query)?, now_ms(opts)?)
+    }
+
+    /// `opts.retry` where the call gives one (`false` or `null` turn retries off), else the
+    /// client's `config.retry`.
+    fn retry_policy(&self, opts: &JsValue) -> Result<Option<RetryPolicy>> {
+        if !opts.is_object() {
+            return Ok(self.retry);
+        }
+        let given = js::get(opts, "retry")
+            .map_err(|_| Error::input("retry", "opts.retry could not be read"))?;
+        if given.is_undefined() {
+            return Ok(self.retry);
+        }
+        RetryPolicy::from_json(&to_json(&given, "retry")?)
+    }
+
+    fn refund_with_retry(
+        &self,
+        input: &JsValue,
+        opts: &JsValue,
+        policy: RetryPolicy,
+    ) -> js_sys::Promise {
+        let prepared = to_json(input, "input")
+            .and_then(|json| RefundInput::from_json(&json))
+            .and_then(|input| Ok((input, Clock::read(opts)?)));
+        let call = self.call();
+        future_to_promise(async move {
+            let (input, clock) = prepared.map_err(|e| transport::not_sent(e).into_js())?;
+            call.refund_until_known(&input, clock, policy).await
+        })
+    }
+
+    fn query_with_retry(&self, query: &JsValue, opts: &JsValue, policy: RetryPolicy) -> Promise {
+        let prepared = read_query(query).and_then(|query| Ok((query, Clock::read(opts)?)));
+        let call = self.call();
+        future_to_promise(async move {
+            let (query, clock) = prepared.map_err(|e| transport::not_sent(e).into_js())?;
+            let results = call
+                .query_until_known(&query, clock, policy)
+                .await
+                .map_err(Failure::into_js)?;
+            to_js(&results)
+        })
     }
 
     fn call(&self) -> Call {
@@ -174,6 +234,44 @@ impl RefundClient {
             signer: self.signer.clone(),
             fetch: self.fetch.clone(),
             timeout_ms: self.timeout_ms,
+        }
+    }
+}
+
+fn read_query(query: &JsValue) -> Result<RefundQuery> {
+    RefundQuery::from_json(&to_json(query, "query")?)
+}
+
+/// The time each request is stamped with: the caller's fixed `opts.now`, or the clock at sending,
+/// so a resend after a wait is not stamped with the first attempt's time.
+#[derive(Clone, Copy)]
+enum Clock {
+    Fixed(u64),
+    Live,
+}
+
+impl Clock {
+    /// Reads `opts.now` once, as `now_ms` checks it.
+    fn read(opts: &JsValue) -> Result<Clock> {
+        if !opts.is_object() {
+            now_ms(opts)?;
+            return Ok(Clock::Live);
+        }
+        let given =
+            js::get(opts, "now").map_err(|_| Error::input("now", "opts.now could not be read"))?;
+        if given.is_undefined() {
+            return Ok(Clock::Live);
+        }
+        // Checked on an object of our own, so the caller's getter is not run a second time.
+        let own = Object::new();
+        let _ = Reflect::set(&own, &"now".into(), &given);
+        Ok(Clock::Fixed(now_ms(&own)?))
+    }
+
+    fn now(self) -> u64 {
+        match self {
+            Clock::Fixed(ms) => ms,
+            Clock::Live => js_sys::Date::now() as u64,
         }
     }
 }
@@ -200,6 +298,121 @@ impl Call {
         let raw = transport::send(self.fetch.as_ref(), self.timeout_ms, &signed, limit).await?;
         parse(&self.client, &raw).map_err(|e| transport::answer_failure(e, &raw))
     }
+
+    /// Drives [`RefundRetry`]: sends what it asks for, reports each answer, and turns its verdict
+    /// into the result or the error JavaScript sees.
+    async fn refund_until_known(
+        &self,
+        input: &RefundInput,
+        clock: Clock,
+        policy: RetryPolicy,
+    ) -> JsResult<JsValue> {
+        let mut plan = RefundRetry::new(self.client.gateway(), input, policy);
+        let mut next = plan.start();
+        let mut last: Option<Failure> = None;
+        loop {
+            next = match next {
+                Next::SendRefund { after_ms } => {
+                    sleep(after_ms).await;
+                    let draft = self.client.draft_refund(input, clock.now());
+                    match self.exchange(draft, Client::parse_refund_response).await {
+                        Ok(result) => plan.refund_answered(Ok(result)),
+                        Err(failure) => {
+                            let next = plan.refund_answered(Err(&failure.error));
+                            last = Some(failure);
+                            next
+                        }
+                    }
+                }
+                Next::Lookup { query, after_ms } => {
+                    sleep(after_ms).await;
+                    let draft = self.client.draft_refund_query(&query, clock.now());
+                    match self
+                        .exchange(draft, Client::parse_refund_query_response)
+                        .await
+                    {
+                        Ok(results) => plan.lookup_answered(Ok(results)),
+                        Err(failure) => {
+                            let next = plan.lookup_answered(Err(&failure.error));
+                            last = Some(failure);
+                            next
+                        }
+                    }
+                }
+                Next::Done(settled) => return settled_to_js(&settled),
+                Next::Fail(failed) => return Err(failed_to_js(failed, last)),
+            }
+        }
+    }
+
+    /// A refund query, sent again after an unknown outcome while the policy allows: a query
+    /// changes nothing at the gateway.
+    async fn query_until_known(
+        &self,
+        query: &RefundQuery,
+        clock: Clock,
+        policy: RetryPolicy,
+    ) -> std::result::Result<Vec<crate::RefundResult>, Failure> {
+        let mut sent = 0;
+        loop {
+            sent += 1;
+            let draft = self.client.draft_refund_query(query, clock.now());
+            match self
+                .exchange(draft, Client::parse_refund_query_response)
+                .await
+            {
+                Ok(results) => return Ok(results),
+                Err(failure) => match policy.query_retry_after(sent, &failure.error) {
+                    Some(after_ms) => sleep(after_ms).await,
+                    None => return Err(failure),
+                },
+            }
+        }
+    }
+}
+
+/// The result with how its status was learned: `attempts`, `lookups`, `reconciled`.
+fn settled_to_js(settled: &Settled) -> JsResult<JsValue> {
+    let result = to_js(&settled.result)?;
+    set_report(&result, &settled.report);
+    Ok(result)
+}
+
+/// The error to throw: the last failure as it is, or the retry's own account of the refund with
+/// the last failure as its cause. Either way it tells what was sent.
+fn failed_to_js(failed: Failed, last: Option<Failure>) -> JsValue {
+    let last = last.unwrap_or_else(|| Failure::from(Error::transport("the refund failed")));
+    let error = match failed.error {
+        None => last.into_js(),
+        Some(error) => Failure::caused_by(error, last.into_js()).into_js(),
+    };
+    set_report(&error, &failed.report);
+    error
+}
+
+fn set_report(target: &JsValue, report: &RetryReport) {
+    // The target is an object this module made; setting its properties runs no caller code.
+    let _ = Reflect::set(target, &"attempts".into(), &report.attempts.into());
+    let _ = Reflect::set(target, &"lookups".into(), &report.lookups.into());
+    let _ = Reflect::set(target, &"reconciled".into(), &report.reconciled.into());
+}
+
+/// Resolves after `ms` milliseconds through the host's `setTimeout`; at once where it has none.
+async fn sleep(ms: u32) {
+    if ms == 0 {
+        return;
+    }
+    let global = js_sys::global();
+    let Some(set_timeout) = js::get(&global, "setTimeout")
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+    else {
+        return;
+    };
+    let waited = Promise::new(&mut |resolve, _reject| {
+        let _ = set_timeout.call2(&global, &resolve, &ms.into());
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(waited).await;
 }
 
 /// A signed request as the plain object `{ url, method, headers, body }`, built property by property:
@@ -236,6 +449,7 @@ fn read_config(config: &JsValue) -> Result<(crate::wire::Object, HostSettings)> 
         fetch: None,
         timeout_ms: DEFAULT_TIMEOUT_MS,
         crypto_key: None,
+        retry: None,
     };
     for key in js::keys(config).map_err(unreadable)? {
         let name = key.as_string().unwrap_or_default();
@@ -249,6 +463,7 @@ fn read_config(config: &JsValue) -> Result<(crate::wire::Object, HostSettings)> 
         match name.as_str() {
             "fetch" => host.fetch = Some(read_fetch(value)?),
             "timeoutMs" => host.timeout_ms = read_timeout(&value)?,
+            "retry" => host.retry = read_retry(&value)?,
             "privateKey" if is_crypto_key(&value) => host.crypto_key = Some(value),
             _ => {
                 let json = to_json(&value, &name).map_err(|_| {
@@ -271,6 +486,15 @@ fn read_fetch(value: JsValue) -> Result<Function> {
             "fetch must be a function with the signature of globalThis.fetch",
         )
     })
+}
+
+/// `config.retry`, with its faults reported as config faults.
+fn read_retry(value: &JsValue) -> Result<Option<RetryPolicy>> {
+    let as_config = |e: Error| {
+        let field = e.field.clone().unwrap_or_else(|| "retry".into());
+        Error::config_field(&field, e.message)
+    };
+    RetryPolicy::from_json(&to_json(value, "retry").map_err(as_config)?).map_err(as_config)
 }
 
 fn read_timeout(value: &JsValue) -> Result<u32> {
