@@ -11,6 +11,7 @@ import { bieases } from './gateways/bieases.mjs';
 import { bluepay } from './gateways/bluepay.mjs';
 import { payermax } from './gateways/payermax.mjs';
 import { wisepay } from './gateways/wisepay.mjs';
+import { FaultAbort, Faults, serverError, writeAnswer } from './faults.mjs';
 import { Ledger, seedOrders } from './ledger.mjs';
 import { formatMinor, parseMajor } from './money.mjs';
 import { Notifier, Timers } from './notifier.mjs';
@@ -41,7 +42,11 @@ export const DEFAULT_NOTIFY_TIME_SCALE = 1000;
  * @param {(line: string) => void} [options.log]
  * @param {boolean} [options.cors=true] false leaves out every CORS header and answers no preflight,
  *   as a real gateway does
- * @returns {Promise<{url, port, credentials, orders, close}>}
+ * @param {object[]} [options.faults] faults to inject (faults.mjs); more can be added through
+ *   `sandbox.faults` or POST /sandbox/faults
+ * @param {Record<string, object[]>} [options.orders] further paid orders per gateway, after the
+ *   seeded ones: { orderId?, transactionId, currency, amount, refundsFail?, note? }
+ * @returns {Promise<{url, port, credentials, orders, refunds, faults, close}>}
  */
 export async function startSandbox({
   port = 0,
@@ -52,38 +57,53 @@ export async function startSandbox({
   fallback,
   log = () => {},
   cors: corsEnabled = true,
+  faults: initialFaults = [],
+  orders: extraOrders = {},
 } = {}) {
   const keys = await loadOrCreateKeys(keysDir, GATEWAYS);
   if (keys.generated.length > 0) log(`generated sandbox test keys for ${keys.generated.join(', ')} in ${keysDir}`);
   const timers = new Timers();
   const notifier = new Notifier(timers, log);
+  const faults = new Faults(initialFaults);
+  const wait = (ms) => new Promise((resolve) => timers.after(ms, resolve));
 
   const gateways = {};
   for (const name of GATEWAYS) {
     const gatewayModule = MODULES[name];
     const schedule = notifyRetryScheduleMs ?? gatewayModule.retryScheduleMs.map((ms) => Math.round(ms / notifyTimeScale));
+    const seeded = [...gatewayModule.seeded, ...(extraOrders[name] ?? [])];
     const ctx = {
       name,
       identity: gatewayModule.identity,
       keys: keys.objects[name],
-      ledger: new Ledger(seedOrders(gatewayModule.seeded, gatewayModule.digitsOf, parseMajor), gatewayModule.newRefundId),
+      ledger: new Ledger(seedOrders(seeded, gatewayModule.digitsOf, parseMajor), gatewayModule.newRefundId),
       now: () => Date.now(),
       major: (entry) => formatMinor(entry.amountMinor, entry.order.digits),
+      /** The request being handled: the route reads the fault and the refund it struck. Handlers
+       * run synchronously, so one request's state never mixes with another's. */
+      exchange: null,
       accept: (order, details) => {
+        const fault = faults.take({ gateway: name, refundId: details.refundId, on: 'refund' });
+        if (fault?.kind === 'error-500') throw new FaultAbort(fault);
         const entry = ctx.ledger.add(order, { ...details, now: ctx.now() });
+        entry.notifyFault = faults.take({ gateway: name, refundId: details.refundId, on: 'notification' });
+        if (ctx.exchange) Object.assign(ctx.exchange, { fault, entry });
         timers.after(refundDelayMs, () => settle(entry));
         return entry;
       },
     };
+    /** Settles a pending refund and sends its notification; resolves once its first delivery is
+     * over. */
     const settle = (entry) => {
+      if (entry.status !== 'pending') return Promise.resolve();
       entry.status = entry.order.refundsFail ? 'failed' : 'succeeded';
       entry.completedAt = ctx.now();
       log(`${name} refund ${entry.refundId} ${entry.status}`);
-      if (entry.notifyUrl) {
-        notifier.deliver(entry, gatewayModule.notification(ctx, entry), gatewayModule.isAck, schedule);
-      }
+      if (!entry.notifyUrl) return Promise.resolve();
+      const message = gatewayModule.notification(ctx, entry);
+      return notifier.deliver(entry, message, gatewayModule.isAck, schedule, entry.notifyFault);
     };
-    gateways[name] = { gatewayModule, ctx };
+    gateways[name] = { gatewayModule, ctx, settle };
   }
   const rootGateway = rootRouter();
 
@@ -127,8 +147,11 @@ export async function startSandbox({
         res.writeHead(413, { ...cors, 'content-type': 'text/plain' }).end('request body too large');
         return;
       }
-      const answer = await handler(ctx, req, body);
-      res.writeHead(answer.status, { ...cors, ...answer.headers }).end(answer.body);
+      await answerFaultily(target, handler, req, res, body, cors);
+      return;
+    }
+    if (path === '/sandbox/faults') {
+      controlFaults(req, res, cors);
       return;
     }
     if (path === '/sandbox/info' && req.method === 'GET') {
@@ -138,6 +161,60 @@ export async function startSandbox({
     }
     if (fallback && (await fallback(req, res))) return;
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  }
+
+  /** Runs a gateway's handler and writes its answer, with whatever fault strikes the request. */
+  async function answerFaultily(target, handler, req, res, body, cors) {
+    const { gatewayModule, ctx, settle } = gateways[target.name];
+    const on = gatewayModule.queryPaths.includes(target.path) ? 'query' : 'refund';
+    const queryFault = on === 'query' ? faults.take({ gateway: target.name, on }) : null;
+    if (queryFault?.kind === 'error-500') {
+      serverError(res, cors);
+      return;
+    }
+    const exchange = { fault: queryFault, entry: null };
+    let answer;
+    ctx.exchange = exchange;
+    try {
+      answer = handler(ctx, req, body);
+    } catch (err) {
+      if (!(err instanceof FaultAbort)) throw err;
+      serverError(res, cors);
+      return;
+    } finally {
+      ctx.exchange = null;
+    }
+    answer = await answer;
+    if (exchange.entry?.notifyFault?.kind === 'notify-early') {
+      // The answer was built while the refund was pending; it leaves only after the notification
+      // of the settled refund was delivered.
+      await settle(exchange.entry);
+    }
+    await writeAnswer(res, answer, cors, exchange.fault, wait);
+  }
+
+  /** GET lists the waiting faults and the count of those injected; POST { faults: [...] } adds
+   * faults; DELETE drops the waiting ones. */
+  async function controlFaults(req, res, cors) {
+    const reply = (status, value) =>
+      res
+        .writeHead(status, { ...cors, 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify(value));
+    if (req.method === 'GET') return reply(200, faults.snapshot());
+    if (req.method === 'DELETE') {
+      faults.clear();
+      return reply(200, faults.snapshot());
+    }
+    if (req.method !== 'POST') return reply(405, { error: 'GET, POST or DELETE' });
+    const body = await readBody(req);
+    let list;
+    try {
+      list = JSON.parse(body?.toString('utf8') ?? '').faults;
+      faults.add(list);
+    } catch (err) {
+      return reply(400, { error: err instanceof TypeError ? err.message : 'the body must be JSON { faults: [...] }' });
+    }
+    return reply(200, faults.snapshot());
   }
 
   /** The gateway whose root prefix a path starts with (each module names its own, and they must
@@ -231,6 +308,12 @@ export async function startSandbox({
     credentials: credentials(),
     orders: orders(),
     refunds,
+    /** Adds faults, drops the waiting ones, or shows them with the count of those injected. */
+    faults: {
+      add: (list) => faults.add(list),
+      clear: () => faults.clear(),
+      snapshot: () => faults.snapshot(),
+    },
     close() {
       closing ??= new Promise((resolve) => {
         notifier.close();

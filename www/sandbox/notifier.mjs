@@ -31,29 +31,60 @@ export class Notifier {
    * @param message { headers, body } exactly as the gateway would send it
    * @param isAck (status, bodyText) => boolean
    * @param scheduleMs delays before each attempt, measured from the previous one
+   * @param fault a notification fault (faults.mjs) or null
+   * @returns a promise that settles once the first attempt is over
    */
-  deliver(refund, message, isAck, scheduleMs) {
+  deliver(refund, message, isAck, scheduleMs, fault = null) {
     const url = loopbackUrl(refund.notifyUrl);
     if (!url) {
       refund.deliveries.push({ attempt: 0, at: Date.now(), outcome: 'skipped: not an http://127.0.0.1 URL' });
-      return;
+      return Promise.resolve();
     }
+    let firstOver;
+    const first = new Promise((resolve) => {
+      firstOver = resolve;
+    });
+    const failsLeft = fault?.kind === 'webhook-fails' ? fault.times : 0;
     const attempt = (index) => {
-      if (this.closed || index >= scheduleMs.length) return;
-      this.timers.after(scheduleMs[index], async () => {
+      if (this.closed || index >= scheduleMs.length) {
+        firstOver();
+        return;
+      }
+      const late = index === 0 && fault?.kind === 'notify-late' ? fault.delayMs ?? 1000 : 0;
+      this.timers.after(scheduleMs[index] + late, async () => {
         const reply = await this.post(url, message);
-        const acked = reply.status !== undefined && isAck(reply.status, reply.body);
+        const seenAsFailed = index < failsLeft;
+        const acked = !seenAsFailed && reply.status !== undefined && isAck(reply.status, reply.body);
         refund.deliveries.push({
           attempt: index + 1,
           at: Date.now(),
-          outcome: acked ? 'acknowledged' : reply.error ?? `not acknowledged (HTTP ${reply.status})`,
+          outcome: acked
+            ? 'acknowledged'
+            : seenAsFailed
+              ? 'failed by fault webhook-fails (the webhook saw it)'
+              : reply.error ?? `not acknowledged (HTTP ${reply.status})`,
         });
-        if (acked) return;
+        firstOver();
+        if (acked) {
+          if (fault?.kind === 'notify-twice') this.again(refund, url, message);
+          return;
+        }
         if (index + 1 < scheduleMs.length) attempt(index + 1);
         else this.log(`notification for ${refund.refundId} not acknowledged after ${index + 1} attempts`);
       });
     };
     attempt(0);
+    return first;
+  }
+
+  /** The same notification once more, as gateways do when their record of an ack is lost. */
+  async again(refund, url, message) {
+    const reply = await this.post(url, message);
+    refund.deliveries.push({
+      attempt: refund.deliveries.length + 1,
+      at: Date.now(),
+      outcome: `delivered again by fault notify-twice (${reply.error ?? `HTTP ${reply.status}`})`,
+    });
   }
 
   post(url, { headers, body }) {

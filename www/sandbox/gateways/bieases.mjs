@@ -47,6 +47,8 @@ export const bieases = {
     '/cgi/payment/api/v1/payment-order/refund/query': (ctx, req, body) =>
       handle(ctx, body, 'bieases.trade.query', query),
   },
+  /** The routes that only look refunds up (faults tell them from refunds). */
+  queryPaths: ['/cgi/payment/api/v1/payment-order/refund/query'],
   rootPrefixes: ['/cgi/payment'],
   notFound: () => ({ ...failure('param', 'no such endpoint'), status: 404 }),
   notification,

@@ -47,6 +47,8 @@ export const bluepay = {
     '/open-api/payment/refund': (ctx, req, body) => handle(ctx, body, refund),
     '/open-api/refund/payments': (ctx, req, body) => handle(ctx, body, query),
   },
+  /** The routes that only look refunds up (faults tell them from refunds). */
+  queryPaths: ['/open-api/refund/payments'],
   rootPrefixes: ['/open-api'],
   notFound: () => ({ ...failure('param', 'no such endpoint'), status: 404 }),
   notification,

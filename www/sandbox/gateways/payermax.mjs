@@ -34,6 +34,8 @@ export const payermax = {
     '/aggregate-pay/api/gateway/refund': (ctx, req, body) => handle(ctx, req, body, refund),
     '/aggregate-pay/api/gateway/refundQuery': (ctx, req, body) => handle(ctx, req, body, query),
   },
+  /** The routes that only look refunds up (faults tell them from refunds). */
+  queryPaths: ['/aggregate-pay/api/gateway/refundQuery'],
   rootPrefixes: ['/aggregate-pay'],
   // PayerMax publishes no code for an unknown API; this one is the sandbox's, in its style.
   notFound: (ctx) => ({ ...failure(ctx, 'API_NOT_FOUND', 'no such API'), status: 404 }),

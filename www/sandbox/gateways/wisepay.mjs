@@ -61,6 +61,8 @@ export const wisepay = {
     // The vendor SDK posts everything to /api/entry and lets `method` choose.
     '/api/entry': (ctx, req, body) => handle(ctx, req, body, null),
   },
+  /** The routes that only look refunds up (faults tell them from refunds). */
+  queryPaths: ['/api/entry/refundquery'],
   rootPrefixes: ['/api/entry'],
   notFound: (ctx, path) => ({ ...failure(ctx, 'path', printable(path)), status: 404 }),
   notification,
