@@ -59,6 +59,8 @@ try {
   step('TypeScript declarations', () => run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tests/types']));
   step('JavaScript tests', () =>
     run(process.execPath, ['--test', '--test-concurrency=1', 'tests/js/']));
+  // A thousand refunds under drawn faults, about half a minute; the seed is printed to repeat a run.
+  step('fault suite', () => run(process.execPath, [join(root, 'scripts', 'faults.mjs'), '--refunds', '1000']));
 } catch (error) {
   console.error(`\nFAILED: ${error.message}`);
   process.exit(1);
