@@ -55,6 +55,14 @@ try {
   step('wasm tests in Node', () => wasmPackTest(['test', '--node', '--', '--features', 'hazmat']));
   step('wasm tests in headless Chromium', () =>
     wasmPackTest(['test', '--headless', '--chrome', '--', '--features', 'hazmat'], { WASM_BINDGEN_USE_BROWSER: '1' }));
+  // The Rust examples: the native one runs against its loopback gateway; the wasm32 admin crate is
+  // linted and tested in Node and Chromium against an injected fetch.
+  step('Rust examples', () => {
+    run('cargo', ['run', '--example', 'native_refund']);
+    run('cargo', ['clippy', '-p', 'refundkit-wasm-admin', '--all-targets', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings']);
+    wasmPackTest(['test', '--node', 'examples/wasm-admin']);
+    wasmPackTest(['test', '--headless', '--chrome', 'examples/wasm-admin'], { WASM_BINDGEN_USE_BROWSER: '1' });
+  });
   step('package build', () => build());
   step('TypeScript declarations', () => run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tests/types']));
   step('JavaScript tests', () =>
