@@ -25,6 +25,9 @@ interface BaseConfig {
   fetch?: FetchLike;
   /** How long `refund()` and `queryRefund()` wait for an answer, in milliseconds (default 30000). */
   timeoutMs?: number;
+  /** Safe retries for every `refund()` and `queryRefund()` of this client, unless a call's own
+   * `retry` says otherwise. Off by default. */
+  retry?: RetryOptions | boolean;
   /** The longest body, in bytes, that is parsed: responses, notifications and what `fetch` returns.
    * Longer ones are refused with BODY_TOO_LARGE before parsing. 1024 to 67108864; default 1048576 (1 MiB). */
   maxBodyBytes?: number;
@@ -113,6 +116,40 @@ export type RefundQuery =
 export interface CallOptions {
   /** The clock, in epoch milliseconds, for timestamps and freshness checks (default `Date.now()`). */
   now?: number;
+}
+
+/**
+ * How `refund()` retries an unknown outcome (`delivery: 'unknown'`): it looks the refund up at the
+ * gateway (by `refundId` at WisePay and PayerMax, by `originalTransactionId` and a `refundId` match
+ * at BluePay), returns what the gateway holds, and sends the refund again, with the same
+ * `refundId`, only when the gateway answers that it holds none. BIEASES cannot look a refund up by
+ * `refundId`: there it never resends and rejects saying the outcome is unknown. A refusal and a
+ * failure before sending are never retried. `queryRefund()` is simply sent again after an unknown
+ * outcome. `true` takes the defaults.
+ */
+export interface RetryOptions {
+  /** The most times the refund (or query) is sent, the first included, and the most lookups of
+   * each reconciliation: 1 to 10, default 3. With 1 an unknown outcome is still looked up, never resent. */
+  attempts?: number;
+  /** The first wait before a lookup or a resend, doubled after each failure (at most 60000 ms):
+   * 0 to 60000, default 500. */
+  backoffMs?: number;
+}
+
+/** Options of `refund()` and `queryRefund()`. */
+export interface SendOptions extends CallOptions {
+  /** Overrides `config.retry` for this call; `false` turns retries off. */
+  retry?: RetryOptions | boolean;
+}
+
+/** How a `refund()` with a `retry` option learned its result's status. */
+export interface RetryReport {
+  /** Refund requests sent, the first included; all carried the same `refundId`. */
+  attempts: number;
+  /** Refund queries sent to learn what became of it. */
+  lookups: number;
+  /** True when the status came from a lookup rather than from the refund's own answer. */
+  reconciled: boolean;
 }
 
 /** A request ready for `fetch(url, { method, headers, body })`; `body` is exactly what was signed. */
@@ -224,6 +261,10 @@ export class RefundKitError extends Error {
   /** What failed underneath: the value `fetch` or the `Response` threw, or the parse failure behind
    * an HTTP error page. */
   readonly cause?: unknown;
+  /** On a failure of `refund()` with a `retry` option: what was sent before it. */
+  readonly attempts?: number;
+  readonly lookups?: number;
+  readonly reconciled?: boolean;
 }
 
 export class RefundClient {
@@ -239,10 +280,12 @@ export class RefundClient {
   parseRefundQueryResponse(response: RawResponse): RefundResult[];
   /** Verifies before it parses; throws unless the notification is authentic (and fresh, where the gateway dates it). */
   verifyNotification(request: RawResponse, opts?: CallOptions): RefundNotification;
-  /** Builds, signs, sends through fetch and parses. Never retries: see the README's retry recipe.
-   * Rejects with a RefundKitError whose `delivery` tells whether the request may have reached the gateway. */
-  refund(input: RefundInput, opts?: CallOptions): Promise<RefundResult>;
-  queryRefund(query: RefundQuery, opts?: CallOptions): Promise<RefundResult[]>;
+  /** Builds, signs, sends through fetch and parses. Rejects with a RefundKitError whose `delivery`
+   * tells whether the request may have reached the gateway. Without a `retry` option (here or in
+   * the config) it sends once; with one, the result also says how its status was learned. */
+  refund(input: RefundInput, opts: SendOptions & { retry: RetryOptions | true }): Promise<RefundResult & RetryReport>;
+  refund(input: RefundInput, opts?: SendOptions): Promise<RefundResult & Partial<RetryReport>>;
+  queryRefund(query: RefundQuery, opts?: SendOptions): Promise<RefundResult[]>;
   /** Releases the wasm memory of this client now rather than at garbage collection. */
   free(): void;
 }

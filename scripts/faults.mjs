@@ -269,6 +269,7 @@ function check({ plan, orders, ledger, store, outcomes, count, injected }) {
     ['  lookups', count.lookups],
     ['reconciliations', count.reconciliations],
     ['refused by the gateway (nothing refunded)', count.refused],
+    ["told 'outcome unknown' (BIEASES), learned from the notification", count.toldUnknown],
     ['notifications received', notifications],
     ['duplicates', duplicates],
     ['unknown', unknown],
