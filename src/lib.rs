@@ -1,8 +1,65 @@
 //! refundkit builds and signs refund and refund-query requests for WisePay Cloud (and its Japanese
 //! reseller N-age), PayerMax, BluePay and BIEASES, and verifies and parses what they send back.
 //!
-//! The same core serves the WebAssembly package (see `wasm/`) and native Rust callers through
-//! [`Client`].
+//! The same core serves the npm package (the JavaScript face, `wasm::RefundClient`) and Rust
+//! callers through [`Client`]. docs/rust.md in the repository is the Rust guide.
+//!
+//! # Making a client
+//!
+//! A [`Client`] holds one gateway account and both keys, checked and imported once. Its config is
+//! typed ([`ClientConfig`] with [`WisePayConfig`], [`PayerMaxConfig`], [`BluePayConfig`] or
+//! [`BieasesConfig`]) or JSON ([`Config::from_json`], the road the JavaScript face takes); the
+//! typed one becomes the same JSON and passes the same checks. A refund is a [`RefundInput`]
+//! ([`RefundInput::builder`] or [`RefundInput::from_json`]), a lookup a [`RefundQuery`].
+//!
+//! # Sending
+//!
+//! Natively the library does no I/O: [`Client::build_refund`] gives the signed request, any HTTP
+//! client sends it, and [`Client::parse_refund_response`] verifies and reads what came back.
+//!
+//! ```
+//! use refundkit::{Client, ClientConfig, Environment, PayerMaxConfig, RawResponse, RefundInput};
+//! # fn main() -> refundkit::Result<()> {
+//! # let fixture = |name: &str| {
+//! #     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+//! #     std::fs::read_to_string(path).unwrap()
+//! # };
+//! # let merchant_private_key_pem = fixture("merchant_test_key.pem");
+//! # let payermax_public_key_pem = fixture("gateway_test_key.pub.pem");
+//! # let now_ms = 1_705_474_883_737;
+//! let client = Client::new(ClientConfig::new(
+//!     PayerMaxConfig::new(Environment::Sandbox, "your-app-id", "your-merchant-no"),
+//!     merchant_private_key_pem,
+//!     payermax_public_key_pem,
+//! ))?;
+//! let input = RefundInput::builder("R-1001", "10.50", "USD")
+//!     .original_order_id("O-77")
+//!     .build()?;
+//! let request = client.build_refund(&input, now_ms)?;
+//! assert_eq!(request.url, "https://pay-gate-uat.payermax.com/aggregate-pay/api/gateway/refund");
+//!
+//! // POST request.body with request.headers to request.url, then hand over the answer as it
+//! // came. One without PayerMax's signature is refused before it is read:
+//! let body = br#"{"code":"APPLY_SUCCESS","msg":"","data":{"status":"REFUND_SUCCESS"}}"#;
+//! let answer = RawResponse::new(Some(200), Vec::new(), body.to_vec());
+//! let refused = client.parse_refund_response(&answer).unwrap_err();
+//! assert_eq!(refused.code, refundkit::ErrorCode::SignatureMissing);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Compiled to wasm32, `FetchClient` (module `fetch`, wasm32 only) does all of it through the
+//! host's `fetch`: `client.refund(&input).await`, with the JavaScript face's own transport.
+//!
+//! # Features
+//!
+//! - `rsa` (default): the rsa crate's signer. Without it [`Client::new`] cannot sign, and requests
+//!   are signed through [`Client::with_crypto`] and a [`CryptoProvider`] of the caller's; the npm
+//!   package is built so and signs with node:crypto or WebCrypto.
+//! - `hazmat`: raw primitives for tests and fuzzing, outside the stable API.
+//!
+//! For wasm32, set `--cfg cpubits="32"` (`.cargo/config.toml`, `[target.wasm32-unknown-unknown]`
+//! `rustflags`): the bignum code then uses 32-bit limbs, which wasm32 multiplies natively.
 
 mod config;
 pub mod crypto;
