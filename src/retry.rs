@@ -220,7 +220,7 @@ fn gateway_said(gateway: &str, error: &Error, pick: fn(&Codes) -> &'static [&'st
 
 /// What a lookup's results say of our refund.
 enum Found {
-    Ours(RefundResult),
+    Ours(Box<RefundResult>),
     Absent,
     Other,
 }
@@ -234,7 +234,7 @@ pub enum Next {
     /// Send this refund query after waiting `after_ms`, and report its answer.
     Lookup { query: RefundQuery, after_ms: u32 },
     /// The refund's status is known.
-    Done(Settled),
+    Done(Box<Settled>),
     /// Stop with a failure.
     Fail(Failed),
 }
@@ -346,7 +346,7 @@ impl RefundRetry {
     ) -> Next {
         match outcome {
             Ok(results) => match self.ours(results) {
-                Found::Ours(result) => self.settled(result, true),
+                Found::Ours(result) => self.settled(*result, true),
                 Found::Absent => self.resend(),
                 Found::Other => {
                     let other = Error::malformed("the lookup answered with another refund");
@@ -371,7 +371,7 @@ impl RefundRetry {
             reconciled,
             ..self.report
         };
-        Next::Done(Settled { result, report })
+        Next::Done(Box::new(Settled { result, report }))
     }
 
     fn fail(&self, error: Option<Error>) -> Next {
@@ -389,8 +389,8 @@ impl RefundRetry {
         let mut other = false;
         for result in results {
             match &result.refund_id {
-                Some(id) if *id == self.refund_id => return Found::Ours(result),
-                None if by_number => return Found::Ours(result),
+                Some(id) if *id == self.refund_id => return Found::Ours(Box::new(result)),
+                None if by_number => return Found::Ours(Box::new(result)),
                 _ => other = true,
             }
         }
