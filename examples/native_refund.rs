@@ -94,17 +94,24 @@ fn send(request: &SignedRequest) -> Outcome<RawResponse> {
     stream.write_all(head.as_bytes())?;
     stream.write_all(request.body.as_bytes())?;
     stream.shutdown(Shutdown::Write)?;
-    let (status_line, headers, body) = read_message(&mut stream)?;
-    let status = status_line
+    let answer = read_message(&mut stream)?;
+    let status = answer
+        .start_line
         .split(' ')
         .nth(1)
         .and_then(|code| code.parse().ok());
-    Ok(RawResponse::new(status, headers, body))
+    Ok(RawResponse::new(status, answer.headers, answer.body))
 }
 
-/// A whole HTTP/1.1 message, read until the peer closes its side: the start line, the headers
-/// and the body.
-fn read_message(stream: &mut TcpStream) -> Outcome<(String, Vec<(String, String)>, Vec<u8>)> {
+/// An HTTP/1.1 message as it arrived.
+struct Message {
+    start_line: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+/// A whole HTTP/1.1 message, read until the peer closes its side.
+fn read_message(stream: &mut TcpStream) -> Outcome<Message> {
     let mut bytes = Vec::new();
     stream.read_to_end(&mut bytes)?;
     let end = bytes
@@ -118,7 +125,11 @@ fn read_message(stream: &mut TcpStream) -> Outcome<(String, Vec<(String, String)
         .filter_map(|line| line.split_once(':'))
         .map(|(name, value)| (name.trim().to_string(), value.trim().to_string()))
         .collect();
-    Ok((start_line, headers, bytes[end + 4..].to_vec()))
+    Ok(Message {
+        start_line,
+        headers,
+        body: bytes[end + 4..].to_vec(),
+    })
 }
 
 /// PayerMax on the loopback, for one request: it refuses a request whose `sign` header does not
@@ -126,7 +137,7 @@ fn read_message(stream: &mut TcpStream) -> Outcome<(String, Vec<(String, String)
 /// in the `sign` header.
 fn play_payermax(listener: &TcpListener) -> Outcome<()> {
     let (mut stream, _) = listener.accept()?;
-    let (_, headers, body) = read_message(&mut stream)?;
+    let Message { headers, body, .. } = read_message(&mut stream)?;
     let signature = headers
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case("sign"))
