@@ -308,38 +308,28 @@ mod native {
 
     #[test]
     fn typed_input_mistakes_fail_with_the_json_codes_and_fields() {
-        let cases = [
-            (
-                RefundInput::builder("R-1", "10.555", "USD"),
-                ErrorCode::AmountInvalid,
-                "amount",
-            ),
-            (
-                RefundInput::builder("R-1", "-1", "USD"),
-                ErrorCode::AmountInvalid,
-                "amount",
-            ),
-            (
-                RefundInput::builder("R-1", "1", "usd"),
-                ErrorCode::AmountInvalid,
-                "currency",
-            ),
-            (
-                RefundInput::builder("", "1", "USD"),
-                ErrorCode::InputInvalid,
-                "refundId",
-            ),
-            (
-                RefundInput::builder("R-1", "1", "USD").reason("line\r\nbreak"),
-                ErrorCode::InputInvalid,
-                "reason",
-            ),
-            (
-                RefundInput::builder("R-1", "1", "USD").original_order_id("x".repeat(2049)),
-                ErrorCode::InputInvalid,
-                "originalOrderId",
-            ),
+        use ErrorCode::{AmountInvalid, InputInvalid};
+        let amounts = [
+            ("10.555", "USD", "amount"),
+            ("-1", "USD", "amount"),
+            ("1", "usd", "currency"),
         ];
+        let mut cases: Vec<_> = amounts
+            .iter()
+            .map(|(amount, currency, field)| {
+                let builder = RefundInput::builder("R-1", *amount, *currency);
+                (builder, AmountInvalid, *field)
+            })
+            .collect();
+        let usd = || RefundInput::builder("R-1", "1", "USD");
+        cases.push((
+            RefundInput::builder("", "1", "USD"),
+            InputInvalid,
+            "refundId",
+        ));
+        cases.push((usd().reason("line\r\nbreak"), InputInvalid, "reason"));
+        let too_long = usd().original_order_id("x".repeat(2049));
+        cases.push((too_long, InputInvalid, "originalOrderId"));
         for (builder, code, field) in cases {
             let (got_code, got_field) = code_and_field(builder.build().unwrap_err());
             assert_eq!((got_code, got_field.as_deref()), (code, Some(field)));

@@ -26,9 +26,9 @@ fn order() -> PaidOrder {
 }
 
 /// A `fetch` written in JavaScript, as a page would inject one: it answers every request with
-/// `body`, signed by the gateway key in PayerMax's `sign` header.
-fn gateway_answering(body: &serde_json::Value) -> Function {
-    let body = body.to_string();
+/// PayerMax's acceptance carrying `data`, signed by the gateway key in the `sign` header.
+fn gateway_accepting(data: serde_json::Value) -> Function {
+    let body = serde_json::json!({"code": "APPLY_SUCCESS", "msg": "", "data": data}).to_string();
     let key = PrivateKey::import(GATEWAY_KEY, "gateway key").unwrap();
     let signature = key.sign(body.as_bytes(), HashAlg::Sha256).unwrap();
     let sign = base64::engine::general_purpose::STANDARD.encode(signature);
@@ -49,25 +49,18 @@ fn unreachable_gateway() -> Function {
 
 #[wasm_bindgen_test]
 async fn a_refund_the_gateway_accepts_shows_as_pending() {
-    let answer = serde_json::json!({
-        "code": "APPLY_SUCCESS",
-        "msg": "",
-        "data": {"outRefundNo": "R-1", "refundTradeNo": "G-1", "status": "REFUND_PENDING"},
-    });
-    let desk = desk().with_fetch(gateway_answering(&answer));
+    let data = serde_json::json!({"outRefundNo": "R-1", "refundTradeNo": "G-1",
+                                  "status": "REFUND_PENDING"});
+    let desk = desk().with_fetch(gateway_accepting(data));
     let line = desk.refund(&order(), "R-1", "10.50", "damaged").await;
     assert_eq!(line, "R-1: pending at payermax (REFUND_PENDING)");
 }
 
 #[wasm_bindgen_test]
 async fn a_lookup_shows_where_the_refund_stands() {
-    let answer = serde_json::json!({
-        "code": "APPLY_SUCCESS",
-        "msg": "",
-        "data": {"outRefundNo": "R-1", "refundAmount": 10.5, "refundCurrency": "USD",
-                 "status": "REFUND_SUCCESS"},
-    });
-    let desk = desk().with_fetch(gateway_answering(&answer));
+    let data = serde_json::json!({"outRefundNo": "R-1", "refundAmount": 10.5,
+                                  "refundCurrency": "USD", "status": "REFUND_SUCCESS"});
+    let desk = desk().with_fetch(gateway_accepting(data));
     let line = desk.look_up("R-1").await;
     assert_eq!(line, "R-1: succeeded at payermax (REFUND_SUCCESS)");
 }
