@@ -30,6 +30,14 @@ fn plan(gateway: &str, attempts: u32) -> RefundRetry {
     RefundRetry::new(gateway_info(gateway).unwrap(), &input(gateway), policy)
 }
 
+/// A plan whose first send was lost and which now looks the refund up.
+fn looking_up(gateway: &str, attempts: u32) -> RefundRetry {
+    let mut plan = plan(gateway, attempts);
+    plan.start();
+    expect_lookup(plan.refund_answered(Err(&lost())));
+    plan
+}
+
 fn lost() -> Error {
     Error::transport("no answer from https://gateway.example within 30000 ms")
         .with_delivery(Delivery::Unknown)
@@ -139,9 +147,7 @@ fn a_refund_the_gateway_does_not_know_is_resent_with_the_same_number() {
         ("payermax", "ORDER_NOT_EXIST"),
         ("bluepay", "21006"),
     ] {
-        let mut plan = plan(gateway, 3);
-        plan.start();
-        expect_lookup(plan.refund_answered(Err(&lost())));
+        let mut plan = looking_up(gateway, 3);
         let after_ms = expect_send(plan.lookup_answered(Err(&refused(gateway, not_found))));
         assert_eq!(after_ms, 100, "{gateway}");
         let answer = record("wisepay", Some(REFUND_ID), RefundStatus::Pending);
@@ -177,15 +183,11 @@ fn bluepay_finds_the_refund_among_the_payments_refunds_by_its_number() {
 
 #[test]
 fn bluepay_resends_when_the_payments_refunds_do_not_include_ours() {
-    let mut plan = plan("bluepay", 3);
-    plan.start();
-    expect_lookup(plan.refund_answered(Err(&lost())));
+    let mut plan = looking_up("bluepay", 3);
     let earlier = record("bluepay", Some("R-EARLIER"), RefundStatus::Succeeded);
     expect_send(plan.lookup_answered(Ok(vec![earlier])));
     // An empty list says the same.
-    let mut plan2 = self::plan("bluepay", 3);
-    plan2.start();
-    expect_lookup(plan2.refund_answered(Err(&lost())));
+    let mut plan2 = looking_up("bluepay", 3);
     expect_send(plan2.lookup_answered(Ok(vec![])));
 }
 
@@ -240,9 +242,7 @@ fn a_resend_refused_as_a_used_number_means_an_earlier_send_landed_and_is_looked_
         ("payermax", "ORDER_NOT_EXIST", "REFUND_NO_INVALID"),
         ("bluepay", "21006", "21407"),
     ] {
-        let mut plan = plan(gateway, 3);
-        plan.start();
-        expect_lookup(plan.refund_answered(Err(&lost())));
+        let mut plan = looking_up(gateway, 3);
         expect_send(plan.lookup_answered(Err(&refused(gateway, not_found))));
         expect_lookup(plan.refund_answered(Err(&refused(gateway, duplicate))));
         let ours = record("wisepay", Some(REFUND_ID), RefundStatus::Succeeded);
@@ -256,9 +256,7 @@ fn a_resend_refused_as_a_used_number_means_an_earlier_send_landed_and_is_looked_
 
 #[test]
 fn a_resend_refused_for_another_reason_is_handed_back() {
-    let mut plan = plan("payermax", 3);
-    plan.start();
-    expect_lookup(plan.refund_answered(Err(&lost())));
+    let mut plan = looking_up("payermax", 3);
     expect_send(plan.lookup_answered(Err(&refused("payermax", "ORDER_NOT_EXIST"))));
     let Next::Fail(failed) = plan.refund_answered(Err(&refused("payermax", "AMOUNT_INVALID")))
     else {
@@ -297,18 +295,14 @@ fn lookups_that_fail_are_retried_with_growing_waits_then_the_outcome_is_reported
 
 #[test]
 fn a_lookup_answering_with_another_refunds_number_proves_nothing() {
-    let mut plan = plan("payermax", 2);
-    plan.start();
-    expect_lookup(plan.refund_answered(Err(&lost())));
+    let mut plan = looking_up("payermax", 2);
     let other = record("payermax", Some("R-OTHER"), RefundStatus::Succeeded);
     expect_lookup(plan.lookup_answered(Ok(vec![other])));
 }
 
 #[test]
 fn a_lost_resend_is_reconciled_again_and_the_attempts_are_bounded() {
-    let mut plan = plan("payermax", 2);
-    plan.start();
-    expect_lookup(plan.refund_answered(Err(&lost())));
+    let mut plan = looking_up("payermax", 2);
     expect_send(plan.lookup_answered(Err(&refused("payermax", "ORDER_NOT_EXIST"))));
     expect_lookup(plan.refund_answered(Err(&lost())));
     // The gateway still holds nothing, and both attempts are spent: nothing was refunded.
@@ -328,9 +322,7 @@ fn a_lost_resend_is_reconciled_again_and_the_attempts_are_bounded() {
 
 #[test]
 fn one_attempt_still_reconciles_but_never_resends() {
-    let mut plan = plan("wisepay", 1);
-    plan.start();
-    expect_lookup(plan.refund_answered(Err(&lost())));
+    let mut plan = looking_up("wisepay", 1);
     let Next::Fail(failed) = plan.lookup_answered(Err(&refused("wisepay", "E04111"))) else {
         panic!("resent with one attempt")
     };
@@ -442,9 +434,7 @@ fn each_gateways_own_no_such_refund_answer_leads_to_a_resend() {
         ("bluepay", unsigned_refusal("bluepay", 21006)),
     ] {
         let not_found = parsed_refusal(gateway, &response, true);
-        let mut plan = plan(gateway, 3);
-        plan.start();
-        expect_lookup(plan.refund_answered(Err(&lost())));
+        let mut plan = looking_up(gateway, 3);
         expect_send(plan.lookup_answered(Err(&not_found)));
     }
 }
@@ -461,9 +451,7 @@ fn each_gateways_own_number_used_answer_to_a_resend_leads_to_a_lookup() {
         ("bluepay", "21006", unsigned_refusal("bluepay", 21407)),
     ] {
         let duplicate = parsed_refusal(gateway, &response, false);
-        let mut plan = plan(gateway, 3);
-        plan.start();
-        expect_lookup(plan.refund_answered(Err(&lost())));
+        let mut plan = looking_up(gateway, 3);
         expect_send(plan.lookup_answered(Err(&refused(gateway, not_found))));
         expect_lookup(plan.refund_answered(Err(&duplicate)));
     }
