@@ -11,8 +11,8 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use refundkit::{
-    Client, ClientConfig, Environment, HashAlg, Host, PayerMaxConfig, PrivateKey, PublicKey,
-    RawResponse, RefundInput, SignedRequest, Signer, Verifier,
+    Client, ClientConfig, HashAlg, Host, PayerMaxConfig, PrivateKey, PublicKey, RawResponse,
+    RefundInput, SignedRequest, Signer, Verifier,
 };
 use std::error::Error;
 use std::io::{Read, Write};
@@ -33,12 +33,8 @@ fn main() -> Outcome<()> {
     let gateway = thread::spawn(move || play_payermax(&listener));
 
     let config = ClientConfig::new(
-        // Environment::Sandbox or Environment::Production for the real hosts.
-        PayerMaxConfig::new(
-            Host::<Environment>::base_url(base_url),
-            "app-1",
-            "merchant-1",
-        ),
+        // refundkit::Environment::Sandbox in place of the loopback URL reaches PayerMax itself.
+        PayerMaxConfig::new(Host::base_url(base_url), "app-1", "merchant-1"),
         MERCHANT_KEY,
         GATEWAY_PUBLIC_KEY,
     );
