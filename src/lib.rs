@@ -200,10 +200,14 @@ impl Client {
         Ok(())
     }
 
+    /// The refund request with its bytes fixed, waiting for the signature: to sign elsewhere
+    /// (another process, an async signer), then [`Draft::finish`]. `now_ms` is the clock, in epoch
+    /// milliseconds, for the gateway's timestamps.
     pub fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
         self.gateway.draft_refund(input, now_ms)
     }
 
+    /// The refund query as a [`Draft`], like [`Client::draft_refund`].
     pub fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft> {
         self.gateway.draft_refund_query(query, now_ms)
     }
@@ -219,26 +223,36 @@ impl Client {
         draft.finish(&signer.sign(&draft.message, draft.hash)?)
     }
 
+    /// The signed refund request, to send exactly as it is with any HTTP client. `now_ms` is the
+    /// clock, in epoch milliseconds. The refund number is the idempotency key: a retry sends the
+    /// same one.
     pub fn build_refund(&self, input: &RefundInput, now_ms: u64) -> Result<SignedRequest> {
         self.sign_draft(&self.draft_refund(input, now_ms)?)
     }
 
+    /// The signed refund query request, like [`Client::build_refund`].
     pub fn build_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<SignedRequest> {
         self.sign_draft(&self.draft_refund_query(query, now_ms)?)
     }
 
+    /// The gateway's answer to a refund, verified over the bytes as they arrived before it is
+    /// read. A refusal is `GATEWAY_ERROR`; a refund the gateway reports as failed is a result.
     pub fn parse_refund_response(&self, response: &RawResponse) -> Result<RefundResult> {
         self.check_body_size(response, "response")?;
         self.gateway
             .parse_refund_response(response, self.verifier.as_ref())
     }
 
+    /// The gateway's answer to a refund query: every refund it reports (BluePay may list
+    /// several), verified like [`Client::parse_refund_response`].
     pub fn parse_refund_query_response(&self, response: &RawResponse) -> Result<Vec<RefundResult>> {
         self.check_body_size(response, "response")?;
         self.gateway
             .parse_refund_query_response(response, self.verifier.as_ref())
     }
 
+    /// A notification the gateway sent, verified (and, where the gateway dates it, checked
+    /// against `now_ms`) before it is read, with the exact reply the gateway expects.
     pub fn verify_notification(
         &self,
         request: &RawResponse,
