@@ -331,6 +331,10 @@ export interface GatewayInfo {
   paths: string[];
   /** The ids a refund query can find a refund by, in the order the gateway prefers them. */
   queryBy: ('refundId' | 'gatewayRefundId' | 'originalTransactionId')[];
+  /** The gateway's codes for "no such refund" in answer to a refund query. */
+  noSuchRefundCodes: string[];
+  /** The gateway's codes for a refund refused because its number was used before. */
+  refundNumberUsedCodes: string[];
   /** How far a notification's own time may be from the receiver's clock, where the gateway dates them. */
   notificationWindowMs: number | null;
   /** What the gateway signs, in a sentence. */

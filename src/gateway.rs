@@ -207,6 +207,12 @@ pub struct GatewayInfo {
     pub paths: &'static [&'static str],
     /// The ids a refund query can find a refund by, in the order the gateway prefers them.
     pub query_by: &'static [QueryId],
+    /// The gateway's codes for "no such refund" (or no such payment, which has no refunds either)
+    /// in answer to a refund query: safe retries resend a refund only after one of these.
+    pub no_such_refund_codes: &'static [&'static str],
+    /// The gateway's codes for a refund refused because its number was used before: safe retries
+    /// then look the refund up instead of failing.
+    pub refund_number_used_codes: &'static [&'static str],
     /// How far a notification's own time may be from the receiver's clock, where the gateway dates
     /// its notifications.
     pub notification_window_ms: Option<u64>,

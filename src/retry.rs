@@ -175,47 +175,18 @@ impl Lookup {
     }
 }
 
-/// The gateway codes the reconciliation reads: a lookup that finds no such refund (or no such
-/// payment, which has no refunds either), and a refund refused because its number was used
-/// before. From the gateways' documents and observed answers (gateways/*.md); a code missing here
-/// only makes a retry stop early and hand the answer back, never send anything twice.
-struct Codes {
-    gateway: &'static str,
-    not_found: &'static [&'static str],
-    duplicate: &'static [&'static str],
-}
-
-const CODES: &[Codes] = &[
-    Codes {
-        gateway: "wisepay",
-        not_found: &["E04111"],
-        duplicate: &["E04131"],
-    },
-    Codes {
-        gateway: "payermax",
-        not_found: &["ORDER_NOT_EXIST"],
-        duplicate: &["REFUND_NO_INVALID"],
-    },
-    Codes {
-        gateway: "bluepay",
-        not_found: &["21006"],
-        duplicate: &["21407"],
-    },
-    Codes {
-        gateway: "bieases",
-        not_found: &["44006"],
-        duplicate: &["44009"],
-    },
-];
-
-fn gateway_said(gateway: &str, error: &Error, pick: fn(&Codes) -> &'static [&'static str]) -> bool {
+/// Whether the gateway refused with one of the codes `pick` takes from its description
+/// (`GatewayInfo::no_such_refund_codes`, `refund_number_used_codes`). A code missing there only
+/// makes a retry stop early and hand the answer back, never send anything twice.
+fn gateway_said(
+    gateway: &GatewayInfo,
+    error: &Error,
+    pick: fn(&GatewayInfo) -> &'static [&'static str],
+) -> bool {
     let Some(code) = error.gateway_code.as_deref() else {
         return false;
     };
-    error.code == ErrorCode::GatewayError
-        && CODES
-            .iter()
-            .any(|c| c.gateway == gateway && pick(c).contains(&code))
+    error.code == ErrorCode::GatewayError && pick(gateway).contains(&code)
 }
 
 /// What a lookup's results say of our refund.
@@ -330,7 +301,7 @@ impl RefundRetry {
             // A resend refused as a used number: an earlier send did land after all.
             Some(Delivery::Refused)
                 if self.report.attempts > 1
-                    && gateway_said(self.gateway.id, error, |c| c.duplicate) =>
+                    && gateway_said(self.gateway, error, |g| g.refund_number_used_codes) =>
             {
                 self.round = 0;
                 self.reconcile()
@@ -354,7 +325,7 @@ impl RefundRetry {
                     self.reconcile_or(&other)
                 }
             },
-            Err(error) if gateway_said(self.gateway.id, error, |c| c.not_found) => self.resend(),
+            Err(error) if gateway_said(self.gateway, error, |g| g.no_such_refund_codes) => self.resend(),
             Err(error) if error.delivery == Some(Delivery::NotSent) => {
                 let why = "the lookup could not be sent";
                 self.fail(Some(self.unknown_outcome(why, Some(error))))

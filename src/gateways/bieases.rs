@@ -73,6 +73,8 @@ pub(crate) static INFO: GatewayInfo = GatewayInfo {
     ],
     paths: &[REFUND_PATH, QUERY_PATH],
     query_by: &[QueryId::GatewayRefundId],
+    no_such_refund_codes: &["44006"],
+    refund_number_used_codes: &["44009"],
     notification_window_ms: Some(FRESHNESS_WINDOW_MS),
     signatures: "requests, notifications and enveloped response data: RSA over the encrypted \
                  body (or its plaintext, by profile), in the sign field; the envelope around the \

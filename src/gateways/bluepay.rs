@@ -55,6 +55,8 @@ pub(crate) static INFO: GatewayInfo = GatewayInfo {
     ],
     paths: &[REFUND_PATH, QUERY_PATH],
     query_by: &[QueryId::GatewayRefundId, QueryId::OriginalTransactionId],
+    no_such_refund_codes: &["21006"],
+    refund_number_used_codes: &["21407"],
     notification_window_ms: None,
     signatures: "requests and notifications: RSA-SHA256 over the param string; responses are \
                  not signed",

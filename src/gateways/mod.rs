@@ -4,7 +4,7 @@
 //! The registry lives here, beside the gateways, so `gateway.rs` (the trait and the shapes) needs
 //! none of them and no module imports one that imports it back.
 //!
-//! Adding a gateway is one file here and one line in [`REGISTRY`].
+//! Adding a gateway is one file here and one line in `REGISTRY`.
 
 pub(crate) mod bieases;
 pub(crate) mod bluepay;

@@ -52,6 +52,8 @@ pub(crate) static INFO: GatewayInfo = GatewayInfo {
     ],
     paths: &[REFUND_PATH, QUERY_PATH],
     query_by: &[QueryId::RefundId, QueryId::GatewayRefundId],
+    no_such_refund_codes: &["ORDER_NOT_EXIST"],
+    refund_number_used_codes: &["REFUND_NO_INVALID"],
     notification_window_ms: None,
     signatures: "requests, accepted responses and notifications: RSA-SHA256 over the exact body, \
                  in the sign header; refusals are unsigned",

@@ -66,6 +66,8 @@ pub(crate) static INFO: GatewayInfo = GatewayInfo {
     ],
     paths: &[REFUND_PATH, QUERY_PATH, ENTRY_PATH],
     query_by: &[QueryId::RefundId, QueryId::GatewayRefundId],
+    no_such_refund_codes: &["E04111"],
+    refund_number_used_codes: &["E04131"],
     notification_window_ms: None,
     signatures: "requests, accepted responses and notifications: RSA-SHA256 over the canonical \
                  string of the fields, in the sign field; refusals are unsigned",
