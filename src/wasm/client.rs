@@ -4,6 +4,7 @@ use super::convert::{now_ms, raw_response, to_js, to_json};
 use super::host_crypto::HostCrypto;
 use super::webcrypto::AsyncSigner;
 use super::{js, to_js_error, transport, Failure};
+use crate::fetch::{DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS};
 use crate::refund::{RefundInput, RefundQuery};
 use crate::retry::{Failed, Next, RefundRetry, RetryPolicy, RetryReport, Settled};
 use crate::wire::printable_key;
@@ -12,12 +13,6 @@ use js_sys::{Function, Object, Promise, Reflect};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
-
-/// Default time a `refund()` or `queryRefund()` call waits for the gateway.
-const DEFAULT_TIMEOUT_MS: u32 = 30_000;
-/// The longest timeout accepted: ten minutes. An integer, so the error message needs no float
-/// formatting.
-const MAX_TIMEOUT_MS: u32 = 600_000;
 
 /// A client for one gateway with one merchant's credentials. The config and both keys are checked
 /// when it is constructed, and the keys are parsed once, here.
