@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { RefundClient } from 'refundkit';
 import { startSandbox } from '../../www/sandbox/index.mjs';
 import { StatusStore, startWebhook } from '../../scripts/faults.mjs';
-import { until } from './helpers.mjs';
+import { smallSandboxRefund, until } from './helpers.mjs';
 
 const TIMEOUT_MS = 250;
 let sandbox;
@@ -16,7 +16,6 @@ let keysDir;
 let webhook;
 let store;
 let clients;
-let serial = 0;
 
 before(async () => {
   keysDir = await mkdtemp(join(tmpdir(), 'refundkit-fault-kinds-'));
@@ -35,18 +34,7 @@ after(async () => {
 });
 
 /** A fresh refund of one cent (or one yen) of the gateway's second seeded order. */
-function input(gateway) {
-  const order = sandbox.orders[gateway][1];
-  serial += 1;
-  return {
-    refundId: `FK${gateway.slice(0, 2)}${Date.now() % 1e8}${serial}`,
-    originalOrderId: order.originalOrderId,
-    originalTransactionId: order.originalTransactionId,
-    amount: ['IDR', 'JPY'].includes(order.currency) ? '1' : '0.01',
-    currency: order.currency,
-    notifyUrl: `${webhook.url}/${gateway}`,
-  };
-}
+const input = (gateway) => smallSandboxRefund(sandbox, gateway, { prefix: 'FK', notifyUrl: `${webhook.url}/${gateway}` });
 
 const held = (gateway, refundId) => sandbox.refunds()[gateway].find((r) => r.refundId === refundId);
 

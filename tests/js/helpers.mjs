@@ -155,3 +155,22 @@ export async function importWatchingMemory() {
     WebAssembly.Instance = OriginalInstance;
   }
 }
+
+let refundSerial = 0;
+
+/**
+ * A fresh refund of the smallest amount (one cent, or one unit of a currency without decimals) of a
+ * sandbox gateway's second seeded order, under a refund number no other call gives.
+ */
+export function smallSandboxRefund(sandbox, gateway, { prefix, ...changes }) {
+  const order = sandbox.orders[gateway][1];
+  refundSerial += 1;
+  return {
+    refundId: `${prefix}${gateway.slice(0, 2)}${Date.now() % 1e8}${refundSerial}`,
+    originalOrderId: order.originalOrderId,
+    originalTransactionId: order.originalTransactionId,
+    amount: ['IDR', 'JPY'].includes(order.currency) ? '1' : '0.01',
+    currency: order.currency,
+    ...changes,
+  };
+}

@@ -8,13 +8,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RefundClient, RefundKitError } from 'refundkit';
 import { startSandbox } from '../../www/sandbox/index.mjs';
-import { until } from './helpers.mjs';
+import { smallSandboxRefund, until } from './helpers.mjs';
 
 const TIMEOUT_MS = 250;
 const RETRY = { attempts: 3, backoffMs: 20 };
 let sandbox;
 let keysDir;
-let serial = 0;
 
 before(async () => {
   keysDir = await mkdtemp(join(tmpdir(), 'refundkit-retry-'));
@@ -41,19 +40,8 @@ function counted(gateway, config = {}) {
   return { client, sent };
 }
 
-function input(gateway, changes = {}) {
-  const order = sandbox.orders[gateway][1];
-  serial += 1;
-  return {
-    refundId: `RT${gateway.slice(0, 2)}${Date.now() % 1e8}${serial}`,
-    originalOrderId: order.originalOrderId,
-    originalTransactionId: order.originalTransactionId,
-    amount: ['IDR', 'JPY'].includes(order.currency) ? '1' : '0.01',
-    currency: order.currency,
-    notifyUrl: 'http://127.0.0.1:9/none',
-    ...changes,
-  };
-}
+const input = (gateway, changes = {}) =>
+  smallSandboxRefund(sandbox, gateway, { prefix: 'RT', notifyUrl: 'http://127.0.0.1:9/none', ...changes });
 
 const ledgerOf = (gateway, refundId) => sandbox.refunds()[gateway].filter((r) => r.refundId === refundId);
 

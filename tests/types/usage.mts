@@ -38,6 +38,8 @@ async function everyCall(): Promise<void> {
   const notification: RefundNotification = client.verifyNotification({ headers: { 'content-type': ['a', 'b'] }, body: '{}' }, { now: 1 });
   const ackBody: string = notification.ack.body;
   const refunded: RefundResult = await client.refund(input);
+  const retried = await client.refund(input, { retry: { attempts: 3, backoffMs: 200 } });
+  const reconciled: boolean | undefined = retried.reconciled;
   const queried: RefundResult[] = await client.queryRefund({ originalTransactionId: 'T1' });
   const pair = await generateKeyPair(4096);
   const fingerprint: string = keyFingerprint(pair.publicKeyPem);
