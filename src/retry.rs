@@ -325,7 +325,9 @@ impl RefundRetry {
                     self.reconcile_or(&other)
                 }
             },
-            Err(error) if gateway_said(self.gateway, error, |g| g.no_such_refund_codes) => self.resend(),
+            Err(error) if gateway_said(self.gateway, error, |g| g.no_such_refund_codes) => {
+                self.resend()
+            }
             Err(error) if error.delivery == Some(Delivery::NotSent) => {
                 let why = "the lookup could not be sent";
                 self.fail(Some(self.unknown_outcome(why, Some(error))))
