@@ -1,5 +1,19 @@
-// Type declarations of the refundkit package (Node and browser entries share them).
-/// <reference lib="dom" />
+// Type declarations of the refundkit package (every entry shares them).
+//
+// No `/// <reference lib="dom" />`: that would give every Node project that imports refundkit the
+// DOM's globals. The few web types the API names are taken from the project's own globals where it
+// has them (lib "dom" or "webworker", @types/node, Deno's and Cloudflare's types), so a real `Headers`,
+// `Response` or `CryptoKey` fits exactly; a project with none of them gets the small local shapes below.
+
+/** The global class `Name` of the project's own type definitions, else `Local`. */
+type PlatformClass<Name extends string, Local> = typeof globalThis extends { [K in Name]: { prototype: infer T } } ? T : Local;
+
+type Headers = PlatformClass<'Headers', { get(name: string): string | null; forEach(callback: (value: string, name: string) => void): void }>;
+type AbortSignal = PlatformClass<'AbortSignal', { readonly aborted: boolean; readonly reason: unknown }>;
+type CryptoKey = PlatformClass<'CryptoKey', { readonly type: string; readonly extractable: boolean; readonly algorithm: object; readonly usages: readonly string[] }>;
+type Response = PlatformClass<'Response', { readonly ok: boolean; readonly status: number; arrayBuffer(): Promise<ArrayBuffer> }>;
+type URL = PlatformClass<'URL', { readonly href: string }>;
+type WasmModule = typeof globalThis extends { WebAssembly: { Module: { prototype: infer M } } } ? M : object;
 
 /** The gateways refundkit speaks to. */
 export type GatewayId = 'wisepay' | 'payermax' | 'bluepay' | 'bieases';
@@ -348,7 +362,7 @@ export function gateways(): GatewayInfo[];
 export function init(moduleOrPath?: WasmSource, options?: InitOptions): Promise<void>;
 
 /** Where a .wasm comes from: a URL, a fetch Response, the bytes, or a compiled module. */
-export type WasmSource = string | URL | Response | BufferSource | WebAssembly.Module;
+export type WasmSource = string | URL | Response | ArrayBuffer | ArrayBufferView | WasmModule;
 
 /** Options of the browser entry's init (ignored in Node, which signs with node:crypto). */
 export interface InitOptions {

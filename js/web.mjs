@@ -1,44 +1,27 @@
-// Browser entry: the same names as the Node entry, plus init(), awaited once before first use. It
-// fetches refundkit_bg.wasm next to the generated glue (or takes a URL, Response, bytes or a
-// WebAssembly.Module) and hands the page's `crypto` to the module: signing goes through WebCrypto.
-// The core module has no RSA private-key code of its own; where a page needs synchronous signing
-// (buildRefund) or has no `crypto.subtle` (an insecure origin), init also loads the RSA fallback
-// module, pkg/fallback, which signs in WebAssembly with the rsa crate.
-import initWasm, {
-  RefundClient,
-  generateKeyPair,
-  keyFingerprint,
-  errorCodes,
-  gateways,
-  __registerErrorClass,
-  __useCrypto,
-  __useRsaFallback,
-} from '../pkg/web/refundkit.js';
+// Browser entry, also for Web Workers, Vite, webpack and Parcel: the same names as the Node entry,
+// plus init(), awaited once before first use. It fetches refundkit_bg.wasm next to the generated glue
+// (bundlers that understand `new URL('…wasm', import.meta.url)` emit it as an asset), or takes a URL,
+// Response, bytes or a WebAssembly.Module. Where the synchronous builds are wanted (syncSigning) or
+// the page has no `crypto.subtle`, it also loads the RSA fallback module, pkg/fallback.
+//
+// Loaded from files by Node, Bun or Deno (`refundkit/web`), a file: URL cannot be fetched everywhere,
+// so the bytes are read with the host's own fs, reached through process.getBuiltinModule: no import
+// statement that a browser bundler would try to follow.
+import { makeInit } from './wasm-init.mjs';
+import { RefundClient, generateKeyPair, keyFingerprint, errorCodes, gateways } from '../pkg/web/refundkit.js';
 import { RefundKitError } from './error.mjs';
 
-let ready;
-let fallbackReady;
-
-/**
- * Loads the module. `options.syncSigning` also loads the RSA fallback (so `buildRefund` and
- * `buildRefundQuery` work); it is loaded anyway where the page has no `crypto.subtle`.
- * `options.fallbackModuleOrPath` says where its .wasm is, like `moduleOrPath` for the core.
- */
-export function init(moduleOrPath, options = {}) {
-  ready ??= initWasm(moduleOrPath === undefined ? undefined : { module_or_path: moduleOrPath }).then(() => {
-    __registerErrorClass(RefundKitError);
-    __useCrypto(globalThis.crypto);
-  });
-  const wantsFallback = options.syncSigning === true || globalThis.crypto?.subtle === undefined;
-  if (!wantsFallback) return ready;
-  fallbackReady ??= ready.then(() => loadFallback(options.fallbackModuleOrPath));
-  return fallbackReady;
+/** The bytes of `path` (relative to this file) where this file was loaded from disk by a server-side
+ * runtime; otherwise undefined, and the glue fetches its own URL. */
+function localFile(path) {
+  const fs = globalThis.process?.getBuiltinModule?.('node:fs');
+  if (!fs || !String(import.meta.url).startsWith('file:')) return undefined;
+  return fs.readFileSync(new URL(path, import.meta.url));
 }
 
-async function loadFallback(moduleOrPath) {
-  const fallback = await import('../pkg/fallback/refundkit_rsa_fallback.js');
-  await fallback.default(moduleOrPath === undefined ? undefined : { module_or_path: moduleOrPath });
-  __useRsaFallback(fallback.FallbackKey);
-}
+export const init = makeInit({
+  core: () => localFile('../pkg/web/refundkit_bg.wasm'),
+  fallback: () => localFile('../pkg/fallback/refundkit_rsa_fallback_bg.wasm'),
+});
 
 export { RefundClient, RefundKitError, generateKeyPair, keyFingerprint, errorCodes, gateways };

@@ -1,8 +1,13 @@
 // Builds the npm package's WebAssembly: the core module, with glue for Node (pkg/node, CommonJS,
-// loads synchronously) and for browsers (pkg/web, ES module with init()), and the RSA fallback
-// module browsers load only on request (pkg/fallback); beside them what the entry files need from
-// the build: the CommonJS copy of js/error.mjs and the markers that make pkg/web and pkg/fallback ES
-// module scopes.
+// loads synchronously) and for browsers and workers (pkg/web, ES module with init()), and the RSA
+// fallback module browsers load only on request (pkg/fallback); beside them what the entry files need
+// from the build: the CommonJS copy of js/error.mjs, the markers that make pkg/web and pkg/fallback
+// ES module scopes, and the inlined copies of both modules for bundlers that emit no .wasm asset.
+//
+// The package holds one copy of each .wasm: wasm-bindgen writes the same module for the Node and the
+// web glue, so the Node glue is pointed at pkg/web/refundkit_bg.wasm and its own copy is not kept.
+// The inlined copies (pkg/inline) are the exception: esbuild and Rollup cannot emit the file that
+// `new URL('…wasm', import.meta.url)` names, so `refundkit/inline` carries the modules as base64.
 //
 // The core has no private-key RSA of its own (cargo feature `rsa` off): Node signs with node:crypto,
 // browsers with WebCrypto, and the fallback module signs where neither can. It is built with the
@@ -10,7 +15,7 @@
 // from the npm package binaryen: Debian's binaryen 108 rewrites wasm-bindgen's externref table and
 // the module then fails to load.
 // Usage: node scripts/build.mjs [--force] [--no-opt]
-import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root, run, wasmOpt } from './lib.mjs';
@@ -40,21 +45,20 @@ function buildWasm(inputs, optimize) {
   const target = ['--target', 'wasm32-unknown-unknown'];
   run('cargo', ['build', '--profile', 'web-core', '--no-default-features', ...target, '-p', 'refundkit']);
   run('cargo', ['build', '--release', ...target, '-p', 'refundkit-rsa-fallback']);
-  const outputs = [];
   for (const [glue, dir] of [['nodejs', 'pkg/node'], ['web', 'pkg/web']]) {
     rmSync(join(root, dir), { recursive: true, force: true });
     run('wasm-bindgen', ['--target', glue, '--out-dir', dir, ...BINDGEN_FLAGS, coreWasm]);
-    outputs.push(join(root, dir, 'refundkit_bg.wasm'));
+  }
+  // Only the glue differs between the two targets; the Node glue loads the web copy (writeEntrySupport).
+  const nodeCopy = join(root, 'pkg', 'node', 'refundkit_bg.wasm');
+  const webCopy = join(root, 'pkg', 'web', 'refundkit_bg.wasm');
+  if (!readFileSync(nodeCopy).equals(readFileSync(webCopy))) {
+    throw new Error('wasm-bindgen wrote different modules for the Node and web glue: the package cannot share one');
   }
   rmSync(join(root, 'pkg', 'fallback'), { recursive: true, force: true });
   run('wasm-bindgen', ['--target', 'web', '--out-dir', 'pkg/fallback', ...BINDGEN_FLAGS, fallbackWasm]);
   if (optimize) {
-    // wasm-bindgen writes the same .wasm for both targets (only the glue differs): optimize it once
-    // (the npm wasm-opt is slow) and copy it, unless the two ever differ.
-    const [first, second] = outputs;
-    const same = readFileSync(first).equals(readFileSync(second));
-    for (const bg of same ? [first] : outputs) run(wasmOpt, [...CORE_WASM_OPT_FLAGS, bg, '-o', bg]);
-    if (same) copyFileSync(first, second);
+    run(wasmOpt, [...CORE_WASM_OPT_FLAGS, webCopy, '-o', webCopy]);
     const fallback = join(root, 'pkg', 'fallback', 'refundkit_rsa_fallback_bg.wasm');
     run(wasmOpt, [...WASM_OPT_FLAGS, fallback, '-o', fallback]);
   }
@@ -67,7 +71,11 @@ function buildWasm(inputs, optimize) {
  *   every Node 20, and the browser entry cannot require CommonJS, so the class is written once as
  *   ESM and translated here.
  * - pkg/web/package.json, `"type": "module"`: the web glue is an ES module inside a CommonJS package;
- *   without the marker Node and Node-like hosts read it as CommonJS and cannot load it.
+ *   without the marker Node and Node-like hosts read it as CommonJS and cannot load it, and webpack
+ *   parses it as CommonJS and refuses its `import` and `export`.
+ * - The Node glue loads pkg/web/refundkit_bg.wasm, the one copy of the core module.
+ * - pkg/inline/core.mjs and pkg/inline/fallback.mjs: each module's bytes as base64, the default
+ *   export, for js/inline.mjs.
  */
 function writeEntrySupport() {
   const source = readFileSync(join(root, 'js', 'error.mjs'), 'utf8');
@@ -75,6 +83,23 @@ function writeEntrySupport() {
   for (const dir of ['web', 'fallback']) {
     writeFileSync(join(root, 'pkg', dir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
   }
+  const nodeGlue = join(root, 'pkg', 'node', 'refundkit.js');
+  writeFileSync(nodeGlue, sharedWasmGlue(readFileSync(nodeGlue, 'utf8')));
+  for (const leftover of ['refundkit_bg.wasm', 'refundkit_bg.wasm.d.ts']) rmSync(join(root, 'pkg', 'node', leftover), { force: true });
+  mkdirSync(join(root, 'pkg', 'inline'), { recursive: true });
+  for (const [name, wasm] of [['core', 'web/refundkit_bg.wasm'], ['fallback', 'fallback/refundkit_rsa_fallback_bg.wasm']]) {
+    const base64 = readFileSync(join(root, 'pkg', wasm)).toString('base64');
+    writeFileSync(join(root, 'pkg', 'inline', `${name}.mjs`), `// Generated by scripts/build.mjs: pkg/${wasm} as base64.\nexport default '${base64}';\n`);
+  }
+}
+
+/** The Node glue, reading the core module from pkg/web instead of a copy of its own. Idempotent. */
+export function sharedWasmGlue(glue) {
+  const own = 'const wasmPath = `${__dirname}/refundkit_bg.wasm`;';
+  const shared = "const wasmPath = require('path').join(__dirname, '..', 'web', 'refundkit_bg.wasm');";
+  if (glue.includes(shared)) return glue;
+  if (glue.split(own).length !== 2) throw new Error('pkg/node/refundkit.js: the line that names the .wasm was not found once');
+  return glue.replace(own, shared);
 }
 
 /** js/error.mjs as CommonJS. It must export exactly the class RefundKitError and import nothing. */
@@ -101,6 +126,7 @@ function newestInput() {
 
 function isFresh(inputs, optimize) {
   if (!existsSync(stampFile) || !existsSync(join(root, 'pkg', 'web', 'refundkit_bg.wasm'))) return false;
+  if (!existsSync(join(root, 'pkg', 'node', 'refundkit.js'))) return false;
   if (!existsSync(join(root, 'pkg', 'fallback', 'refundkit_rsa_fallback_bg.wasm'))) return false;
   const stamp = JSON.parse(readFileSync(stampFile, 'utf8'));
   return stamp.inputs === inputs && stamp.optimize === optimize;

@@ -137,9 +137,16 @@ async function webEntry() {
   return web;
 }
 
-test('every export js/index.d.ts declares exists with its kind in the require, import and browser entries, and no other', async () => {
+/** The entry with the modules inlined, loaded in Node with no argument to init(). */
+async function inlineEntry() {
+  const inline = await import(pathToFileURL(`${root}js/inline.mjs`).href);
+  await inline.init();
+  return inline;
+}
+
+test('every export js/index.d.ts declares exists with its kind in the require, import, browser and inline entries, and no other', async () => {
   const declared = declaredExports();
-  const entries = { require: require('refundkit'), import: await import('refundkit'), web: await webEntry() };
+  const entries = { require: require('refundkit'), import: await import('refundkit'), web: await webEntry(), inline: await inlineEntry() };
   for (const [entry, module] of Object.entries(entries)) {
     for (const { kind, name } of declared) {
       const declaredKind = kind === 'let' ? 'const' : kind;
