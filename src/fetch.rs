@@ -11,11 +11,7 @@ use crate::wasm::Failure;
 use crate::{Client, Draft, Error, RawResponse, RefundInput, RefundQuery, RefundResult, Result};
 use js_sys::Function;
 
-/// How long a call waits for the gateway unless told otherwise: the JavaScript face's default.
-pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
-/// The longest timeout accepted, ten minutes, as in the JavaScript face; far below the 2^31 ms at
-/// which `setTimeout` fires at once.
-pub const MAX_TIMEOUT_MS: u32 = 600_000;
+pub use crate::wasm::transport::{DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS};
 
 /// A [`Client`] that sends its requests itself, through `fetch`: the global one (browsers, Node
 /// 18+, workers) or one given with [`FetchClient::with_fetch`].

@@ -2,9 +2,9 @@
 
 use super::convert::{now_ms, raw_response, to_js, to_json};
 use super::host_crypto::HostCrypto;
+use super::transport::{DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS};
 use super::webcrypto::AsyncSigner;
 use super::{js, to_js_error, transport, Failure};
-use crate::fetch::{DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS};
 use crate::refund::{RefundInput, RefundQuery};
 use crate::retry::{Failed, Next, RefundRetry, RetryPolicy, RetryReport, Settled};
 use crate::wire::printable_key;

@@ -11,6 +11,13 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+/// How long a call waits for the gateway unless told otherwise, in both faces (`timeoutMs`, and
+/// the Rust `FetchClient`).
+pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+/// The longest timeout accepted, ten minutes: far below the 2^31 ms at which `setTimeout` fires at
+/// once. An integer, so the error message needs no float formatting.
+pub const MAX_TIMEOUT_MS: u32 = 600_000;
+
 type Sent<T> = std::result::Result<T, Failure>;
 
 /// Sends a signed request and returns what came back. Network failures, timeouts and anything in the
