@@ -1,2 +1,2 @@
-// The browser entry has the same names and types as the package root.
+// The browser, inline and workerd entries have the same names and types as the package root.
 export * from './index.js';

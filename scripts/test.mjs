@@ -1,6 +1,7 @@
 // Runs every test of the project, in order, and stops at the first failure:
 // formatting and lints, native Rust tests, the wasm tests in Node and in headless Chromium,
-// the package build, the TypeScript check and the JavaScript tests against the built package.
+// the package build, the TypeScript check, the JavaScript tests against the built package, and the
+// packed package in every runtime and bundler it supports.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { root, run } from './lib.mjs';
@@ -67,6 +68,9 @@ try {
   step('TypeScript declarations', () => run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tests/types']));
   step('JavaScript tests', () =>
     run(process.execPath, ['--test', '--test-concurrency=1', 'tests/js/']));
+  // The packed tarball in every runtime and bundler the README names (scripts/runtimes.mjs): about
+  // 20 s, plus about a minute the first time to install the pinned runtimes into .runtimes/.
+  step('runtimes and bundlers', () => run(process.execPath, [join(root, 'scripts', 'runtimes.mjs')]));
   // A thousand refunds under drawn faults, about half a minute; the seed is printed to repeat a run.
   step('fault suite', () => run(process.execPath, [join(root, 'scripts', 'faults.mjs'), '--refunds', '1000']));
 } catch (error) {
