@@ -187,20 +187,10 @@ async function servedPage(dir, path, host = '127.0.0.1') {
   }
 }
 
-/** A free port on 127.0.0.1. */
-async function freePort() {
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-/** Starts a development server on a free port, waits until it prints `ready`, runs `use(port)`, and
- * stops it. */
+/** Starts a development server on a port of its choosing, waits until it prints its address
+ * (`ready` captures it), runs `use(address)`, and stops it. */
 async function withDevServer({ cmd, args, cwd, env = {}, ready }, use) {
-  const port = await freePort();
-  const server = spawn(cmd, args(port), { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const server = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let log = '';
   server.stdout.on('data', (d) => (log += d));
   server.stderr.on('data', (d) => (log += d));
@@ -210,7 +200,7 @@ async function withDevServer({ cmd, args, cwd, env = {}, ready }, use) {
       if (server.exitCode !== null || Date.now() - started > 60_000) throw new Error(`${cmd} did not start:\n${tail(log)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    return await use(port);
+    return await use(log.match(ready)[1]);
   } finally {
     process.kill(-server.pid, 'SIGTERM');
   }
@@ -219,10 +209,10 @@ async function withDevServer({ cmd, args, cwd, env = {}, ready }, use) {
 /** Vite's dev server, as `vite` starts it. */
 const viteDev = () => withDevServer({
   cmd: bin('vite'),
-  args: (port) => ['--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+  args: ['--host', '127.0.0.1', '--port', '0'],
   cwd: join(app, 'vite'),
-  ready: /Local:/,
-}, (port) => inChromium(`http://127.0.0.1:${port}/`));
+  ready: /Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/,
+}, (address) => inChromium(address));
 
 /** Cloudflare Workers: `wrangler dev` bundles the worker as it would deploy it and runs it in workerd
  * (through miniflare); the scenario runs in a request. Wrangler wants Node 22 or later. It would
@@ -232,11 +222,11 @@ async function cloudflare() {
   writeFileSync(join(dir, 'wrangler.toml'), 'name = "refundkit-cell"\nmain = "index.mjs"\ncompatibility_date = "2026-01-01"\n');
   return withDevServer({
     cmd: nodeBinary(24),
-    args: (port) => [join(tools, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', String(port)],
+    args: [join(tools, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', '0'],
     cwd: dir,
     env: { CI: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1', XDG_CONFIG_HOME: join(work, 'config') },
-    ready: /Ready on http/,
-  }, async (port) => (await fetch(`http://127.0.0.1:${port}/`)).json());
+    ready: /Ready on (http:\/\/127\.0\.0\.1:\d+)/,
+  }, async (address) => (await fetch(address)).json());
 }
 
 /** A strict TypeScript project with @types/node and no DOM lib: compiled, then run. */
