@@ -15,6 +15,7 @@ import {
   type Delivery,
 } from 'refundkit';
 import * as web from 'refundkit/web';
+import * as inline from 'refundkit/inline';
 
 declare const key: string;
 
@@ -87,4 +88,7 @@ const stringBits = generateKeyPair('2048');
 const badDelivery: Delivery = 'sent';
 const retryable = (e: RefundKitError): boolean => e.delivery === 'not-sent' || e.delivery === 'refused';
 
-void [everyCall, handle, wrongField, noBaseUrl, unknownGateway, unknownEnvironment, numberAmount, missingRefundId, emptyQuery, badStatus, badCode, badBits, stringBits, badDelivery, retryable];
+await inline.init(undefined, { syncSigning: true });
+const inlineClient: web.RefundClient = new inline.RefundClient(wisepay);
+
+void [inlineClient, everyCall, handle, wrongField, noBaseUrl, unknownGateway, unknownEnvironment, numberAmount, missingRefundId, emptyQuery, badStatus, badCode, badBits, stringBits, badDelivery, retryable];
