@@ -1,6 +1,7 @@
 // One local server for `refundkit console`: the admin console page, a relay that carries its signed
 // requests to the real gateways named on the command line, and, when asked, the sandbox gateways.
 // It listens on 127.0.0.1 only and answers only loopback host names.
+import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,13 +101,8 @@ async function listen(port, handle, log) {
         res.end('internal error');
       });
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  // once() rejects on 'error', so a taken port surfaces as EADDRINUSE.
+  await once(server.listen(port, '127.0.0.1'), 'listening');
   const actual = server.address().port;
   return {
     url: `http://127.0.0.1:${actual}`,

@@ -23,8 +23,9 @@ export interface SandboxOptions {
   /** CORS headers for pages on other loopback origins (default true). `false` answers like a real
    * gateway: no CORS, so a browser reaches it only through a relay. */
   cors?: boolean;
-  /** Serves requests the sandbox does not answer itself; resolves true when it answered. */
-  fallback?: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean | Promise<boolean>;
+  /** Serves requests the sandbox does not answer itself, given node:http's request and response
+   * (typed loosely so that no @types/node is needed); resolves true when it answered. */
+  fallback?: (req: any, res: any) => boolean | Promise<boolean>;
   /** Receives one line per event (refund settled, notification delivered or retried). */
   log?: (line: string) => void;
 }
