@@ -23,6 +23,10 @@ export interface SandboxOptions {
   /** CORS headers for pages on other loopback origins (default true). `false` answers like a real
    * gateway: no CORS, so a browser reaches it only through a relay. */
   cors?: boolean;
+  /** Faults to inject from the start (more can be added with `sandbox.faults.add`). */
+  faults?: SandboxFault[];
+  /** Further paid orders per gateway, beside the seeded ones (a fault suite needs hundreds). */
+  orders?: Record<string, { orderId?: string; transactionId: string; currency: string; amount: string; refundsFail?: boolean; note?: string }[]>;
   /** Serves requests the sandbox does not answer itself, given node:http's request and response
    * (typed loosely so that no @types/node is needed); resolves true when it answered. */
   fallback?: (req: any, res: any) => boolean | Promise<boolean>;
@@ -66,6 +70,22 @@ export interface SandboxRefund {
   deliveries: { at: string; [detail: string]: unknown }[];
 }
 
+/**
+ * A fault the sandbox injects into the next matching exchanges: answer faults (`drop`: commit the
+ * refund, then drop the connection; `bad-gateway`: commit, then answer a 502 HTML page; `slow`:
+ * commit, then answer after `delayMs`; `truncate`: cut the body; `error-500`: answer 500 without committing) and
+ * notification faults (`notify-twice`, `notify-late`, `notify-early`: before the pending answer;
+ * `webhook-fails`: count the first `times` deliveries as failed).
+ */
+export interface SandboxFault {
+  kind: 'drop' | 'bad-gateway' | 'slow' | 'truncate' | 'error-500' | 'notify-twice' | 'notify-late' | 'notify-early' | 'webhook-fails';
+  gateway?: 'wisepay' | 'payermax' | 'bluepay' | 'bieases';
+  refundId?: string;
+  on?: 'refund' | 'query' | 'notification';
+  times?: number;
+  delayMs?: number;
+}
+
 export interface Sandbox {
   /** `http://127.0.0.1:<port>` */
   url: string;
@@ -76,6 +96,12 @@ export interface Sandbox {
   orders: Record<string, SandboxOrder[]>;
   /** Per gateway, the refunds accepted so far. */
   refunds(): Record<string, SandboxRefund[]>;
+  /** The faults waiting to be injected, and how many of each kind were. */
+  faults: {
+    add(list: SandboxFault[]): number;
+    clear(): void;
+    snapshot(): { waiting: SandboxFault[]; injected: Record<string, number> };
+  };
   /** Stops the server, pending settlements and notification retries. */
   close(): Promise<void>;
 }
