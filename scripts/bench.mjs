@@ -29,7 +29,7 @@ const WARMUP = Math.max(10, Math.round(ROUNDS / 5));
 const jsonOption = option('--json');
 const jsonFile = jsonOption === undefined ? null : jsonOption === true ? join(root, 'bench', 'results.json') : jsonOption;
 
-if (!existsSync(join(root, 'pkg', 'node', 'refundkit_bg.wasm'))) {
+if (!existsSync(join(root, 'pkg', 'web', 'refundkit_bg.wasm'))) {
   console.error('pkg/ is missing: run `npm run build` first');
   process.exit(1);
 }
@@ -247,9 +247,8 @@ const hostile = hostileRows(
 // Sizes and loading
 
 const sizes = [
-  { file: 'pkg/web/refundkit_bg.wasm', what: 'browser default module (all four gateways)', target: TARGETS.browserModuleGzipBytes },
+  { file: 'pkg/web/refundkit_bg.wasm', what: 'the core module: browsers (default), and Node through its glue', target: TARGETS.browserModuleGzipBytes },
   { file: 'pkg/fallback/refundkit_rsa_fallback_bg.wasm', what: 'RSA fallback, loaded on request' },
-  { file: 'pkg/node/refundkit_bg.wasm', what: 'Node module' },
 ].map((size) => {
   const bytes = readFileSync(join(root, size.file));
   return { ...size, rawBytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
