@@ -132,10 +132,18 @@ impl PrivateKey {
         Ok(self.rsa.get_or_init(|| key))
     }
 
-    /// Whether the key's primes make its modulus (`p·q = n`), for hosts that take the key without
-    /// checking it at once.
+    /// Refuses a key whose primes do not make its modulus (`p·q = n`), for hosts that take the key
+    /// without checking it at once.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(crate) fn primes_make_modulus(&self) -> bool {
+    pub(crate) fn check_primes(&self) -> crate::Result<()> {
+        if self.primes_make_modulus() {
+            Ok(())
+        } else {
+            Err(numbers_do_not_fit("privateKey"))
+        }
+    }
+
+    fn primes_make_modulus(&self) -> bool {
         let Ok(info) = PrivateKeyInfoRef::from_der(&self.pkcs8_der) else {
             return false;
         };
@@ -283,7 +291,7 @@ fn trim_leading_zeros(bytes: &[u8]) -> &[u8] {
     &bytes[first..]
 }
 
-fn numbers_do_not_fit(field: &str) -> crate::Error {
+pub(crate) fn numbers_do_not_fit(field: &str) -> crate::Error {
     crate::Error::key(
         field,
         "the RSA private key's numbers do not fit together (or it has more than two primes); export the key again",
@@ -923,7 +931,10 @@ mod tests {
     fn primes_that_make_the_modulus_are_told_from_ones_that_do_not() {
         assert!(PrivateKey::import(MERCHANT_KEY, "privateKey")
             .unwrap()
-            .primes_make_modulus());
-        assert!(!with_a_wrong_prime().primes_make_modulus());
+            .check_primes()
+            .is_ok());
+        let e = with_a_wrong_prime().check_primes().unwrap_err();
+        assert_eq!(e.code, crate::ErrorCode::KeyInvalid);
+        assert!(e.message.contains("do not fit together"), "{}", e.message);
     }
 }

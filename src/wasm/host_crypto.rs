@@ -11,6 +11,7 @@
 //! PKCS#1 v1.5 is deterministic: every road gives the same signature for the same bytes.
 
 use crate::crypto::{CryptoProvider, HashAlg, Signer, Verifier};
+use crate::keys::numbers_do_not_fit;
 use crate::{Error, PrivateKey, PublicKey, Result};
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use std::cell::{OnceCell, RefCell};
@@ -113,9 +114,7 @@ impl CryptoProvider for HostCrypto {
         // when the client is made, on every road alike. (The rsa crate also checks the private
         // exponent as it takes the key; OpenSSL checks each CRT signature against the public key
         // and recomputes a wrong one with the private exponent.)
-        if !key.primes_make_modulus() {
-            return Err(numbers_do_not_fit());
-        }
+        key.check_primes()?;
         if let Some(node) = node_crypto() {
             return Ok(Box::new(NodeKey::private(node, &key)?));
         }
@@ -261,13 +260,6 @@ impl Signer for SharedKey {
     }
 }
 
-fn numbers_do_not_fit() -> Error {
-    Error::key(
-        "privateKey",
-        "the RSA private key's numbers do not fit together; export the key again",
-    )
-}
-
 /// The merchant key taken into the fallback module, or a refusal that says how to load it.
 #[cfg_attr(feature = "rsa", allow(dead_code))]
 fn fallback_key(key: &PrivateKey) -> Result<FallbackKey> {
@@ -275,7 +267,7 @@ fn fallback_key(key: &PrivateKey) -> Result<FallbackKey> {
         Error::config_field(
             "privateKey",
             "synchronous signing in the browser needs the RSA fallback module: call await \
-             init({ syncSigning: true }) once, or use buildRefundAsync and refund(), which sign \
+             init(undefined, { syncSigning: true }) once, or use buildRefundAsync and refund(), which sign \
              through WebCrypto",
         )
     })?;
@@ -283,5 +275,5 @@ fn fallback_key(key: &PrivateKey) -> Result<FallbackKey> {
     let made = Reflect::construct(&class, &Array::of1(&der));
     der.fill(0, 0, der.length());
     made.map(JsCast::unchecked_into)
-        .map_err(|_| numbers_do_not_fit())
+        .map_err(|_| numbers_do_not_fit("privateKey"))
 }
