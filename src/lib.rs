@@ -144,22 +144,7 @@ impl Client {
     /// Like [`Client::new`], with the keys taken into `crypto`: the host's own RSA, where it has
     /// one. The bytes on the wire are the same whichever provider signs.
     pub fn with_crypto(config: impl Into<Config>, crypto: &dyn CryptoProvider) -> Result<Client> {
-        let mut config = config.into();
-        let gateway = gateways::gateway_from_config(&mut config)?;
-        // The key text is as secret as the key: wiped once imported.
-        let text = zeroize::Zeroizing::new(
-            config.key_text("privateKey", "the merchant's RSA private key")?,
-        );
-        let private_key = PrivateKey::import(&text, "privateKey")?;
-        let verifier = crypto.verifier(config.gateway_public_key()?)?;
-        let max_body_bytes = read_max_body_bytes(&mut config)?;
-        config.finish()?;
-        Ok(Client {
-            gateway,
-            signer: Some(crypto.signer(private_key)?),
-            verifier,
-            max_body_bytes,
-        })
+        Client::from_config(config.into(), crypto, true)
     }
 
     /// A client whose requests are signed elsewhere: drafts, parsing and verification work;
@@ -168,14 +153,28 @@ impl Client {
         config: impl Into<Config>,
         crypto: &dyn CryptoProvider,
     ) -> Result<Client> {
-        let mut config = config.into();
+        Client::from_config(config.into(), crypto, false)
+    }
+
+    /// Reads and checks the whole config, in one order whichever constructor: the gateway, the
+    /// merchant key where this client signs, the gateway key, the limits, then no unknown key.
+    fn from_config(mut config: Config, crypto: &dyn CryptoProvider, signs: bool) -> Result<Client> {
         let gateway = gateways::gateway_from_config(&mut config)?;
+        let private_key = if signs {
+            // The key text is as secret as the key: wiped once imported.
+            let text = zeroize::Zeroizing::new(
+                config.key_text("privateKey", "the merchant's RSA private key")?,
+            );
+            Some(PrivateKey::import(&text, "privateKey")?)
+        } else {
+            None
+        };
         let verifier = crypto.verifier(config.gateway_public_key()?)?;
         let max_body_bytes = read_max_body_bytes(&mut config)?;
         config.finish()?;
         Ok(Client {
             gateway,
-            signer: None,
+            signer: private_key.map(|key| crypto.signer(key)).transpose()?,
             verifier,
             max_body_bytes,
         })
