@@ -101,11 +101,15 @@ impl FetchClient {
         let signed = draft
             .and_then(|draft| self.client.sign_draft(&draft))
             .map_err(|e| into_error(transport::not_sent(e)))?;
-        let limit = self.client.max_body_bytes();
-        let raw = transport::send(self.fetch.as_ref(), self.timeout_ms, &signed, limit)
-            .await
-            .map_err(into_error)?;
-        parse(&self.client, &raw).map_err(|e| into_error(transport::answer_failure(e, &raw)))
+        transport::send_and_read(
+            &self.client,
+            self.fetch.as_ref(),
+            self.timeout_ms,
+            &signed,
+            parse,
+        )
+        .await
+        .map_err(into_error)
     }
 }
 

@@ -289,9 +289,14 @@ impl Call {
     ) -> std::result::Result<T, Failure> {
         let draft = draft.map_err(transport::not_sent)?;
         let signed = (self.signer.sign(&self.client, draft).await).map_err(transport::not_sent)?;
-        let limit = self.client.max_body_bytes();
-        let raw = transport::send(self.fetch.as_ref(), self.timeout_ms, &signed, limit).await?;
-        parse(&self.client, &raw).map_err(|e| transport::answer_failure(e, &raw))
+        transport::send_and_read(
+            &self.client,
+            self.fetch.as_ref(),
+            self.timeout_ms,
+            &signed,
+            parse,
+        )
+        .await
     }
 
     /// Drives [`RefundRetry`]: sends what it asks for, reports each answer, and turns its verdict

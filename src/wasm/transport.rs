@@ -5,7 +5,7 @@ use super::convert::{body_bytes, headers, http_status};
 use super::{js, to_js_error, Failure};
 use crate::error::Delivery;
 use crate::gateway::RawResponse;
-use crate::{Error, ErrorCode, SignedRequest};
+use crate::{Client, Error, ErrorCode, SignedRequest};
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -65,6 +65,20 @@ fn global_fetch(global: &Object) -> crate::Result<Function> {
                 "this platform has no global fetch: pass one as config.fetch",
             )
         })
+}
+
+/// Sends a signed request and reads the answer with `parse`, within the client's body limit:
+/// what both faces do once a request is signed. An answer `parse` refuses says, like every
+/// failure here, whether the refund may have reached the gateway.
+pub async fn send_and_read<T>(
+    client: &Client,
+    fetch: Option<&Function>,
+    timeout_ms: u32,
+    signed: &SignedRequest,
+    parse: impl FnOnce(&Client, &RawResponse) -> crate::Result<T>,
+) -> Sent<T> {
+    let raw = send(fetch, timeout_ms, signed, client.max_body_bytes()).await?;
+    parse(client, &raw).map_err(|e| answer_failure(e, &raw))
 }
 
 /// A failure before `fetch` was called: nothing left this process.
