@@ -29,7 +29,10 @@ pub fn rsa_private_key(key: &PrivateKey) -> crate::Result<&rsa::RsaPrivateKey> {
 #[cfg(feature = "rsa")]
 pub fn rsa_public_key(key: &PublicKey) -> rsa::RsaPublicKey {
     let numbers = key.numbers();
-    rsa::RsaPublicKey::new_unchecked(numbers.n.as_ref().clone(), numbers.e.clone())
+    rsa::RsaPublicKey::new_unchecked(
+        rsa::BoxedUint::from_be_slice_vartime(&numbers.n),
+        rsa::BoxedUint::from(numbers.e),
+    )
 }
 
 /// The PKCS#8 DER a parsed private key keeps for providers to import.

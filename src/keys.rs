@@ -7,10 +7,9 @@
 //! 2048 to 4096 bits, checked before the rsa crate sees the numbers. Bare base64 is read by its
 //! ASN.1 structure. Error messages say what was found and what to do, and never quote the key text.
 
+use crate::crypto::bignum::Modulus;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use crypto_bigint::modular::BoxedMontyParams;
-use crypto_bigint::{BoxedUint, Odd};
 use pkcs1::der::asn1::{AnyRef, BitStringRef, OctetStringRef};
 use pkcs1::der::{Decode, Encode};
 use pkcs1::{RsaPrivateKeyRef, RsaPublicKeyRef, UintRef};
@@ -58,17 +57,18 @@ pub struct PublicKey {
 /// them).
 #[derive(Clone)]
 pub(crate) struct PublicNumbers {
-    pub(crate) n: Odd<BoxedUint>,
-    pub(crate) e: BoxedUint,
-    n_params: std::sync::OnceLock<BoxedMontyParams>,
+    /// `n`, big-endian, without leading zeros: odd, 2048 to 4096 bits.
+    pub(crate) n: Vec<u8>,
+    pub(crate) e: u64,
+    modulus: std::sync::OnceLock<Option<Modulus>>,
     /// The modulus length in bytes (RFC 8017's k).
     pub(crate) size: usize,
 }
 
 impl PublicNumbers {
-    pub(crate) fn n_params(&self) -> &BoxedMontyParams {
-        self.n_params
-            .get_or_init(|| BoxedMontyParams::new(self.n.clone()))
+    /// Always `Some` for the odd moduli of 2048 bits and more that `from_numbers` admits.
+    pub(crate) fn modulus(&self) -> Option<&Modulus> {
+        self.modulus.get_or_init(|| Modulus::new(&self.n)).as_ref()
     }
 }
 
@@ -202,15 +202,12 @@ impl PublicKey {
                 "the RSA public key's numbers are not valid (an even modulus or an unusable exponent); ask for the key again",
             )
         };
-        let size = modulus.as_bytes().len();
-        let n = BoxedUint::from_be_slice_vartime(modulus.as_bytes());
-        let e = BoxedUint::from_be_slice_vartime(exponent.as_bytes());
-        let exponent_ok = e.bits_vartime() <= 34
-            && e.bit_vartime(0)
-            && e >= BoxedUint::from(MIN_PUBLIC_EXPONENT)
-            && e <= BoxedUint::from(MAX_PUBLIC_EXPONENT);
-        let n_odd = Option::<Odd<BoxedUint>>::from(Odd::new(n)).ok_or_else(invalid)?;
-        if !exponent_ok {
+        let n = modulus.as_bytes();
+        let size = n.len();
+        let e = exponent_value(exponent.as_bytes()).ok_or_else(invalid)?;
+        let modulus_odd = n.last().is_some_and(|low| low & 1 == 1);
+        let exponent_ok = e & 1 == 1 && (MIN_PUBLIC_EXPONENT..=MAX_PUBLIC_EXPONENT).contains(&e);
+        if !modulus_odd || !exponent_ok {
             return Err(invalid());
         }
         let pkcs1 = pkcs1::RsaPublicKey {
@@ -223,9 +220,9 @@ impl PublicKey {
         Ok(PublicKey {
             spki_der,
             numbers: PublicNumbers {
-                n: n_odd,
+                n: n.to_vec(),
                 e,
-                n_params: std::sync::OnceLock::new(),
+                modulus: std::sync::OnceLock::new(),
                 size,
             },
         })
@@ -284,6 +281,12 @@ fn product_of(a: &[u8], b: &[u8]) -> Zeroizing<Vec<u8>> {
             .flat_map(|limb| (*limb as u32).to_be_bytes())
             .collect(),
     )
+}
+
+/// A public exponent as a number, where it fits in 64 bits.
+fn exponent_value(be: &[u8]) -> Option<u64> {
+    let be = trim_leading_zeros(be);
+    (be.len() <= 8).then(|| be.iter().fold(0u64, |acc, &b| acc << 8 | u64::from(b)))
 }
 
 fn trim_leading_zeros(bytes: &[u8]) -> &[u8] {

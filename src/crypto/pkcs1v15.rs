@@ -13,8 +13,6 @@
 use super::Verifier;
 use crate::keys::{PublicKey, PublicNumbers};
 use crate::{Error, Result};
-use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
-use crypto_bigint::BoxedUint;
 use serde::{Deserialize, Serialize};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
@@ -103,21 +101,13 @@ pub(crate) fn pkcs1v15_verify(key: &PublicNumbers, digest_info: &[u8], signature
     let Some(expected) = emsa_pkcs1v15_encode(digest_info, k) else {
         return false;
     };
-    // Step 2a-b: OS2IP, and s must lie in [0, n).
-    let Ok(s) = BoxedUint::from_be_slice(signature, key.n.bits_precision()) else {
-        return false;
-    };
-    if s >= *key.n.as_ref() {
-        return false;
-    }
-    // Step 2c: m = s^e mod n; I2OSP(m, k).
-    let m = public_exponentiation(s, &key.e, key.n_params()).to_be_bytes();
-    let Some((high, em)) = m.split_at_checked(m.len().saturating_sub(k)) else {
+    // Steps 2a-c: OS2IP; s must lie in [0, n) (`pow` refuses it otherwise); m = s^e mod n;
+    // I2OSP(m, k).
+    let Some(em) = key.modulus().and_then(|n| n.pow(signature, key.e, k)) else {
         return false;
     };
     // Steps 3-4: compare with the encoding of what should have been signed.
-    let high_is_zero = high.iter().fold(0u8, |acc, byte| acc | byte).ct_eq(&0);
-    (high_is_zero & em.ct_eq(&expected)).into()
+    em.ct_eq(&expected).into()
 }
 
 /// EMSA-PKCS1-v1_5 (RFC 8017 §9.2 step 5): 0x00 0x01 0xFF.. 0x00 digest_info, `k` bytes long, or
@@ -132,19 +122,6 @@ fn emsa_pkcs1v15_encode(digest_info: &[u8], k: usize) -> Option<Vec<u8>> {
     em.push(0x00);
     em.extend_from_slice(digest_info);
     Some(em)
-}
-
-/// `base^exponent mod n` by left-to-right square-and-multiply. Variable time: only for public data.
-fn public_exponentiation(base: BoxedUint, exponent: &BoxedUint, n: &BoxedMontyParams) -> BoxedUint {
-    let base = BoxedMontyForm::new(base, n);
-    let mut acc = base.clone();
-    for bit in (0..exponent.bits_vartime().saturating_sub(1)).rev() {
-        acc = acc.square();
-        if exponent.bit_vartime(bit) {
-            acc = acc.mul(&base);
-        }
-    }
-    acc.retrieve()
 }
 
 #[cfg(all(test, feature = "rsa"))]
