@@ -57,28 +57,37 @@ impl Modulus {
     }
 
     /// `a * b * R^-1 mod n`, fully reduced, for `a, b < n` of the modulus' limb count.
+    ///
+    /// One pass per limb of `a` adds `a_i * b` and `u * n`, where `u` makes the low limb zero, and
+    /// writes the sum a limb lower into the other buffer (dividing by 2^32); the sum stays below
+    /// 2n. Iterators rather than indices, so the size-optimized build has no bounds checks in the
+    /// loop.
     fn mul(&self, a: &[u32], b: &[u32]) -> Vec<u32> {
         let n = &self.limbs;
         let len = n.len();
-        // t holds len + 2 limbs: the running sum stays below 2n < 2^(32 * len + 1).
-        let mut t = vec![0u32; len + 2];
+        let mut t = vec![0u32; len + 1];
+        let mut next = vec![0u32; len + 1];
         for &a_i in a {
-            let carry = mul_add_into(&mut t[..len], a_i, b);
-            let top = u64::from(t[len]) + carry;
-            t[len] = top as u32;
-            t[len + 1] = (top >> 32) as u32;
-            // Adding u*n makes the low limb zero; dropping it divides by 2^32.
-            let u = t[0].wrapping_mul(self.n0_inv);
-            let mut carry = (u64::from(t[0]) + u64::from(u) * u64::from(n[0])) >> 32;
-            for j in 1..len {
-                let sum = u64::from(t[j]) + u64::from(u) * u64::from(n[j]) + carry;
-                t[j - 1] = sum as u32;
-                carry = sum >> 32;
+            let a_i = u64::from(a_i);
+            // Each sum is at most (2^32-1) + (2^32-1)^2 + (2^32-1) = 2^64 - 1: no overflow.
+            let sum = u64::from(t[0]) + a_i * u64::from(b[0]);
+            let u = u64::from((sum as u32).wrapping_mul(self.n0_inv));
+            let mut product_carry = sum >> 32;
+            let mut reduction_carry = (u64::from(sum as u32) + u * u64::from(n[0])) >> 32;
+            let high = next[..len - 1]
+                .iter_mut()
+                .zip(t[1..len].iter().zip(&b[1..]).zip(&n[1..]));
+            for (out, ((&t_j, &b_j), &n_j)) in high {
+                let sum = u64::from(t_j) + a_i * u64::from(b_j) + product_carry;
+                product_carry = sum >> 32;
+                let reduced = u64::from(sum as u32) + u * u64::from(n_j) + reduction_carry;
+                reduction_carry = reduced >> 32;
+                *out = reduced as u32;
             }
-            let sum = u64::from(t[len]) + carry;
-            t[len - 1] = sum as u32;
-            t[len] = t[len + 1] + (sum >> 32) as u32;
-            t[len + 1] = 0;
+            let top = u64::from(t[len]) + product_carry + reduction_carry;
+            next[len - 1] = top as u32;
+            next[len] = (top >> 32) as u32;
+            std::mem::swap(&mut t, &mut next);
         }
         if t[len] != 0 || !is_less(&t[..len], n) {
             sub_in_place(&mut t[..len], n);
@@ -131,18 +140,6 @@ impl Modulus {
         x.resize(self.limbs.len(), 0);
         Some(x)
     }
-}
-
-/// `t += a * b` over `t.len() == b.len()` limbs; returns the carry out.
-fn mul_add_into(t: &mut [u32], a: u32, b: &[u32]) -> u64 {
-    let mut carry = 0u64;
-    for (t_j, &b_j) in t.iter_mut().zip(b) {
-        // (2^32-1)^2 + 2 (2^32-1) = 2^64 - 1: the sum never overflows.
-        let sum = u64::from(*t_j) + u64::from(a) * u64::from(b_j) + carry;
-        *t_j = sum as u32;
-        carry = sum >> 32;
-    }
-    carry
 }
 
 /// `x -= y` modulo `2^(32 * len)` (the borrow out is dropped: callers know `x >= y` or that it
