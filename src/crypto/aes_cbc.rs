@@ -73,9 +73,9 @@ impl AesCbc {
         }
     }
 
-    /// Decrypts and strips the padding. Every failure, including a wrong key that happens to leave
-    /// valid padding, is `DECRYPT_FAILED`.
-    pub(crate) fn decrypt(&self, ciphertext: &[u8]) -> Result<Vec<u8>> {
+    /// Decrypts in place and strips the padding. Every failure, including a wrong key that happens
+    /// to leave valid padding, is `DECRYPT_FAILED`.
+    pub(crate) fn decrypt(&self, ciphertext: Vec<u8>) -> Result<Vec<u8>> {
         let mut plaintext = self.decrypt_blocks(ciphertext)?;
         let (padding_ok, padding_len) = pkcs7_padding(&plaintext);
         if !bool::from(padding_ok) {
@@ -97,7 +97,7 @@ impl AesCbc {
     /// messages of different lengths (see [`filler_hash_blocks`]).
     pub(crate) fn decrypt_signed_plaintext(
         &self,
-        ciphertext: &[u8],
+        ciphertext: Vec<u8>,
         signature: &[u8],
         hash: HashAlg,
         verifier: &dyn Verifier,
@@ -113,15 +113,15 @@ impl AesCbc {
         Ok(Some(padded))
     }
 
-    /// CBC-decrypts whole blocks and leaves the padding on, unchecked. The refusal here depends
-    /// only on the length of what was received, never on the key.
-    fn decrypt_blocks(&self, ciphertext: &[u8]) -> Result<Vec<u8>> {
-        if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(BLOCK_LEN) {
+    /// CBC-decrypts whole blocks in the buffer they came in (the ciphertext is not needed after)
+    /// and leaves the padding on, unchecked. The refusal here depends only on the length of what
+    /// was received, never on the key.
+    fn decrypt_blocks(&self, mut blocks: Vec<u8>) -> Result<Vec<u8>> {
+        if blocks.is_empty() || !blocks.len().is_multiple_of(BLOCK_LEN) {
             return Err(Error::decrypt_failed(
                 "the encrypted body is not a whole number of 16-byte AES blocks",
             ));
         }
-        let mut blocks = ciphertext.to_vec();
         match &self.key {
             KeySchedule::Aes128(cipher) => cbc_decrypt_in_place(&**cipher, &self.iv, &mut blocks),
             KeySchedule::Aes192(cipher) => cbc_decrypt_in_place(&**cipher, &self.iv, &mut blocks),
@@ -270,15 +270,31 @@ mod tests {
             let plaintext = vec![b'a'; len];
             let ciphertext = c.encrypt(&plaintext);
             assert_eq!(ciphertext.len(), (len / BLOCK_LEN + 1) * BLOCK_LEN);
-            assert_eq!(c.decrypt(&ciphertext).unwrap(), plaintext);
+            assert_eq!(c.decrypt(ciphertext).unwrap(), plaintext);
         }
+    }
+
+    #[test]
+    fn decrypts_in_the_buffer_the_ciphertext_came_in() {
+        let c = cipher("0123456789abcdef", "abcdef9876543210");
+        let ciphertext = c.encrypt(&[b'a'; 40]);
+        let received = ciphertext.as_ptr();
+        let plaintext = c.decrypt(ciphertext).unwrap();
+        assert_eq!(plaintext.as_ptr(), received);
+        let ciphertext = c.encrypt(&[b'a'; 40]);
+        let received = ciphertext.as_ptr();
+        let plaintext = c
+            .decrypt_signed_plaintext(ciphertext, b"", HashAlg::Sha256, &AcceptingVerifier)
+            .unwrap()
+            .unwrap();
+        assert_eq!(plaintext.as_ptr(), received);
     }
 
     #[test]
     fn decryption_failures_never_panic() {
         let c = cipher("0123456789abcdef", "abcdef9876543210");
         for bad in [&[][..], &[0u8; 3][..], &[0u8; 16][..], &[0xffu8; 48][..]] {
-            let e = c.decrypt(bad).unwrap_err();
+            let e = c.decrypt(bad.to_vec()).unwrap_err();
             assert_eq!(e.code, ErrorCode::DecryptFailed, "{bad:?}");
         }
     }
@@ -322,7 +338,7 @@ mod tests {
             let expected = hex(expected);
             // The vectors have no padding: the fifth block is the PKCS#7 one.
             assert_eq!(c.encrypt(&plaintext)[..64], expected, "{key}");
-            assert_eq!(c.decrypt_blocks(&expected).unwrap(), plaintext, "{key}");
+            assert_eq!(c.decrypt_blocks(expected).unwrap(), plaintext, "{key}");
         }
     }
 
@@ -343,13 +359,13 @@ mod tests {
         let c = cipher("0123456789abcdef0123456789abcdef", "abcdef9876543210");
         for len in [0, 15, 16, 300] {
             let ciphertext = c.encrypt(&vec![b'a'; len]);
-            assert_eq!(c.decrypt(&ciphertext).unwrap().len(), len);
+            assert_eq!(c.decrypt(ciphertext.clone()).unwrap().len(), len);
             let opened = c
-                .decrypt_signed_plaintext(&ciphertext, b"", HashAlg::Sha256, &AcceptingVerifier)
+                .decrypt_signed_plaintext(ciphertext, b"", HashAlg::Sha256, &AcceptingVerifier)
                 .unwrap();
             assert_eq!(opened.map(|plaintext| plaintext.len()), Some(len));
         }
-        assert!(c.decrypt(&[0; 2 * BLOCK_LEN]).is_err());
+        assert!(c.decrypt(vec![0; 2 * BLOCK_LEN]).is_err());
         assert_eq!(expansions() - before, 1);
     }
 
