@@ -214,12 +214,14 @@ fn hash_blocks(message_len: usize) -> usize {
 /// on the padding, and hashing it takes one block more or less depending on that length: where
 /// the blocks are a multiple of 64 bytes long, a padding of 9 or more bytes leaves one block less
 /// to hash than a bad padding (treated as one byte). Hashing a filler of the blocks returned here
-/// as well makes the two hashes together cost the same whatever the padding was. This assumes the
-/// verifier hashes the message once, as every provider does (the digest is what it signs over).
+/// as well makes the two hashes together cost the same whatever the padding was: one block more
+/// than the longest message takes, since a hash costs at least one block. So the filler is one or
+/// two blocks whatever the length of the body, and the evening out costs no more than it must.
+/// This assumes the verifier hashes the message once, as every provider does (the digest is what
+/// it signs over).
 fn filler_hash_blocks(padded_len: usize, message_len: usize) -> usize {
     let longest = hash_blocks(padded_len.saturating_sub(1));
-    let shortest = hash_blocks(padded_len.saturating_sub(BLOCK_LEN));
-    (longest + shortest).saturating_sub(hash_blocks(message_len))
+    (longest + 1).saturating_sub(hash_blocks(message_len))
 }
 
 /// Hashes `blocks` blocks of zeros with the given hash, for their cost alone.
@@ -446,5 +448,18 @@ mod tests {
         assert_eq!(hash_blocks(55), 1);
         assert_eq!(filler_hash_blocks(64, 55), 2);
         assert_eq!(filler_hash_blocks(64, 63), 1);
+    }
+
+    #[test]
+    fn the_filler_hash_is_one_or_two_blocks_however_long_the_body() {
+        for padded_len in (BLOCK_LEN..=4096).step_by(BLOCK_LEN) {
+            for padding_len in 1..=BLOCK_LEN {
+                let blocks = filler_hash_blocks(padded_len, padded_len - padding_len);
+                assert!(
+                    (1..=2).contains(&blocks),
+                    "{padded_len} {padding_len}: {blocks}"
+                );
+            }
+        }
     }
 }
