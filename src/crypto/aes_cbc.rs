@@ -5,9 +5,11 @@
 
 use super::{HashAlg, Verifier};
 use crate::{Error, Result};
-use aes::cipher::block_padding::{NoPadding, Pkcs7};
+use aes::cipher::array::Array;
+use aes::cipher::block_padding::Pkcs7;
+use aes::cipher::consts::U16;
 use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt};
-use aes::cipher::{KeyInit, KeyIvInit};
+use aes::cipher::{InnerIvInit, KeyInit};
 use aes::{Aes128, Aes192, Aes256};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
@@ -18,32 +20,62 @@ use zeroize::Zeroizing;
 
 pub(crate) const BLOCK_LEN: usize = 16;
 
-/// An AES key (128, 192 or 256 bits) and its IV, wiped on drop.
+/// An expanded AES key (128, 192 or 256 bits), each in an allocation of exactly its own size, which
+/// the aes crate wipes whole on drop. Held inline, a 128-bit schedule would leave the bytes past it
+/// (where a 256-bit one fits) as they were when it was built, and they can hold the key.
+enum KeySchedule {
+    Aes128(Box<Aes128>),
+    Aes192(Box<Aes192>),
+    Aes256(Box<Aes256>),
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many keys this thread has expanded, for the tests that hold a client to one.
+    static KEY_EXPANSIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+impl KeySchedule {
+    /// `None` unless the key is 16, 24 or 32 bytes.
+    fn expand(key: &[u8]) -> Option<KeySchedule> {
+        #[cfg(test)]
+        KEY_EXPANSIONS.with(|count| count.set(count.get() + 1));
+        Some(match key.len() {
+            16 => KeySchedule::Aes128(Box::new(Aes128::new_from_slice(key).ok()?)),
+            24 => KeySchedule::Aes192(Box::new(Aes192::new_from_slice(key).ok()?)),
+            32 => KeySchedule::Aes256(Box::new(Aes256::new_from_slice(key).ok()?)),
+            _ => return None,
+        })
+    }
+}
+
+/// An AES key and its IV. The key is expanded once, when the client is made: in software AES, as
+/// in WebAssembly, expanding it costs about as much as decrypting a few blocks, and every message
+/// would pay for it again.
 pub(crate) struct AesCbc {
-    key: Zeroizing<Vec<u8>>,
-    iv: Zeroizing<Vec<u8>>,
+    key: KeySchedule,
+    iv: Zeroizing<[u8; BLOCK_LEN]>,
 }
 
 impl AesCbc {
     /// `None` unless the key is 16, 24 or 32 bytes and the IV 16.
     pub(crate) fn new(key: Zeroizing<Vec<u8>>, iv: Zeroizing<Vec<u8>>) -> Option<AesCbc> {
-        (matches!(key.len(), 16 | 24 | 32) && iv.len() == BLOCK_LEN).then_some(AesCbc { key, iv })
+        let iv = Zeroizing::new(<[u8; BLOCK_LEN]>::try_from(iv.as_slice()).ok()?);
+        let key = KeySchedule::expand(&key)?;
+        Some(AesCbc { key, iv })
     }
 
     pub(crate) fn encrypt(&self, plaintext: &[u8]) -> Vec<u8> {
-        let (key, iv) = (self.key.as_slice(), self.iv.as_slice());
-        match key.len() {
-            16 => cbc_encrypt::<Aes128>(key, iv, plaintext),
-            24 => cbc_encrypt::<Aes192>(key, iv, plaintext),
-            _ => cbc_encrypt::<Aes256>(key, iv, plaintext),
+        match &self.key {
+            KeySchedule::Aes128(cipher) => cbc_encrypt(&**cipher, &self.iv, plaintext),
+            KeySchedule::Aes192(cipher) => cbc_encrypt(&**cipher, &self.iv, plaintext),
+            KeySchedule::Aes256(cipher) => cbc_encrypt(&**cipher, &self.iv, plaintext),
         }
-        // `new` admits only the three key lengths and a 16-byte IV, which every cipher takes.
-        .unwrap_or_default()
     }
 
-    /// Decrypts and strips the padding. Every failure, including a wrong key that happens to leave
-    /// valid padding, is `DECRYPT_FAILED`.
-    pub(crate) fn decrypt(&self, ciphertext: &[u8]) -> Result<Vec<u8>> {
+    /// Decrypts in place and strips the padding. Every failure, including a wrong key that happens
+    /// to leave valid padding, is `DECRYPT_FAILED`.
+    pub(crate) fn decrypt(&self, ciphertext: Vec<u8>) -> Result<Vec<u8>> {
         let mut plaintext = self.decrypt_blocks(ciphertext)?;
         let (padding_ok, padding_len) = pkcs7_padding(&plaintext);
         if !bool::from(padding_ok) {
@@ -65,7 +97,7 @@ impl AesCbc {
     /// messages of different lengths (see [`filler_hash_blocks`]).
     pub(crate) fn decrypt_signed_plaintext(
         &self,
-        ciphertext: &[u8],
+        ciphertext: Vec<u8>,
         signature: &[u8],
         hash: HashAlg,
         verifier: &dyn Verifier,
@@ -81,41 +113,40 @@ impl AesCbc {
         Ok(Some(padded))
     }
 
-    /// CBC-decrypts whole blocks and leaves the padding on, unchecked. The refusals here depend
-    /// only on the length of what was received, never on the key.
-    fn decrypt_blocks(&self, ciphertext: &[u8]) -> Result<Vec<u8>> {
-        if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(BLOCK_LEN) {
+    /// CBC-decrypts whole blocks in the buffer they came in (the ciphertext is not needed after)
+    /// and leaves the padding on, unchecked. The refusal here depends only on the length of what
+    /// was received, never on the key.
+    fn decrypt_blocks(&self, mut blocks: Vec<u8>) -> Result<Vec<u8>> {
+        if blocks.is_empty() || !blocks.len().is_multiple_of(BLOCK_LEN) {
             return Err(Error::decrypt_failed(
                 "the encrypted body is not a whole number of 16-byte AES blocks",
             ));
         }
-        let (key, iv) = (self.key.as_slice(), self.iv.as_slice());
-        match key.len() {
-            16 => cbc_decrypt_blocks::<Aes128>(key, iv, ciphertext),
-            24 => cbc_decrypt_blocks::<Aes192>(key, iv, ciphertext),
-            _ => cbc_decrypt_blocks::<Aes256>(key, iv, ciphertext),
+        match &self.key {
+            KeySchedule::Aes128(cipher) => cbc_decrypt_in_place(&**cipher, &self.iv, &mut blocks),
+            KeySchedule::Aes192(cipher) => cbc_decrypt_in_place(&**cipher, &self.iv, &mut blocks),
+            KeySchedule::Aes256(cipher) => cbc_decrypt_in_place(&**cipher, &self.iv, &mut blocks),
         }
-        .ok_or_else(|| Error::decrypt_failed("the encrypted body could not be decrypted"))
+        Ok(blocks)
     }
 }
 
-fn cbc_encrypt<C: BlockCipherEncrypt + KeyInit>(
-    key: &[u8],
-    iv: &[u8],
-    plaintext: &[u8],
-) -> Option<Vec<u8>> {
-    let encryptor = cbc::Encryptor::<C>::new_from_slices(key, iv).ok()?;
-    Some(encryptor.encrypt_padded_vec::<Pkcs7>(plaintext))
+/// CBC over the expanded key, borrowed: the mode keeps only its own copy of the IV.
+fn cbc_encrypt<C>(cipher: &C, iv: &[u8; BLOCK_LEN], plaintext: &[u8]) -> Vec<u8>
+where
+    C: BlockCipherEncrypt<BlockSize = U16>,
+{
+    cbc::Encryptor::inner_iv_init(cipher, iv.into()).encrypt_padded_vec::<Pkcs7>(plaintext)
 }
 
-/// The padding is left to [`pkcs7_padding`], which reads it in constant time.
-fn cbc_decrypt_blocks<C: BlockCipherDecrypt + KeyInit>(
-    key: &[u8],
-    iv: &[u8],
-    ciphertext: &[u8],
-) -> Option<Vec<u8>> {
-    let decryptor = cbc::Decryptor::<C>::new_from_slices(key, iv).ok()?;
-    decryptor.decrypt_padded_vec::<NoPadding>(ciphertext).ok()
+/// `blocks` holds whole blocks (a remainder would be left as it is). The padding is left to
+/// [`pkcs7_padding`], which reads it in constant time.
+fn cbc_decrypt_in_place<C>(cipher: &C, iv: &[u8; BLOCK_LEN], blocks: &mut [u8])
+where
+    C: BlockCipherDecrypt<BlockSize = U16>,
+{
+    let (blocks, _) = Array::<u8, U16>::slice_as_chunks_mut(blocks);
+    cbc::Decryptor::inner_iv_init(cipher, iv.into()).decrypt_blocks(blocks);
 }
 
 /// Reads the PKCS#7 padding (RFC 5652 §6.3) at the end of decrypted whole blocks: whether it is well
@@ -183,12 +214,14 @@ fn hash_blocks(message_len: usize) -> usize {
 /// on the padding, and hashing it takes one block more or less depending on that length: where
 /// the blocks are a multiple of 64 bytes long, a padding of 9 or more bytes leaves one block less
 /// to hash than a bad padding (treated as one byte). Hashing a filler of the blocks returned here
-/// as well makes the two hashes together cost the same whatever the padding was. This assumes the
-/// verifier hashes the message once, as every provider does (the digest is what it signs over).
+/// as well makes the two hashes together cost the same whatever the padding was: one block more
+/// than the longest message takes, since a hash costs at least one block. So the filler is one or
+/// two blocks whatever the length of the body, and the evening out costs no more than it must.
+/// This assumes the verifier hashes the message once, as every provider does (the digest is what
+/// it signs over).
 fn filler_hash_blocks(padded_len: usize, message_len: usize) -> usize {
     let longest = hash_blocks(padded_len.saturating_sub(1));
-    let shortest = hash_blocks(padded_len.saturating_sub(BLOCK_LEN));
-    (longest + shortest).saturating_sub(hash_blocks(message_len))
+    (longest + 1).saturating_sub(hash_blocks(message_len))
 }
 
 /// Hashes `blocks` blocks of zeros with the given hash, for their cost alone.
@@ -239,17 +272,103 @@ mod tests {
             let plaintext = vec![b'a'; len];
             let ciphertext = c.encrypt(&plaintext);
             assert_eq!(ciphertext.len(), (len / BLOCK_LEN + 1) * BLOCK_LEN);
-            assert_eq!(c.decrypt(&ciphertext).unwrap(), plaintext);
+            assert_eq!(c.decrypt(ciphertext).unwrap(), plaintext);
         }
+    }
+
+    #[test]
+    fn decrypts_in_the_buffer_the_ciphertext_came_in() {
+        let c = cipher("0123456789abcdef", "abcdef9876543210");
+        let ciphertext = c.encrypt(&[b'a'; 40]);
+        let received = ciphertext.as_ptr();
+        let plaintext = c.decrypt(ciphertext).unwrap();
+        assert_eq!(plaintext.as_ptr(), received);
+        let ciphertext = c.encrypt(&[b'a'; 40]);
+        let received = ciphertext.as_ptr();
+        let plaintext = c
+            .decrypt_signed_plaintext(ciphertext, b"", HashAlg::Sha256, &AcceptingVerifier)
+            .unwrap()
+            .unwrap();
+        assert_eq!(plaintext.as_ptr(), received);
     }
 
     #[test]
     fn decryption_failures_never_panic() {
         let c = cipher("0123456789abcdef", "abcdef9876543210");
         for bad in [&[][..], &[0u8; 3][..], &[0u8; 16][..], &[0xffu8; 48][..]] {
-            let e = c.decrypt(bad).unwrap_err();
+            let e = c.decrypt(bad.to_vec()).unwrap_err();
             assert_eq!(e.code, ErrorCode::DecryptFailed, "{bad:?}");
         }
+    }
+
+    fn hex(text: &str) -> Vec<u8> {
+        crate::wire::decode_hex(text).unwrap()
+    }
+
+    /// NIST SP 800-38A, F.2.1-F.2.6: CBC-AES128, -192 and -256 over the same four blocks.
+    #[test]
+    fn reproduces_the_sp_800_38a_cbc_vectors_for_every_key_length() {
+        let iv = hex("000102030405060708090a0b0c0d0e0f");
+        let plaintext = hex(concat!(
+            "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51",
+            "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710",
+        ));
+        for (key, expected) in [
+            (
+                "2b7e151628aed2a6abf7158809cf4f3c",
+                concat!(
+                    "7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2",
+                    "73bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7",
+                ),
+            ),
+            (
+                "8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b",
+                concat!(
+                    "4f021db243bc633d7178183a9fa071e8b4d9ada9ad7dedf4e5e738763f69145a",
+                    "571b242012fb7ae07fa9baac3df102e008b0e27988598881d920a9e64f5615cd",
+                ),
+            ),
+            (
+                "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
+                concat!(
+                    "f58c4c04d6e5f1ba779eabfb5f7bfbd69cfc4e967edb808d679f777bc6702c7d",
+                    "39f23369a9d9bacfa530e26304231461b2eb05e2c39be9fcda6c19078c6a9d1b",
+                ),
+            ),
+        ] {
+            let c = AesCbc::new(Zeroizing::new(hex(key)), Zeroizing::new(iv.clone())).unwrap();
+            let expected = hex(expected);
+            // The vectors have no padding: the fifth block is the PKCS#7 one.
+            assert_eq!(c.encrypt(&plaintext)[..64], expected, "{key}");
+            assert_eq!(c.decrypt_blocks(expected).unwrap(), plaintext, "{key}");
+        }
+    }
+
+    /// Accepts every signature, so that the signed-plaintext path runs to its end.
+    #[derive(Debug)]
+    struct AcceptingVerifier;
+
+    impl Verifier for AcceptingVerifier {
+        fn verify(&self, _: &[u8], _: &[u8], _: HashAlg) -> Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_key_is_expanded_once_however_many_messages_go_through_it() {
+        let expansions = || KEY_EXPANSIONS.with(std::cell::Cell::get);
+        let before = expansions();
+        let c = cipher("0123456789abcdef0123456789abcdef", "abcdef9876543210");
+        for len in [0, 15, 16, 300] {
+            let ciphertext = c.encrypt(&vec![b'a'; len]);
+            assert_eq!(c.decrypt(ciphertext.clone()).unwrap().len(), len);
+            let opened = c
+                .decrypt_signed_plaintext(ciphertext, b"", HashAlg::Sha256, &AcceptingVerifier)
+                .unwrap();
+            assert_eq!(opened.map(|plaintext| plaintext.len()), Some(len));
+        }
+        assert!(c.decrypt(vec![0; 2 * BLOCK_LEN]).is_err());
+        assert_eq!(expansions() - before, 1);
     }
 
     /// Two blocks whose last one ends in `tail`.
@@ -329,5 +448,18 @@ mod tests {
         assert_eq!(hash_blocks(55), 1);
         assert_eq!(filler_hash_blocks(64, 55), 2);
         assert_eq!(filler_hash_blocks(64, 63), 1);
+    }
+
+    #[test]
+    fn the_filler_hash_is_one_or_two_blocks_however_long_the_body() {
+        for padded_len in (BLOCK_LEN..=4096).step_by(BLOCK_LEN) {
+            for padding_len in 1..=BLOCK_LEN {
+                let blocks = filler_hash_blocks(padded_len, padded_len - padding_len);
+                assert!(
+                    (1..=2).contains(&blocks),
+                    "{padded_len} {padding_len}: {blocks}"
+                );
+            }
+        }
     }
 }

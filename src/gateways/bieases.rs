@@ -208,7 +208,7 @@ impl BodyCipher {
     /// Reverses [`BodyCipher::encrypt_to_base64`]. Every failure, including a wrong key that happens
     /// to leave valid padding, is `DECRYPT_FAILED`; nothing here can panic on received data.
     fn decrypt_base64(&self, body: &str) -> Result<Vec<u8>> {
-        self.0.decrypt(&BodyCipher::ciphertext(body)?)
+        self.0.decrypt(BodyCipher::ciphertext(body)?)
     }
 }
 
@@ -530,7 +530,7 @@ impl Bieases {
                 self.cipher
                     .0
                     .decrypt_signed_plaintext(
-                        &BodyCipher::ciphertext(body)?,
+                        BodyCipher::ciphertext(body)?,
                         &signature,
                         self.hash,
                         verifier,

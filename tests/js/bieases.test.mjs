@@ -331,3 +331,82 @@ test("signTarget 'plaintext': bad padding and a bad signature are one and the sa
   assert.equal(a.message, b.message);
   assert.equal(a.field, b.field);
 });
+
+// AES-CBC against node:crypto with keys and IVs drawn at random for every key length: what either
+// side encrypts, the other decrypts to the same bytes, at every padding length from 1 to 16.
+const randomProfile = (keyLength, changes = {}) => ({
+  ...defaultProfile,
+  keyEncoding: 'base64',
+  key: crypto.randomBytes(keyLength),
+  iv: crypto.randomBytes(16),
+  ...changes,
+});
+
+/** The decrypted body's members, as the library reports them (`raw`, less the unsigned envelope). */
+const decryptedMembers = (notification) => {
+  const { unverifiedEnvelope, ...members } = notification.refund.raw;
+  assert.ok(unverifiedEnvelope);
+  return members;
+};
+
+test('AES-CBC: random 128-, 192- and 256-bit keys agree with node:crypto at every padding length', () => {
+  for (const keyLength of [16, 24, 32]) {
+    for (let draw = 0; draw < 3; draw++) {
+      const profile = randomProfile(keyLength);
+      const client = new RefundClient(config(profile));
+      const label = `AES-${keyLength * 8}, draw ${draw}`;
+      for (let msgLength = 0; msgLength < 16; msgLength++) {
+        const body = { ...refundNotification(), msg: crypto.randomBytes(8).toString('hex').slice(0, msgLength) };
+        const envelope = gatewayEnvelope(profile, body);
+        const notification = client.verifyNotification({ body: JSON.stringify(envelope) }, { now: NOW });
+        assert.deepEqual(decryptedMembers(notification), body, `${label}, msg of ${msgLength}`);
+      }
+      const request = JSON.parse(client.buildRefund(refundInput, { now: NOW }).body);
+      assert.equal(decrypt(profile, request.body).toString('utf8'), REFUND_PLAINTEXT, label);
+    }
+  }
+});
+
+/** `json`, then spaces up to where `tail` ends a block, then `tail`: whole blocks, no padding added. */
+function blocksEndingIn(json, tail) {
+  const fill = (16 - ((json.length + tail.length) % 16)) % 16;
+  return Buffer.concat([Buffer.from(json), Buffer.alloc(fill, 0x20), Buffer.from(tail)]);
+}
+
+function encryptBlocks(profile, blocks) {
+  const cipher = crypto.createCipheriv(algorithm(profile.key), profile.key, profile.iv).setAutoPadding(false);
+  return Buffer.concat([cipher.update(blocks), cipher.final()]).toString('base64');
+}
+
+/** Last bytes that are not PKCS#7 padding (each follows a space, never a padding byte). */
+const BAD_PADDINGS = [[0x00], [0x11], [0xff], [0x03, 0x03], Array(15).fill(0x10)];
+
+test('AES-CBC: bad padding under random keys is refused where node:crypto refuses it, under both profiles', () => {
+  const json = JSON.stringify(refundNotification());
+  for (const keyLength of [16, 24, 32]) {
+    for (const signTarget of ['ciphertext', 'plaintext']) {
+      const profile = randomProfile(keyLength, { signTarget });
+      const client = new RefundClient(config(profile));
+      const verify = (envelope) => client.verifyNotification({ body: JSON.stringify(envelope) }, { now: NOW });
+      const forged = gatewayEnvelope(profile, refundNotification(), { signer: merchantPrivate });
+      const badSignature = throwsWith(assert, RefundKitError, () => verify(forged), 'SIGNATURE_INVALID');
+      for (const tail of BAD_PADDINGS) {
+        const label = `AES-${keyLength * 8} ${signTarget}, ends in ${tail}`;
+        const blocks = blocksEndingIn(json, tail);
+        const body = encryptBlocks(profile, blocks);
+        assert.throws(() => decrypt(profile, body), /bad decrypt/, `node:crypto refuses it too: ${label}`);
+        // Signed by the gateway key over what the library checks a signature over when the padding
+        // is bad (all but the last byte), so that the padding alone is wrong.
+        const target = signTarget === 'plaintext' ? blocks.subarray(0, -1) : Buffer.from(body);
+        const sign = crypto.sign(profile.hash, target, gatewayPrivate).toString('base64');
+        const envelope = { ...gatewayEnvelope(profile, refundNotification()), body, sign };
+        if (signTarget === 'ciphertext') {
+          throwsWith(assert, RefundKitError, () => verify(envelope), 'DECRYPT_FAILED');
+        } else {
+          const e = throwsWith(assert, RefundKitError, () => verify(envelope), 'SIGNATURE_INVALID');
+          assert.equal(e.message, badSignature.message, label);
+        }
+      }
+    }
+  }
+});
