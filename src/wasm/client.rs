@@ -110,22 +110,18 @@ impl RefundClient {
     /// The same bytes as `buildRefund`, signed through WebCrypto where the platform has it.
     #[wasm_bindgen(js_name = "buildRefundAsync")]
     pub fn build_refund_async(&self, input: JsValue, opts: JsValue) -> js_sys::Promise {
-        let draft = self.draft_refund(&input, &opts).map_err(to_js_error);
-        let (client, signer) = (self.inner.clone(), self.signer.clone());
-        future_to_promise(async move {
-            let signed = signer.sign(&client, draft?).await.map_err(to_js_error)?;
-            signed_to_js(&signed)
-        })
+        match self.draft_refund(&input, &opts) {
+            Ok(draft) => self.sign_to_js(draft),
+            Err(error) => Promise::reject(&to_js_error(error)),
+        }
     }
 
     #[wasm_bindgen(js_name = "buildRefundQueryAsync")]
     pub fn build_refund_query_async(&self, query: JsValue, opts: JsValue) -> js_sys::Promise {
-        let draft = self.draft_refund_query(&query, &opts).map_err(to_js_error);
-        let (client, signer) = (self.inner.clone(), self.signer.clone());
-        future_to_promise(async move {
-            let signed = signer.sign(&client, draft?).await.map_err(to_js_error)?;
-            signed_to_js(&signed)
-        })
+        match self.draft_refund_query(&query, &opts) {
+            Ok(draft) => self.sign_to_js(draft),
+            Err(error) => Promise::reject(&to_js_error(error)),
+        }
     }
 
     /// Builds, signs, sends through `fetch` and returns the verified result. Every failure tells
@@ -170,6 +166,11 @@ impl RefundClient {
 }
 
 impl RefundClient {
+    fn sign_to_js(&self, draft: Draft) -> Promise {
+        let signer = self.signer.clone();
+        signer.sign_then(self.inner.clone(), draft, signed_to_js, to_js_error)
+    }
+
     fn draft_refund(&self, input: &JsValue, opts: &JsValue) -> Result<Draft> {
         let input = RefundInput::from_json(&to_json(input, "input")?)?;
         self.inner.draft_refund(&input, now_ms(opts)?)

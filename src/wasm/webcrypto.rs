@@ -7,12 +7,29 @@ use super::js;
 use crate::crypto::HashAlg;
 use crate::keys::{check_generated_bits, key_pair_from_der, GeneratedKeyPair};
 use crate::{Client, Draft, Error, PrivateKey, Result, SignedRequest};
-use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Object, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{CryptoKey, SubtleCrypto};
+
+type JsResult = std::result::Result<JsValue, JsValue>;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A promise made by the platform (here, by `crypto.subtle`).
+    type PlatformPromise;
+
+    /// `promise.then(onFulfilled, onRejected)`.
+    #[wasm_bindgen(method, catch)]
+    fn then(
+        this: &PlatformPromise,
+        on_fulfilled: &js_sys::Function,
+        on_rejected: &js_sys::Function,
+    ) -> std::result::Result<Promise, JsValue>;
+}
 
 const ALGORITHM: &str = "RSASSA-PKCS1-v1_5";
 /// WebCrypto defines eight key usages; a key listing more is not a `CryptoKey`.
@@ -62,6 +79,78 @@ impl AsyncSigner {
         }
     }
 
+    /// Signs `draft` and hands the request to `finish`, as a promise. Where the key is ready (the
+    /// caller's `CryptoKey`, or the merchant key once imported) the platform's own promise carries
+    /// the signature straight to `finish`, with no Rust future in between: the common case, and the
+    /// one whose overhead counts. Otherwise (the first signature of a client, or no `crypto.subtle`)
+    /// it goes through [`AsyncSigner::sign`].
+    pub fn sign_then(
+        self: Rc<Self>,
+        client: Rc<Client>,
+        draft: Draft,
+        finish: fn(&SignedRequest) -> JsResult,
+        error: fn(Error) -> JsValue,
+    ) -> Promise {
+        if let Some(promise) = self.sign_with_ready_key(&draft) {
+            // One function for both outcomes, so the closure is called exactly once and freed
+            // (a handler that is never called would leak): WebCrypto fulfils with an ArrayBuffer
+            // and rejects with a DOMException, never with an ArrayBuffer.
+            let length = self.signature_len();
+            let settle: JsValue = Closure::once_into_js(move |outcome: JsValue| -> JsResult {
+                if !outcome.is_instance_of::<ArrayBuffer>() {
+                    return Err(error(signing_failed()));
+                }
+                let signature = js::copy_own_bytes(&Uint8Array::new(&outcome));
+                let signature = checked_length(signature, length).map_err(error)?;
+                finish(&draft.finish(&signature).map_err(error)?)
+            });
+            let settle: &js_sys::Function = settle.unchecked_ref();
+            return promise
+                .unchecked_ref::<PlatformPromise>()
+                .then(settle, settle)
+                .unwrap_or_else(|_| Promise::reject(&error(signing_failed())));
+        }
+        future_to_promise(async move {
+            let signed = self.sign(&client, draft).await.map_err(error)?;
+            finish(&signed)
+        })
+    }
+
+    /// The length of this key's signatures in bytes: the modulus' length.
+    fn signature_len(&self) -> Option<usize> {
+        if let Some(key) = &self.key {
+            return Some(key.bits() / 8);
+        }
+        let algorithm = js::get(self.external.as_ref()?, "algorithm").ok()?;
+        let bits = js::get(&algorithm, "modulusLength").ok()?.as_f64()?;
+        (bits.fract() == 0.0 && (0.0..=65536.0).contains(&bits))
+            .then(|| (bits as usize).div_ceil(8))
+    }
+
+    /// The platform's promise of the signature, where the key needs no import first.
+    fn sign_with_ready_key(&self, draft: &Draft) -> Option<Promise> {
+        let subtle = subtle()?;
+        let key = match &self.external {
+            Some(key) => {
+                check_external_key(key, draft.hash).ok()?;
+                key.clone()
+            }
+            None => match self
+                .imported
+                .borrow()
+                .iter()
+                .find(|(h, _)| *h == draft.hash)?
+            {
+                (_, Import::Done(key)) => key.clone(),
+                (_, Import::Pending(_)) => return None,
+            },
+        };
+        let data = Uint8Array::from(&draft.message[..]);
+        subtle
+            .sign_with_str_and_buffer_source(ALGORITHM, &key, &data)
+            .ok()
+    }
+
     pub async fn sign(&self, client: &Client, draft: Draft) -> Result<SignedRequest> {
         let Some(subtle) = subtle() else {
             if self.external.is_some() {
@@ -81,7 +170,7 @@ impl AsyncSigner {
             None => return client.sign_draft(&draft),
         };
         let signature = sign_bytes(&subtle, &key, &draft.message).await?;
-        draft.finish(&signature)
+        draft.finish(&checked_length(signature, self.signature_len())?)
     }
 
     async fn key_for(&self, subtle: &SubtleCrypto, hash: HashAlg) -> Option<CryptoKey> {
@@ -194,8 +283,21 @@ fn import_private_key(subtle: &SubtleCrypto, der: &[u8], hash: HashAlg) -> Promi
     })
 }
 
+fn signing_failed() -> Error {
+    Error::key("privateKey", "WebCrypto could not sign with this key")
+}
+
+/// A signature as long as the key's modulus, as RSASSA-PKCS1-v1_5 makes them; anything else is no
+/// signature, whatever the platform answered.
+fn checked_length(signature: Vec<u8>, expected: Option<usize>) -> Result<Vec<u8>> {
+    match expected {
+        Some(length) if length == signature.len() => Ok(signature),
+        _ => Err(signing_failed()),
+    }
+}
+
 async fn sign_bytes(subtle: &SubtleCrypto, key: &CryptoKey, message: &[u8]) -> Result<Vec<u8>> {
-    let failed = || Error::key("privateKey", "WebCrypto could not sign with this key");
+    let failed = signing_failed;
     let data = Uint8Array::from(message);
     let promise = subtle
         .sign_with_str_and_buffer_source(ALGORITHM, key, &data)

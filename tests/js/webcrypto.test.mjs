@@ -160,3 +160,31 @@ test('a SHA-1 profile imports its own SHA-1 key and needs a SHA-1 CryptoKey', { 
     (error) => error.code === 'KEY_INVALID' && error.field === 'privateKey' && /SHA-1/.test(error.message),
   );
 });
+
+test('a signature WebCrypto refuses or answers with something else rejects with KEY_INVALID, on a ready key too', async () => {
+  const s = built[0];
+  const subtle = globalThis.crypto.subtle;
+  const realSign = subtle.sign;
+  const client = new RefundClient(s.config);
+  const keyClient = new RefundClient({ ...s.config, privateKey: await subtle.importKey('pkcs8', merchantDer, rsa(), false, ['sign']) });
+  const opts = { now: s.now };
+  // The first call imports the merchant key; the later ones sign with it straight away.
+  const expected = await client.buildRefundAsync(s.input, opts);
+  const refused = (error) =>
+    error instanceof RefundKitError && error.code === 'KEY_INVALID' && error.field === 'privateKey' && /WebCrypto could not sign/.test(error.message);
+  try {
+    for (const answer of [
+      () => Promise.reject(new DOMException('the operation failed', 'OperationError')),
+      () => Promise.resolve(new Uint8Array(256)),
+      () => Promise.resolve('a signature'),
+      () => Promise.resolve(new ArrayBuffer(0)),
+    ]) {
+      subtle.sign = answer;
+      for (const c of [client, keyClient]) await assert.rejects(c.buildRefundAsync(s.input, opts), refused);
+      await assert.rejects(client.buildRefundQueryAsync(s.query, opts), refused);
+    }
+  } finally {
+    subtle.sign = realSign;
+  }
+  assert.deepEqual(await client.buildRefundAsync(s.input, opts), expected, 'the client still signs afterwards');
+});
