@@ -63,17 +63,28 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+/** A copy of `items` in random order (Fisher-Yates). */
+function shuffled(items) {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
 /**
  * Times candidates ({ name: fn }) interleaved: WARMUP untimed rounds, then ROUNDS timed rounds, one
- * call of each candidate per round, in rotating order. fn may return a promise; it is awaited.
+ * call of each candidate per round, in a new random order each round (in a fixed rotation each
+ * candidate mostly follows the same neighbour, whose after-effects then look like its own cost).
+ * fn may return a promise; it is awaited.
  * Returns { name: median ms }.
  */
 async function race(candidates, rounds = ROUNDS) {
   const names = Object.keys(candidates);
   const samples = Object.fromEntries(names.map((n) => [n, []]));
   for (let round = 0; round < WARMUP + rounds; round++) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(round + k) % names.length];
+    for (const name of shuffled(names)) {
       const t0 = now();
       const result = candidates[name]();
       if (result && typeof result.then === 'function') await result;
