@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{fixture, one_line};
+use common::{fixture, fixture_path, one_line, openssl};
 use refundkit::keys::{key_fingerprint, PrivateKey, PublicKey};
 use refundkit::{Error, ErrorCode};
 use rsa::pkcs1::{RsaPublicKeyRef, UintRef};
@@ -808,4 +808,727 @@ fn a_private_key_whose_primes_do_not_make_its_modulus_is_refused_when_a_provider
     );
     let good = PrivateKey::import(&fixture("merchant_test_key.pem"), "privateKey").unwrap();
     RustCrypto.signer(good).unwrap();
+}
+
+// ---- The DER read and written, against openssl and node:crypto --------------------------------
+
+/// Keys kept in all four formats (`.pem` PKCS#8, `.pkcs1.pem`, `.pub.pem` SPKI, `.pub.pkcs1.pem`):
+/// the merchant key written by openssl, and a 3072-bit key generated and exported by node:crypto
+/// (`generateKeyPairSync('rsa', { modulusLength: 3072 })`, then `export({ type, format: 'pem' })`
+/// with each of `pkcs8`, `pkcs1`, `spki`).
+const KEY_SETS: [&str; 2] = ["merchant_test_key", "node_3072_test_key"];
+
+/// Private keys beside those, each with something the writer must get right: a 4096-bit modulus, a
+/// modulus that is not a whole number of 32-bit words, and the exponent 0x80000001, whose INTEGER
+/// needs a 0x00 before it (`openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_pubexp:2147483649`,
+/// its public key by `openssl rsa -RSAPublicKey_out`).
+const OTHER_PRIVATE_KEYS: [&str; 4] = [
+    "gateway_test_key.pem",
+    "merchant_4096_test_key.pem",
+    "odd_2056_test_key.pem",
+    "big_exponent_test_key.pem",
+];
+
+/// What openssl writes for a key file: `openssl args -in FILE -outform DER`.
+fn openssl_der(args: &[&str], file: &str) -> Vec<u8> {
+    let path = fixture_path(file);
+    let mut all = args.to_vec();
+    all.extend(["-in", path.as_str(), "-outform", "DER"]);
+    let (ok, out) = openssl::run(&all, b"");
+    assert!(ok, "openssl {args:?} refused {file}");
+    out
+}
+
+/// The SPKI openssl writes for the public half of a PKCS#8 or PKCS#1 private key file.
+fn openssl_spki(private_key_file: &str) -> Vec<u8> {
+    openssl_der(&["pkey", "-pubout"], private_key_file)
+}
+
+/// The fingerprint as openssl computes it: the hex SHA-256 of those bytes.
+fn openssl_sha256(bytes: &[u8]) -> String {
+    let (ok, out) = openssl::run(&["dgst", "-sha256", "-r"], bytes);
+    assert!(ok, "openssl dgst failed");
+    String::from_utf8(out).unwrap()[..64].to_string()
+}
+
+/// A PEM file as it is, and as one line of base64 DER.
+fn as_pem_and_bare(file: &str) -> [String; 2] {
+    let text = fixture(file);
+    let bare = one_line(&text);
+    [text, bare]
+}
+
+#[test]
+fn every_format_of_a_key_from_openssl_or_node_imports_to_the_public_key_openssl_reads() {
+    for set in KEY_SETS {
+        let expected = openssl_spki(&format!("{set}.pem"));
+        let fingerprint = openssl_sha256(&expected);
+        // node:crypto's SPKI export of its key (and openssl's of the merchant key) is those bytes.
+        assert_eq!(der(&fixture(&format!("{set}.pub.pem"))), expected, "{set}");
+        for file in [format!("{set}.pem"), format!("{set}.pkcs1.pem")] {
+            for text in as_pem_and_bare(&file) {
+                let key = PrivateKey::import(&text, "privateKey").unwrap();
+                assert_eq!(key.public_key().spki_der(), expected, "{file}");
+                assert_eq!(key.public_key().fingerprint(), fingerprint, "{file}");
+            }
+        }
+        for file in [format!("{set}.pub.pem"), format!("{set}.pub.pkcs1.pem")] {
+            for text in as_pem_and_bare(&file) {
+                let key = PublicKey::import(&text, "gatewayPublicKey").unwrap();
+                assert_eq!(key.spki_der(), expected, "{file}");
+                assert_eq!(key_fingerprint(&text).unwrap(), fingerprint, "{file}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_spki_written_is_byte_for_byte_what_openssl_writes() {
+    for file in OTHER_PRIVATE_KEYS {
+        let expected = openssl_spki(file);
+        let key = PrivateKey::import(&fixture(file), "privateKey").unwrap();
+        assert_eq!(key.public_key().spki_der(), expected, "{file}");
+    }
+    // The PKCS#1 public key of the 0x80000001 exponent, which carries the 0x00 itself.
+    let public = PublicKey::import(
+        &fixture("big_exponent_test_key.pub.pkcs1.pem"),
+        "gatewayPublicKey",
+    )
+    .unwrap();
+    assert_eq!(
+        public.spki_der(),
+        openssl_der(
+            &["rsa", "-RSAPublicKey_in", "-pubout"],
+            "big_exponent_test_key.pub.pkcs1.pem"
+        )
+    );
+}
+
+/// The PKCS#8 handed to node:crypto and WebCrypto is the one openssl writes from the PKCS#1 key
+/// (`openssl pkcs8 -topk8 -nocrypt`), and, for node:crypto's key, the one node:crypto exports.
+#[cfg(feature = "hazmat")]
+#[test]
+fn the_pkcs8_handed_to_providers_is_byte_for_byte_what_openssl_and_node_write() {
+    use refundkit::hazmat::pkcs8_der;
+    let topk8 = |file: &str| openssl_der(&["pkcs8", "-topk8", "-nocrypt"], file);
+    for set in KEY_SETS {
+        let expected = topk8(&format!("{set}.pkcs1.pem"));
+        assert_eq!(der(&fixture(&format!("{set}.pem"))), expected, "{set}");
+        for file in [format!("{set}.pem"), format!("{set}.pkcs1.pem")] {
+            for text in as_pem_and_bare(&file) {
+                let key = PrivateKey::import(&text, "privateKey").unwrap();
+                assert_eq!(pkcs8_der(&key), expected, "{file}");
+            }
+        }
+    }
+    for file in OTHER_PRIVATE_KEYS {
+        let key = PrivateKey::import(&fixture(file), "privateKey").unwrap();
+        assert_eq!(pkcs8_der(&key), topk8(file), "{file}");
+    }
+}
+
+// ---- Malformed DER -----------------------------------------------------------------------------
+
+/// DER of `tag` around `content`, the length in the fewest bytes: the tests' own writer, so each
+/// malformed case below differs from a real key only where it says.
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let length = content.len();
+    match length {
+        0..=0x7f => out.push(length as u8),
+        0x80..=0xff => out.extend([0x81, length as u8]),
+        _ => out.extend([0x82, (length >> 8) as u8, length as u8]),
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+fn sequence(elements: &[&[u8]]) -> Vec<u8> {
+    tlv(0x30, &elements.concat())
+}
+
+/// The content of a DER element whose length takes at most two bytes (every fixture's does).
+fn content_of(element: &[u8]) -> &[u8] {
+    match element[1] {
+        short @ 0..=0x7f => &element[2..2 + short as usize],
+        0x81 => &element[3..3 + element[2] as usize],
+        0x82 => &element[4..4 + ((element[2] as usize) << 8 | element[3] as usize)],
+        _ => panic!("a length in more than two bytes: no fixture has one"),
+    }
+}
+
+/// The elements inside a SEQUENCE, each with its tag and length.
+fn elements_of(der: &[u8]) -> Vec<Vec<u8>> {
+    let mut rest = content_of(der);
+    let mut elements = Vec::new();
+    while !rest.is_empty() {
+        let content = content_of(rest);
+        let end = content.as_ptr() as usize + content.len() - rest.as_ptr() as usize;
+        elements.push(rest[..end].to_vec());
+        rest = &rest[end..];
+    }
+    elements
+}
+
+/// The parts of the merchant key the malformed cases are built from.
+struct MerchantKey {
+    /// RSAPrivateKey: version, modulus, publicExponent, privateExponent, prime1, prime2, exponent1,
+    /// exponent2, coefficient.
+    private: Vec<Vec<u8>>,
+    /// RSAPublicKey: modulus, publicExponent.
+    public: Vec<Vec<u8>>,
+    /// `AlgorithmIdentifier { rsaEncryption, NULL }`.
+    algorithm: Vec<u8>,
+}
+
+impl MerchantKey {
+    fn new() -> MerchantKey {
+        let spki = der(&fixture("merchant_test_key.pub.pem"));
+        MerchantKey {
+            private: elements_of(&der(&fixture("merchant_test_key.pkcs1.pem"))),
+            public: elements_of(&der(&fixture("merchant_test_key.pub.pkcs1.pem"))),
+            algorithm: elements_of(&spki)[0].clone(),
+        }
+    }
+
+    fn pkcs1_private(&self) -> Vec<u8> {
+        tlv(0x30, &self.private.concat())
+    }
+
+    /// RSAPrivateKey with element `at` replaced.
+    fn pkcs1_private_with(&self, at: usize, element: &[u8]) -> Vec<u8> {
+        let mut elements = self.private.clone();
+        elements[at] = element.to_vec();
+        tlv(0x30, &elements.concat())
+    }
+
+    fn pkcs1_public(&self) -> Vec<u8> {
+        tlv(0x30, &self.public.concat())
+    }
+
+    /// OneAsymmetricKey's `publicKey [1]`: the RSAPublicKey as the content of a BIT STRING.
+    fn public_key_field(&self) -> Vec<u8> {
+        tlv(0x81, &[&[0], self.pkcs1_public().as_slice()].concat())
+    }
+
+    /// The algorithm identifier with `oid` (content octets) and `parameters` (whole elements).
+    fn algorithm_with(oid: &[u8], parameters: &[u8]) -> Vec<u8> {
+        sequence(&[&tlv(0x06, oid), parameters])
+    }
+
+    /// An INTEGER element without the 0x00 that keeps its first byte positive.
+    fn negative(integer: &[u8]) -> Vec<u8> {
+        let magnitude = content_of(integer);
+        assert_eq!(magnitude[0], 0, "the number has no sign byte to take away");
+        tlv(0x02, &magnitude[1..])
+    }
+
+    /// An INTEGER element with one redundant 0x00 in front.
+    fn padded(integer: &[u8]) -> Vec<u8> {
+        tlv(0x02, &[&[0], content_of(integer)].concat())
+    }
+}
+
+/// SPKI of an algorithm identifier and an RSAPublicKey.
+fn spki(algorithm: &[u8], key: &[u8]) -> Vec<u8> {
+    sequence(&[algorithm, &tlv(0x03, &[&[0], key].concat())])
+}
+
+/// PKCS#8 of a version, an algorithm identifier and an RSAPrivateKey.
+fn pkcs8(version: u8, algorithm: &[u8], private_key: &[u8]) -> Vec<u8> {
+    sequence(&[&[0x02, 1, version], algorithm, &tlv(0x04, private_key)])
+}
+
+/// PKCS#8 `attributes [0]` holding a PKCS#9 friendlyName, as PKCS#12 tools write one.
+fn attributes() -> Vec<u8> {
+    let friendly_name = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x14];
+    tlv(
+        0xa0,
+        &sequence(&[
+            &tlv(0x06, &friendly_name),
+            &tlv(0x31, &tlv(0x1e, &[0, b'k'])),
+        ]),
+    )
+}
+
+const RSA_ENCRYPTION: [u8; 9] = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+const NOT_ONE: &str = "the data is not one";
+
+/// Each malformed encoding: its name, the slot, the DER and words its refusal must hold (given as
+/// bare base64: a PEM label would change the message, not the verdict).
+fn malformed_der() -> Vec<(&'static str, Slot, Vec<u8>, &'static str)> {
+    use Slot::{Private, Public};
+    let key = MerchantKey::new();
+    let (modulus, exponent) = (&key.public[0], &key.public[1]);
+    let public = key.pkcs1_public();
+    let public_content = content_of(&public);
+    let private = key.pkcs1_private();
+    let length = public_content.len();
+    let (high, low) = ((length >> 8) as u8, length as u8);
+    let mut md2_with_rsa = RSA_ENCRYPTION;
+    md2_with_rsa[8] = 2;
+    vec![
+        // Lengths: the short form where it fits, the fewest bytes otherwise, never indefinite, never
+        // past the end.
+        (
+            "the exponent's length in the long form",
+            Public,
+            sequence(&[modulus, &[0x02, 0x81, 0x03, 0x01, 0x00, 0x01]]),
+            NOT_ONE,
+        ),
+        (
+            "a length with a leading zero byte",
+            Public,
+            [&[0x30, 0x83, 0x00, high, low], public_content].concat(),
+            NOT_ONE,
+        ),
+        (
+            "a length in five bytes",
+            Public,
+            [&[0x30, 0x85, 0, 0, 0, high, low], public_content].concat(),
+            NOT_ONE,
+        ),
+        (
+            "an indefinite length",
+            Public,
+            [&[0x30, 0x80], public_content, &[0, 0]].concat(),
+            NOT_ONE,
+        ),
+        (
+            "the SEQUENCE's length past the end",
+            Public,
+            [&[0x30, 0x82, high, low + 1], public_content].concat(),
+            NOT_ONE,
+        ),
+        (
+            "the modulus's length past the end of the SEQUENCE",
+            Public,
+            sequence(&[&modulus[..3], &[modulus[3] + 8], &modulus[4..], exponent]),
+            NOT_ONE,
+        ),
+        // Nothing left over, at any level.
+        (
+            "an element after the exponent",
+            Public,
+            sequence(&[modulus, exponent, &[0x05, 0x00]]),
+            NOT_ONE,
+        ),
+        (
+            "a byte after the SEQUENCE",
+            Public,
+            [public.as_slice(), &[0]].concat(),
+            NOT_ONE,
+        ),
+        (
+            "a byte after the PKCS#1 key inside the SPKI's BIT STRING",
+            Public,
+            spki(&key.algorithm, &[public.as_slice(), &[0]].concat()),
+            NOT_ONE,
+        ),
+        (
+            "an element after the NULL parameters",
+            Public,
+            spki(
+                &MerchantKey::algorithm_with(&RSA_ENCRYPTION, &[0x05, 0x00, 0x05, 0x00]),
+                &public,
+            ),
+            NOT_ONE,
+        ),
+        (
+            "an element after the SPKI's BIT STRING",
+            Public,
+            [&spki(&key.algorithm, &public)[..], &[0x05, 0x00]].concat(),
+            NOT_ONE,
+        ),
+        (
+            "a byte after the RSAPrivateKey inside the PKCS#8 OCTET STRING",
+            Private,
+            pkcs8(0, &key.algorithm, &[private.as_slice(), &[0]].concat()),
+            NOT_ONE,
+        ),
+        (
+            "an element after the PKCS#8 private key",
+            Private,
+            sequence(&[
+                &[0x02, 1, 0],
+                &key.algorithm,
+                &tlv(0x04, &private),
+                &[0x05, 0x00],
+            ]),
+            NOT_ONE,
+        ),
+        (
+            "an element after the coefficient",
+            Private,
+            tlv(0x30, &[key.private.concat(), vec![0x05, 0x00]].concat()),
+            NOT_ONE,
+        ),
+        // INTEGERs: minimal, and the key's numbers not negative.
+        (
+            "a negative modulus",
+            Public,
+            sequence(&[&MerchantKey::negative(modulus), exponent]),
+            NOT_ONE,
+        ),
+        (
+            "a negative modulus in a private key",
+            Private,
+            key.pkcs1_private_with(1, &MerchantKey::negative(&key.private[1])),
+            NOT_ONE,
+        ),
+        (
+            "a negative prime",
+            Private,
+            key.pkcs1_private_with(4, &MerchantKey::negative(&key.private[4])),
+            NOT_ONE,
+        ),
+        (
+            "a modulus with a redundant 0x00",
+            Public,
+            sequence(&[&MerchantKey::padded(modulus), exponent]),
+            NOT_ONE,
+        ),
+        (
+            "an exponent with a redundant 0x00",
+            Public,
+            sequence(&[modulus, &MerchantKey::padded(exponent)]),
+            NOT_ONE,
+        ),
+        (
+            "a coefficient with a redundant 0x00",
+            Private,
+            key.pkcs1_private_with(8, &MerchantKey::padded(&key.private[8])),
+            NOT_ONE,
+        ),
+        (
+            "a version of 0x00 0x00",
+            Private,
+            key.pkcs1_private_with(0, &[0x02, 2, 0, 0]),
+            NOT_ONE,
+        ),
+        (
+            "an empty INTEGER",
+            Public,
+            sequence(&[modulus, &[0x02, 0x00]]),
+            NOT_ONE,
+        ),
+        // Tags.
+        (
+            "a SET for the SEQUENCE",
+            Public,
+            tlv(0x31, public_content),
+            NOT_ONE,
+        ),
+        (
+            "an OCTET STRING for the exponent",
+            Public,
+            sequence(&[modulus, &tlv(0x04, content_of(exponent))]),
+            NOT_ONE,
+        ),
+        (
+            "an OCTET STRING for the SPKI's BIT STRING",
+            Public,
+            sequence(&[&key.algorithm, &tlv(0x04, &public)]),
+            NOT_ONE,
+        ),
+        (
+            "a BIT STRING for the PKCS#8 OCTET STRING",
+            Private,
+            sequence(&[
+                &[0x02, 1, 0],
+                &key.algorithm,
+                &tlv(0x03, &[&[0], private.as_slice()].concat()),
+            ]),
+            NOT_ONE,
+        ),
+        (
+            "a BIT STRING with unused bits",
+            Public,
+            sequence(&[
+                &key.algorithm,
+                &tlv(0x03, &[&[1], public.as_slice()].concat()),
+            ]),
+            NOT_ONE,
+        ),
+        // The algorithm.
+        (
+            "md2WithRSAEncryption in an SPKI",
+            Public,
+            spki(
+                &MerchantKey::algorithm_with(&md2_with_rsa, &[0x05, 0x00]),
+                &public,
+            ),
+            "this is a key of algorithm 1.2.840.113549.1.1.2",
+        ),
+        (
+            "md2WithRSAEncryption in a PKCS#8 key",
+            Private,
+            pkcs8(
+                0,
+                &MerchantKey::algorithm_with(&md2_with_rsa, &[0x05, 0x00]),
+                &private,
+            ),
+            "this is a key of algorithm 1.2.840.113549.1.1.2",
+        ),
+        (
+            "an OID with a redundant 0x80",
+            Public,
+            spki(
+                &MerchantKey::algorithm_with(
+                    &[&RSA_ENCRYPTION[..8], &[0x80, 0x01]].concat(),
+                    &[0x05, 0x00],
+                ),
+                &public,
+            ),
+            NOT_ONE,
+        ),
+        (
+            "an OID cut off inside an arc",
+            Public,
+            spki(
+                &MerchantKey::algorithm_with(&RSA_ENCRYPTION[..5], &[0x05, 0x00]),
+                &public,
+            ),
+            NOT_ONE,
+        ),
+        (
+            "an OID under 2 with a second arc over 39 (2.999.3)",
+            Public,
+            spki(
+                &MerchantKey::algorithm_with(&[0x88, 0x37, 0x03], &[0x05, 0x00]),
+                &public,
+            ),
+            "this is a key of algorithm 2.999.3",
+        ),
+        (
+            "NULL parameters with content",
+            Public,
+            spki(
+                &MerchantKey::algorithm_with(&RSA_ENCRYPTION, &[0x05, 0x01, 0x00]),
+                &public,
+            ),
+            "are not NULL",
+        ),
+        (
+            "absent parameters",
+            Public,
+            spki(&MerchantKey::algorithm_with(&RSA_ENCRYPTION, &[]), &public),
+            "are absent",
+        ),
+        // Versions.
+        (
+            "PKCS#1 version 1 without other primes",
+            Private,
+            key.pkcs1_private_with(0, &[0x02, 1, 1]),
+            NOT_ONE,
+        ),
+        (
+            "PKCS#1 version 2",
+            Private,
+            key.pkcs1_private_with(0, &[0x02, 1, 2]),
+            NOT_ONE,
+        ),
+        (
+            "PKCS#1 version 0 with other primes",
+            Private,
+            tlv(
+                0x30,
+                &[
+                    key.private.concat(),
+                    sequence(&[&sequence(&[&[2, 1, 3], &[2, 1, 5], &[2, 1, 7]])]),
+                ]
+                .concat(),
+            ),
+            NOT_ONE,
+        ),
+        (
+            "PKCS#1 version 1 with an empty list of other primes",
+            Private,
+            tlv(
+                0x30,
+                &[&[0x02, 1, 1][..], &key.private[1..].concat(), &[0x30, 0]].concat(),
+            ),
+            NOT_ONE,
+        ),
+        (
+            "PKCS#8 version 1 without the public key",
+            Private,
+            pkcs8(1, &key.algorithm, &private),
+            NOT_ONE,
+        ),
+        (
+            "PKCS#8 version 0 with a public key",
+            Private,
+            sequence(&[
+                &[0x02, 1, 0],
+                &key.algorithm,
+                &tlv(0x04, &private),
+                &key.public_key_field(),
+            ]),
+            NOT_ONE,
+        ),
+        (
+            "PKCS#8 with a field after the public key",
+            Private,
+            sequence(&[
+                &[0x02, 1, 1],
+                &key.algorithm,
+                &tlv(0x04, &private),
+                &key.public_key_field(),
+                &[0xa2, 0x02, 0x05, 0x00],
+            ]),
+            NOT_ONE,
+        ),
+        (
+            "PKCS#8 with the public key before the attributes",
+            Private,
+            sequence(&[
+                &[0x02, 1, 1],
+                &key.algorithm,
+                &tlv(0x04, &private),
+                &key.public_key_field(),
+                &attributes(),
+            ]),
+            NOT_ONE,
+        ),
+        (
+            "PKCS#8 version 2",
+            Private,
+            pkcs8(2, &key.algorithm, &private),
+            NOT_ONE,
+        ),
+    ]
+}
+
+#[test]
+fn malformed_der_is_refused_with_key_invalid() {
+    let cases = malformed_der();
+    assert!(cases.len() >= 40, "only {} cases", cases.len());
+    for (name, slot, encoded, says) in cases {
+        let text = STANDARD.encode(&encoded);
+        assert_refused(&Refusal {
+            name,
+            slot,
+            text: text.clone(),
+            says: &[],
+        });
+        let e = import(slot, &text).unwrap_err();
+        assert!(e.message.contains(says), "{name}: {}", e.message);
+        assert_quotes_no_key_text(&e.message, &text, name);
+        // Under the PEM label of the slot's usual format the verdict is the same.
+        let label = match slot {
+            Slot::Private => "PRIVATE KEY",
+            Slot::Public => "PUBLIC KEY",
+        };
+        let e = import(slot, &pem(label, &encoded)).expect_err(name);
+        assert_eq!(e.code, ErrorCode::KeyInvalid, "{name}");
+    }
+}
+
+#[test]
+fn the_malformed_cases_are_built_from_a_key_that_imports() {
+    // The builders above, with nothing changed, give keys that import: each case's refusal is
+    // about its one change.
+    let key = MerchantKey::new();
+    let public = key.pkcs1_public();
+    for encoded in [public.clone(), spki(&key.algorithm, &public)] {
+        PublicKey::import(&STANDARD.encode(encoded), "gatewayPublicKey").unwrap();
+    }
+    let private = key.pkcs1_private();
+    for encoded in [private.clone(), pkcs8(0, &key.algorithm, &private)] {
+        PrivateKey::import(&STANDARD.encode(encoded), "privateKey").unwrap();
+    }
+    let modulus = &key.public[0];
+    PublicKey::import(
+        &STANDARD.encode(sequence(&[modulus, &[0x02, 0x03, 0x01, 0x00, 0x01]])),
+        "gatewayPublicKey",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_multi_prime_key_from_openssl_is_refused_as_having_more_than_two_primes() {
+    // openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_primes:3 (and openssl rsa -traditional):
+    // PKCS#1 version 1 with otherPrimeInfos, well-formed, and not a key import takes.
+    for file in ["multi_prime_test_key.pem", "multi_prime_test_key.pkcs1.pem"] {
+        for text in as_pem_and_bare(file) {
+            let e = PrivateKey::import(&text, "privateKey").unwrap_err();
+            assert_eq!(e.code, ErrorCode::KeyInvalid, "{file}");
+            assert!(
+                e.message.contains("more than two primes"),
+                "{file}: {}",
+                e.message
+            );
+        }
+    }
+}
+
+/// PKCS#8 version 1 (RFC 5958 OneAsymmetricKey) with attributes and the public key beside the
+/// private one imports as the plain key: what is kept, and handed to providers, is the key alone.
+#[test]
+fn a_one_asymmetric_key_with_attributes_and_its_public_key_imports_as_the_plain_key() {
+    let key = MerchantKey::new();
+    let private = key.pkcs1_private();
+    let attributes = attributes();
+    let plain = PrivateKey::import(&fixture("merchant_test_key.pem"), "privateKey").unwrap();
+    for encoded in [
+        sequence(&[
+            &[0x02, 1, 1],
+            &key.algorithm,
+            &tlv(0x04, &private),
+            &attributes,
+            &key.public_key_field(),
+        ]),
+        sequence(&[
+            &[0x02, 1, 0],
+            &key.algorithm,
+            &tlv(0x04, &private),
+            &attributes,
+        ]),
+    ] {
+        let imported = PrivateKey::import(&pem("PRIVATE KEY", &encoded), "privateKey").unwrap();
+        assert_eq!(
+            imported.public_key().fingerprint(),
+            plain.public_key().fingerprint()
+        );
+        #[cfg(feature = "hazmat")]
+        assert_eq!(
+            refundkit::hazmat::pkcs8_der(&imported),
+            der(&fixture("merchant_test_key.pem"))
+        );
+    }
+}
+
+#[test]
+fn a_key_cut_short_at_any_byte_is_refused_without_a_panic_or_a_large_allocation() {
+    let files = [
+        ("merchant_test_key.pem", "PRIVATE KEY", Slot::Private),
+        (
+            "merchant_test_key.pkcs1.pem",
+            "RSA PRIVATE KEY",
+            Slot::Private,
+        ),
+        ("merchant_test_key.pub.pem", "PUBLIC KEY", Slot::Public),
+        (
+            "merchant_test_key.pub.pkcs1.pem",
+            "RSA PUBLIC KEY",
+            Slot::Public,
+        ),
+    ];
+    for (file, label, slot) in files {
+        let whole = der(&fixture(file));
+        for cut in 0..whole.len() {
+            let part = &whole[..cut];
+            for text in [STANDARD.encode(part), pem(label, part)] {
+                LARGEST.with(|l| l.set(0));
+                let e = import(slot, &text).expect_err(file);
+                let largest = LARGEST.with(|l| l.get());
+                assert_eq!(e.code, ErrorCode::KeyInvalid, "{file} cut at {cut}");
+                assert!(
+                    largest < 16 << 10,
+                    "{file} cut at {cut}: allocated {largest} bytes at once"
+                );
+            }
+        }
+    }
 }

@@ -7,14 +7,11 @@
 //! 2048 to 4096 bits, checked before the rsa crate sees the numbers. Bare base64 is read by its
 //! ASN.1 structure. Error messages say what was found and what to do, and never quote the key text.
 
+mod der;
+
 use crate::crypto::bignum::Modulus;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use pkcs1::der::asn1::{AnyRef, BitStringRef, OctetStringRef};
-use pkcs1::der::{Decode, Encode};
-use pkcs1::{RsaPrivateKeyRef, RsaPublicKeyRef, UintRef};
-use pkcs8::spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
-use pkcs8::{ObjectIdentifier, PrivateKeyInfoRef};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use subtle::ConstantTimeEq;
@@ -29,8 +26,6 @@ pub const MAX_BITS: usize = 4096;
 /// The bounds of the public exponent, as the rsa crate sets them: 3 and above (odd), below 2^33.
 const MIN_PUBLIC_EXPONENT: u64 = 3;
 const MAX_PUBLIC_EXPONENT: u64 = (1 << 33) - 1;
-
-const RSA_ENCRYPTION_OID: &str = "1.2.840.113549.1.1.1";
 
 /// A parsed RSA private key: its PKCS#8 DER, checked, and its public half. A crypto provider takes
 /// it into its own form when a client is made (the rsa crate's numbers, a node:crypto `KeyObject`,
@@ -91,22 +86,22 @@ impl PrivateKey {
         let (encoding, der) = read_key(text, field, Slot::Private)?;
         let pkcs1_der = match encoding {
             Encoding::Pkcs8 => {
-                let info = PrivateKeyInfoRef::from_der(&der)
-                    .map_err(|_| Slot::Private.not_a_key(field))?;
+                let info =
+                    der::private_key_info(&der).ok_or_else(|| Slot::Private.not_a_key(field))?;
                 check_algorithm(&info.algorithm, Slot::Private, field)?;
-                info.private_key.as_bytes()
+                info.private_key
             }
             _ => &der[..],
         };
         let numbers =
-            RsaPrivateKeyRef::from_der(pkcs1_der).map_err(|_| Slot::Private.not_a_key(field))?;
-        if numbers.version() != pkcs1::Version::TwoPrime {
+            der::rsa_private_key(pkcs1_der).ok_or_else(|| Slot::Private.not_a_key(field))?;
+        if numbers.more_than_two_primes {
             return Err(numbers_do_not_fit(field));
         }
         check_modulus(numbers.modulus, field)?;
         let public = PublicKey::from_numbers(numbers.modulus, numbers.public_exponent, field)?;
         Ok(PrivateKey {
-            pkcs8_der: wrap_pkcs8(pkcs1_der, field)?,
+            pkcs8_der: der::write_pkcs8(pkcs1_der),
             public,
             #[cfg(feature = "rsa")]
             rsa: std::sync::OnceLock::new(),
@@ -120,15 +115,12 @@ impl PrivateKey {
     /// The rsa crate's key, made (and its numbers checked) on first use.
     #[cfg(feature = "rsa")]
     pub(crate) fn rsa(&self) -> crate::Result<&rsa::RsaPrivateKey> {
+        use rsa::pkcs8::DecodePrivateKey;
         if let Some(key) = self.rsa.get() {
             return Ok(key);
         }
-        let info = PrivateKeyInfoRef::from_der(&self.pkcs8_der)
+        let key = rsa::RsaPrivateKey::from_pkcs8_der(&self.pkcs8_der)
             .map_err(|_| numbers_do_not_fit("privateKey"))?;
-        let key = RsaPrivateKeyRef::from_der(info.private_key.as_bytes())
-            .ok()
-            .and_then(|numbers| rsa::RsaPrivateKey::try_from(numbers).ok())
-            .ok_or_else(|| numbers_do_not_fit("privateKey"))?;
         Ok(self.rsa.get_or_init(|| key))
     }
 
@@ -144,14 +136,13 @@ impl PrivateKey {
     }
 
     fn primes_make_modulus(&self) -> bool {
-        let Ok(info) = PrivateKeyInfoRef::from_der(&self.pkcs8_der) else {
+        let Some(numbers) = der::private_key_info(&self.pkcs8_der)
+            .and_then(|info| der::rsa_private_key(info.private_key))
+        else {
             return false;
         };
-        let Ok(numbers) = RsaPrivateKeyRef::from_der(info.private_key.as_bytes()) else {
-            return false;
-        };
-        let product = product_of(numbers.prime1.as_bytes(), numbers.prime2.as_bytes());
-        let n = numbers.modulus.as_bytes();
+        let product = product_of(numbers.prime1, numbers.prime2);
+        let n = numbers.modulus;
         // Both big-endian without leading zeros (DER integers, and the product trimmed below).
         let product = trim_leading_zeros(&product);
         product.len() == n.len() && bool::from(product.ct_eq(n))
@@ -174,51 +165,40 @@ impl PublicKey {
         let (encoding, der) = read_key(text, field, Slot::Public)?;
         let pkcs1_der = match encoding {
             Encoding::Spki => {
-                let spki = SubjectPublicKeyInfoRef::from_der(&der)
-                    .map_err(|_| Slot::Public.not_a_key(field))?;
+                let spki = der::subject_public_key_info(&der)
+                    .ok_or_else(|| Slot::Public.not_a_key(field))?;
                 check_algorithm(&spki.algorithm, Slot::Public, field)?;
                 spki.subject_public_key
-                    .as_bytes()
+                    .whole_bytes()
                     .ok_or_else(|| Slot::Public.not_a_key(field))?
             }
             _ => &der[..],
         };
         let numbers =
-            RsaPublicKeyRef::from_der(pkcs1_der).map_err(|_| Slot::Public.not_a_key(field))?;
+            der::rsa_public_key(pkcs1_der).ok_or_else(|| Slot::Public.not_a_key(field))?;
         check_modulus(numbers.modulus, field)?;
         PublicKey::from_numbers(numbers.modulus, numbers.public_exponent, field)
     }
 
     /// Checks the numbers (an odd modulus, an odd exponent in bounds and below the modulus) and
     /// writes the SPKI DER the fingerprint is taken over.
-    fn from_numbers(
-        modulus: UintRef<'_>,
-        exponent: UintRef<'_>,
-        field: &str,
-    ) -> crate::Result<Self> {
+    fn from_numbers(modulus: &[u8], exponent: &[u8], field: &str) -> crate::Result<Self> {
         let invalid = || {
             crate::Error::key(
                 field,
                 "the RSA public key's numbers are not valid (an even modulus or an unusable exponent); ask for the key again",
             )
         };
-        let n = modulus.as_bytes();
+        let n = modulus;
         let size = n.len();
-        let e = exponent_value(exponent.as_bytes()).ok_or_else(invalid)?;
+        let e = exponent_value(exponent).ok_or_else(invalid)?;
         let modulus_odd = n.last().is_some_and(|low| low & 1 == 1);
         let exponent_ok = e & 1 == 1 && (MIN_PUBLIC_EXPONENT..=MAX_PUBLIC_EXPONENT).contains(&e);
         if !modulus_odd || !exponent_ok {
             return Err(invalid());
         }
-        let pkcs1 = pkcs1::RsaPublicKey {
-            modulus,
-            public_exponent: exponent,
-        }
-        .to_der()
-        .map_err(|_| invalid())?;
-        let spki_der = wrap_spki(&pkcs1).ok_or_else(invalid)?;
         Ok(PublicKey {
-            spki_der,
+            spki_der: der::write_spki(modulus, exponent),
             numbers: PublicNumbers {
                 n: n.to_vec(),
                 e,
@@ -301,34 +281,6 @@ pub(crate) fn numbers_do_not_fit(field: &str) -> crate::Error {
     )
 }
 
-/// rsaEncryption with NULL parameters, as every key is written here.
-fn rsa_encryption() -> AlgorithmIdentifierRef<'static> {
-    AlgorithmIdentifierRef {
-        oid: RSA_ENCRYPTION,
-        parameters: Some(AnyRef::NULL),
-    }
-}
-
-/// PKCS#8 (RFC 5208) around PKCS#1 private key DER: the one form every provider imports.
-fn wrap_pkcs8(pkcs1_der: &[u8], field: &str) -> crate::Result<Zeroizing<Vec<u8>>> {
-    OctetStringRef::new(pkcs1_der)
-        .ok()
-        .and_then(|key| PrivateKeyInfoRef::new(rsa_encryption(), key).to_der().ok())
-        .map(Zeroizing::new)
-        .ok_or_else(|| crate::Error::key(field, "the private key could not be re-encoded"))
-}
-
-/// SPKI (RFC 5280 §4.1.2.7) around PKCS#1 public key DER.
-fn wrap_spki(pkcs1_der: &[u8]) -> Option<Vec<u8>> {
-    let subject_public_key = BitStringRef::from_bytes(pkcs1_der).ok()?;
-    SubjectPublicKeyInfoRef {
-        algorithm: rsa_encryption(),
-        subject_public_key,
-    }
-    .to_der()
-    .ok()
-}
-
 /// A freshly generated key pair, as base64 DER (PKCS#8 and SPKI) and as PEM.
 pub struct GeneratedKeyPair {
     pub private_key: Zeroizing<String>,
@@ -387,13 +339,6 @@ pub fn key_fingerprint(public_key: &str) -> crate::Result<String> {
 /// this before looking at it keeps a hostile input from costing more than its own size.
 const MAX_KEY_TEXT_BYTES: usize = 64 << 10;
 
-/// rsaEncryption (RFC 8017 A.1): the only algorithm accepted, because every gateway signs with
-/// RSASSA-PKCS1-v1_5.
-const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap(RSA_ENCRYPTION_OID);
-/// id-RSASSA-PSS (RFC 8017 A.2.3): a key restricted to PSS signatures, which the rsa crate would
-/// otherwise read as a plain RSA key.
-const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
-
 /// Algorithms a mistaken key commonly has, named in the refusal instead of a bare OID.
 const OTHER_ALGORITHMS: [(&str, &str); 5] = [
     ("1.2.840.10045.2.1", "an EC key"),
@@ -450,13 +395,13 @@ impl Encoding {
     /// What the DER is by its outer ASN.1 structure alone; the algorithm is checked later. The four
     /// structures cannot be mistaken for one another: their first elements differ in type or count.
     fn of_der(der: &[u8]) -> Option<Encoding> {
-        if PrivateKeyInfoRef::from_der(der).is_ok() {
+        if der::private_key_info(der).is_some() {
             Some(Encoding::Pkcs8)
-        } else if RsaPrivateKeyRef::from_der(der).is_ok() {
+        } else if der::rsa_private_key(der).is_some() {
             Some(Encoding::Pkcs1Private)
-        } else if SubjectPublicKeyInfoRef::from_der(der).is_ok() {
+        } else if der::subject_public_key_info(der).is_some() {
             Some(Encoding::Spki)
-        } else if RsaPublicKeyRef::from_der(der).is_ok() {
+        } else if der::rsa_public_key(der).is_some() {
             Some(Encoding::Pkcs1Public)
         } else {
             None
@@ -796,21 +741,23 @@ fn check_der_matches_label(der: &[u8], labelled: Encoding, field: &str) -> crate
     }
 }
 
-/// Only rsaEncryption with NULL parameters. RFC 8017 A.1 and RFC 3279 §2.3.1 say the parameters
-/// "MUST" be NULL; absent parameters are a different DER encoding, and DER has exactly one.
+/// Only rsaEncryption (RFC 8017 A.1), because every gateway signs with RSASSA-PKCS1-v1_5; an
+/// id-RSASSA-PSS key (A.2.3) is restricted to PSS signatures, which the rsa crate would otherwise
+/// read as a plain RSA key. RFC 8017 A.1 and RFC 3279 §2.3.1 say the parameters "MUST" be NULL;
+/// absent parameters are a different DER encoding, and DER has exactly one.
 fn check_algorithm(
-    algorithm: &AlgorithmIdentifierRef<'_>,
+    algorithm: &der::AlgorithmIdentifier<'_>,
     slot: Slot,
     field: &str,
 ) -> crate::Result<()> {
-    if algorithm.oid == RSASSA_PSS {
+    if algorithm.oid == der::RSASSA_PSS {
         return Err(pss_key(slot, field));
     }
-    if algorithm.oid == RSA_ENCRYPTION {
+    if algorithm.oid == der::RSA_ENCRYPTION {
         return match algorithm.parameters {
-            Some(parameters) if parameters == AnyRef::NULL => Ok(()),
-            Some(_) => Err(rsa_parameters_not_null("are not NULL", field)),
-            None => Err(rsa_parameters_not_null("are absent", field)),
+            der::Parameters::Null => Ok(()),
+            der::Parameters::Other => Err(rsa_parameters_not_null("are not NULL", field)),
+            der::Parameters::Absent => Err(rsa_parameters_not_null("are absent", field)),
         };
     }
     let oid = algorithm.oid.to_string();
@@ -853,8 +800,7 @@ fn pss_key(slot: Slot, field: &str) -> crate::Error {
 
 /// Checked on the encoded number, before any arithmetic. The bounds compare whole bytes, as RSA
 /// sizes a key (RFC 8017's k), so a modulus of 2041 to 2048 bits counts as a 2048-bit key.
-fn check_modulus(modulus: UintRef<'_>, field: &str) -> crate::Result<()> {
-    let bytes = modulus.as_bytes();
+fn check_modulus(bytes: &[u8], field: &str) -> crate::Result<()> {
     let bits = match bytes.first() {
         Some(top) => bytes.len() * 8 - top.leading_zeros() as usize,
         None => 0,
@@ -898,16 +844,15 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    const MERCHANT_KEY: &str = include_str!("../tests/fixtures/merchant_test_key.pem");
+    const MERCHANT_KEY: &str = include_str!("../../tests/fixtures/merchant_test_key.pem");
 
     /// The merchant key with one bit of its first prime changed (still well-formed DER).
     fn with_a_wrong_prime() -> PrivateKey {
         let key = PrivateKey::import(MERCHANT_KEY, "privateKey").unwrap();
         let mut der = key.pkcs8_der().to_vec();
         let at = {
-            let info = PrivateKeyInfoRef::from_der(&der).unwrap();
-            let numbers = RsaPrivateKeyRef::from_der(info.private_key.as_bytes()).unwrap();
-            let prime = numbers.prime1.as_bytes();
+            let info = der::private_key_info(&der).unwrap();
+            let prime = der::rsa_private_key(info.private_key).unwrap().prime1;
             prime.as_ptr() as usize + prime.len() - 1 - der.as_ptr() as usize
         };
         der[at] ^= 0x02;
