@@ -59,8 +59,9 @@
 //! - `hazmat`: raw primitives for tests and fuzzing, outside the stable API.
 //!
 //! For wasm32, set `--cfg cpubits="32"` (`.cargo/config.toml`, `[target.wasm32-unknown-unknown]`
-//! `rustflags`): the bignum code then uses 32-bit limbs, which wasm32 multiplies natively.
+//! `rustflags`): the rsa crate's bignum code then uses 32-bit limbs, which wasm32 multiplies natively.
 
+mod bignum;
 mod config;
 pub mod crypto;
 mod error;

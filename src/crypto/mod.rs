@@ -9,7 +9,6 @@
 //! the same signature for the same bytes, and the bytes on the wire never depend on which one ran.
 
 pub(crate) mod aes_cbc;
-pub(crate) mod bignum;
 pub(crate) mod pkcs1v15;
 
 pub use pkcs1v15::HashAlg;

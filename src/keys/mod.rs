@@ -9,7 +9,7 @@
 
 mod der;
 
-use crate::crypto::bignum::Modulus;
+use crate::bignum::Modulus;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -228,8 +228,8 @@ impl PublicKey {
 
 /// `a·b` of two big-endian numbers, big-endian, by schoolbook multiplication on 32-bit limbs: a
 /// fixed number of steps for numbers of a given length, so the time says nothing of the (secret)
-/// primes, and every intermediate is wiped. Used once per key, where the bignum library's
-/// Montgomery setup would cost more than the whole product.
+/// primes, and every intermediate is wiped. Used once per key, where a Montgomery setup would cost
+/// more than the whole product.
 fn product_of(a: &[u8], b: &[u8]) -> Zeroizing<Vec<u8>> {
     let limbs = |bytes: &[u8]| -> Zeroizing<Vec<u64>> {
         Zeroizing::new(
