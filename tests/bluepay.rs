@@ -5,7 +5,10 @@
 
 mod common;
 
-use common::{bare_key, fixture, gateway_key, json_response, lib_json, object_of, openssl, serde_json_of, sign, verify};
+use common::{
+    bare_key, fixture, gateway_key, json_response, lib_json, object_of, openssl, serde_json_of,
+    sign, verify,
+};
 use refundkit::keys::{PrivateKey, PublicKey};
 use refundkit::HashAlg;
 

@@ -160,8 +160,8 @@ fn request_time_is_utc_with_milliseconds_and_offset() {
 
 #[test]
 fn presets_and_base_url_choose_the_host() {
-    let query = RefundQuery::from_json(&lib_json(&json!({"gatewayRefundId": "20220117091657TI790000055087"})))
-        .unwrap();
+    let query = json!({"gatewayRefundId": "20220117091657TI790000055087"});
+    let query = RefundQuery::from_json(&lib_json(&query)).unwrap();
     let production = client_with(json!({"environment": "production"})).unwrap();
     let request = production
         .build_refund_query(&query, vector_now_ms())
@@ -302,13 +302,15 @@ fn input_mistakes_name_the_field() {
 #[test]
 fn refund_query_takes_exactly_one_refund_number() {
     let client = client();
-    let both = RefundQuery::from_json(&lib_json(&json!({"refundId": "R1", "gatewayRefundId": "G1"}))).unwrap();
+    let both = json!({"refundId": "R1", "gatewayRefundId": "G1"});
+    let both = RefundQuery::from_json(&lib_json(&both)).unwrap();
     let e = client
         .build_refund_query(&both, vector_now_ms())
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::InputInvalid);
     assert_eq!(e.field.as_deref(), Some("gatewayRefundId"));
-    let by_payment = RefundQuery::from_json(&lib_json(&json!({"originalTransactionId": "T1"}))).unwrap();
+    let by_payment = RefundQuery::from_json(&lib_json(&json!({"originalTransactionId": "T1"})))
+        .unwrap();
     let e = client
         .build_refund_query(&by_payment, vector_now_ms())
         .unwrap_err();

@@ -116,7 +116,8 @@ fn marked_keys_in_every_gateway_config_stay_out_of_errors_and_client_debug() {
                 }
             }
         }
-        let client = Client::new(Config::from_json(&lib_json(&base_config(gateway))).unwrap()).unwrap();
+        let client = Client::new(Config::from_json(&lib_json(&base_config(gateway))).unwrap())
+            .unwrap();
         let shown = format!("{client:?}");
         assert_no_secret(&shown, &private_body);
         assert!(shown.contains("redacted"), "{shown}");
@@ -467,7 +468,8 @@ fn an_empty_key_is_named_in_the_error() {
         error.message
     );
 
-    let error = refundkit::RefundQuery::from_json(&lib_json(&json!({"refundId": "R1", "": 1}))).unwrap_err();
+    let error = refundkit::RefundQuery::from_json(&lib_json(&json!({"refundId": "R1", "": 1})))
+        .unwrap_err();
     assert_eq!(error.field.as_deref(), Some("(empty key)"));
 
     let mut config = base_config("wisepay");
