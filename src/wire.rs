@@ -282,12 +282,15 @@ pub fn form_fields(text: &str, what: &str) -> Result<Vec<ReceivedField>> {
 /// Refuses fields where a name comes twice, naming the first such name in byte order. Sorting
 /// keeps the check O(n log n) however many fields a hostile body holds.
 fn refuse_repeated_names(fields: &[ReceivedField], what: &str) -> Result<()> {
-    let mut names: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
-    names.sort_unstable();
-    match names.windows(2).find(|pair| pair[0] == pair[1]) {
+    let name = |p: usize| fields[p].key.as_str();
+    let order = crate::json::order_by_name(fields.len(), name);
+    match order
+        .windows(2)
+        .find(|pair| name(pair[0] as usize) == name(pair[1] as usize))
+    {
         Some(pair) => Err(Error::malformed(format!(
             "the {what} carries the field {} twice",
-            printable_key(pair[0])
+            printable_key(name(pair[0] as usize))
         ))),
         None => Ok(()),
     }

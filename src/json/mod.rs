@@ -284,11 +284,7 @@ impl Object {
     /// last value, as serde_json kept it. The index is sorted once, so a parse stays O(n log n)
     /// however many members a hostile text holds.
     fn from_members(members: Vec<(String, Value)>) -> Object {
-        let mut by_name: Vec<u32> = (0..members.len() as u32).collect();
-        by_name.sort_unstable_by(|&a, &b| {
-            let name = |p: u32| members[p as usize].0.as_str();
-            name(a).cmp(name(b)).then(a.cmp(&b))
-        });
+        let by_name = order_by_name(members.len(), |p| &members[p].0);
         let repeats = by_name
             .windows(2)
             .any(|pair| members[pair[0] as usize].0 == members[pair[1] as usize].0);
@@ -323,6 +319,29 @@ impl Object {
         });
         Object::from_members(members)
     }
+}
+
+/// The positions `0..len` in the byte order of their names, equal names by position. The names
+/// are sorted by their first eight bytes, read as one integer, and only names that share those
+/// are compared as text: sorting the hundred thousand names of a hostile megabyte takes a few
+/// milliseconds.
+pub(crate) fn order_by_name<'a>(len: usize, name: impl Fn(usize) -> &'a str) -> Vec<u32> {
+    let head = |text: &str| {
+        let mut bytes = [0; 8];
+        let length = text.len().min(8);
+        bytes[..length].copy_from_slice(&text.as_bytes()[..length]);
+        u64::from_be_bytes(bytes)
+    };
+    let mut order: Vec<(u64, u32)> = (0..len).map(|p| (head(name(p)), p as u32)).collect();
+    order.sort_unstable();
+    // Names that share their first eight bytes, in position order so far: a stable sort by the
+    // whole name keeps equal names in that order.
+    for run in order.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            run.sort_by(|a, b| name(a.1 as usize).cmp(name(b.1 as usize)));
+        }
+    }
+    order.into_iter().map(|(_, p)| p).collect()
 }
 
 /// Members in order; a name given twice keeps its first place and its last value.

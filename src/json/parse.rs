@@ -193,13 +193,19 @@ impl<'a> Parser<'a> {
             return Ok(text);
         }
         let mut decoded = String::with_capacity(end - self.pos);
-        // A backslash is ASCII, so every cut falls between characters.
-        while let Some(backslash) = self.text[self.pos..end].find('\\') {
-            decoded.push_str(&self.text[self.pos..self.pos + backslash]);
-            self.pos += backslash + 1;
+        let mut run = self.pos;
+        while self.pos < end {
+            if self.text.as_bytes()[self.pos] != b'\\' {
+                self.pos += 1;
+                continue;
+            }
+            // A backslash is ASCII, so the cut falls between characters.
+            decoded.push_str(&self.text[run..self.pos]);
+            self.pos += 1;
             self.escape(&mut decoded)?;
+            run = self.pos;
         }
-        decoded.push_str(&self.text[self.pos..end]);
+        decoded.push_str(&self.text[run..end]);
         self.pos = end + 1;
         Ok(decoded)
     }
@@ -293,15 +299,22 @@ impl<'a> Parser<'a> {
     }
 
     fn hex4(&mut self) -> Result<u32, ParseError> {
-        let unit = self
+        let not_hex = || self.error("a \\u escape needs four hex digits");
+        let digits = self
             .text
+            .as_bytes()
             .get(self.pos..self.pos + 4)
-            .and_then(|digits| {
-                digits
-                    .chars()
-                    .try_fold(0, |unit, c| Some(unit * 16 + c.to_digit(16)?))
-            })
-            .ok_or_else(|| self.error("a \\u escape needs four hex digits"))?;
+            .ok_or_else(not_hex)?;
+        let mut unit = 0;
+        for &digit in digits {
+            let value = match digit {
+                b'0'..=b'9' => digit - b'0',
+                b'a'..=b'f' => digit - b'a' + 10,
+                b'A'..=b'F' => digit - b'A' + 10,
+                _ => return Err(not_hex()),
+            };
+            unit = unit << 4 | u32::from(value);
+        }
         self.pos += 4;
         Ok(unit)
     }
