@@ -7,9 +7,11 @@ use crate::json::{ToJson, Value};
 use crate::{Error, Result};
 use js_sys::{JsString, Uint8Array, JSON};
 use wasm_bindgen::{JsCast, JsValue};
+use zeroize::Zeroizing;
 
 /// A JavaScript value as JSON, through `JSON.stringify` (which refuses cycles and BigInt, and drops
-/// functions and `undefined`). `undefined` itself becomes `null`.
+/// functions and `undefined`). `undefined` itself becomes `null`. The text is wiped once read: a
+/// config's private key passes through it.
 pub fn to_json(value: &JsValue, field: &str) -> Result<Value> {
     if value.is_undefined() {
         return Ok(Value::Null);
@@ -17,6 +19,7 @@ pub fn to_json(value: &JsValue, field: &str) -> Result<Value> {
     let text = JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
+        .map(Zeroizing::new)
         .ok_or_else(|| {
             Error::input(
                 field,
