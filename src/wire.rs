@@ -283,7 +283,7 @@ pub fn form_fields(text: &str, what: &str) -> Result<Vec<ReceivedField>> {
 /// keeps the check O(n log n) however many fields a hostile body holds.
 fn refuse_repeated_names(fields: &[ReceivedField], what: &str) -> Result<()> {
     let name = |p: usize| fields[p].key.as_str();
-    let order = crate::json::order_by_name(fields.len(), name);
+    let order = crate::json::order_by_name(fields.len(), &name);
     match order
         .windows(2)
         .find(|pair| name(pair[0] as usize) == name(pair[1] as usize))

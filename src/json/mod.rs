@@ -284,7 +284,7 @@ impl Object {
     /// last value, as serde_json kept it. The index is sorted once, so a parse stays O(n log n)
     /// however many members a hostile text holds.
     fn from_members(members: Vec<(String, Value)>) -> Object {
-        let by_name = order_by_name(members.len(), |p| &members[p].0);
+        let by_name = order_by_name(members.len(), &|p| &members[p].0);
         let repeats = by_name
             .windows(2)
             .any(|pair| members[pair[0] as usize].0 == members[pair[1] as usize].0);
@@ -325,7 +325,7 @@ impl Object {
 /// are sorted by their first eight bytes, read as one integer, and only names that share those
 /// are compared as text: sorting the hundred thousand names of a hostile megabyte takes a few
 /// milliseconds.
-pub(crate) fn order_by_name<'a>(len: usize, name: impl Fn(usize) -> &'a str) -> Vec<u32> {
+pub(crate) fn order_by_name<'a>(len: usize, name: &dyn Fn(usize) -> &'a str) -> Vec<u32> {
     let head = |text: &str| {
         let mut bytes = [0; 8];
         let length = text.len().min(8);
@@ -334,11 +334,13 @@ pub(crate) fn order_by_name<'a>(len: usize, name: impl Fn(usize) -> &'a str) -> 
     };
     let mut order: Vec<(u64, u32)> = (0..len).map(|p| (head(name(p)), p as u32)).collect();
     order.sort_unstable();
-    // Names that share their first eight bytes, in position order so far: a stable sort by the
-    // whole name keeps equal names in that order.
     for run in order.chunk_by_mut(|a, b| a.0 == b.0) {
         if run.len() > 1 {
-            run.sort_by(|a, b| name(a.1 as usize).cmp(name(b.1 as usize)));
+            run.sort_unstable_by(|a, b| {
+                name(a.1 as usize)
+                    .cmp(name(b.1 as usize))
+                    .then(a.1.cmp(&b.1))
+            });
         }
     }
     order.into_iter().map(|(_, p)| p).collect()
