@@ -321,10 +321,10 @@ impl Object {
     }
 }
 
-/// The positions `0..len` in the byte order of their names, equal names by position. The names
-/// are sorted by their first eight bytes, read as one integer, and only names that share those
-/// are compared as text: sorting the hundred thousand names of a hostile megabyte takes a few
-/// milliseconds.
+/// The positions `0..len` in the byte order of their names, equal names by position. Names are
+/// compared by their first eight bytes, read as one integer, and as text only where those agree:
+/// most comparisons never reach the names in memory, and the hundred thousand names of a hostile
+/// megabyte sort in a fraction of its parse.
 pub(crate) fn order_by_name<'a>(len: usize, name: &dyn Fn(usize) -> &'a str) -> Vec<u32> {
     let head = |text: &str| {
         let mut bytes = [0; 8];
@@ -333,16 +333,11 @@ pub(crate) fn order_by_name<'a>(len: usize, name: &dyn Fn(usize) -> &'a str) -> 
         u64::from_be_bytes(bytes)
     };
     let mut order: Vec<(u64, u32)> = (0..len).map(|p| (head(name(p)), p as u32)).collect();
-    order.sort_unstable();
-    for run in order.chunk_by_mut(|a, b| a.0 == b.0) {
-        if run.len() > 1 {
-            run.sort_unstable_by(|a, b| {
-                name(a.1 as usize)
-                    .cmp(name(b.1 as usize))
-                    .then(a.1.cmp(&b.1))
-            });
-        }
-    }
+    order.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| name(a.1 as usize).cmp(name(b.1 as usize)))
+            .then(a.1.cmp(&b.1))
+    });
     order.into_iter().map(|(_, p)| p).collect()
 }
 
