@@ -1,5 +1,6 @@
 //! Small helpers for reading and writing gateway wire data. They know JSON and text, no gateway.
 
+// The JavaScript face builds its config object under this name.
 pub use crate::json::Object;
 use crate::json::{Number, Value};
 use crate::{Error, Result};

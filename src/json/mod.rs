@@ -235,7 +235,8 @@ impl Object {
     }
 
     /// Sets the member `name`: a new one goes last, an existing one keeps its place and gets the
-    /// new value. Returns the value it replaced.
+    /// new value. Returns the value it replaced. Each insert shifts the index behind the new
+    /// name; many members are faster `collect()`ed, which sorts the index once.
     pub fn insert(&mut self, name: String, value: Value) -> Option<Value> {
         match self.find(&name) {
             Ok(slot) => {
