@@ -1152,10 +1152,22 @@ fn a_signed_response_envelope_for_another_merchant_is_refused() {
     let ok = client.parse_refund_response(&answer(ours.clone())).unwrap();
     assert!(ok.verified);
     assert_eq!(ok.status, RefundStatus::Succeeded);
-    assert_eq!(serde_json_of(&ok.raw)["unverifiedEnvelope"]["merchantId"], MERCHANT_ID);
-    assert_eq!(serde_json_of(&ok.raw)["unverifiedEnvelope"].get("sign"), None);
-    assert_eq!(serde_json_of(&ok.raw)["unverifiedEnvelope"].get("body"), None);
-    assert_eq!(without(serde_json_of(&ok.raw), "unverifiedEnvelope"), result);
+    assert_eq!(
+        serde_json_of(&ok.raw)["unverifiedEnvelope"]["merchantId"],
+        MERCHANT_ID
+    );
+    assert_eq!(
+        serde_json_of(&ok.raw)["unverifiedEnvelope"].get("sign"),
+        None
+    );
+    assert_eq!(
+        serde_json_of(&ok.raw)["unverifiedEnvelope"].get("body"),
+        None
+    );
+    assert_eq!(
+        without(serde_json_of(&ok.raw), "unverifiedEnvelope"),
+        result
+    );
 
     let theirs = edited(result.clone(), "merchantId", json!("B999999999999"));
     let signed = gateway_envelope(&profile, "gateway_test_key.pem", &theirs, NOW);

@@ -6,7 +6,9 @@
 
 mod common;
 
-use common::{fixture, gateway_key, lib_json, openssl, received, serde_json_of, sign, text, verify};
+use common::{
+    fixture, gateway_key, lib_json, openssl, received, serde_json_of, sign, text, verify,
+};
 use refundkit::keys::{PrivateKey, PublicKey};
 use refundkit::HashAlg;
 
@@ -309,8 +311,8 @@ fn refund_query_takes_exactly_one_refund_number() {
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::InputInvalid);
     assert_eq!(e.field.as_deref(), Some("gatewayRefundId"));
-    let by_payment = RefundQuery::from_json(&lib_json(&json!({"originalTransactionId": "T1"})))
-        .unwrap();
+    let by_payment =
+        RefundQuery::from_json(&lib_json(&json!({"originalTransactionId": "T1"}))).unwrap();
     let e = client
         .build_refund_query(&by_payment, vector_now_ms())
         .unwrap_err();
@@ -349,7 +351,10 @@ fn a_signed_refund_response_is_verified_and_mapped() {
         result.original_transaction_id.as_deref(),
         Some("20220117091121TI366100056090")
     );
-    assert_eq!(serde_json_of(&result.raw)["data"]["status"], "REFUND_PENDING");
+    assert_eq!(
+        serde_json_of(&result.raw)["data"]["status"],
+        "REFUND_PENDING"
+    );
 }
 
 #[test]

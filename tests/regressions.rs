@@ -116,8 +116,8 @@ fn marked_keys_in_every_gateway_config_stay_out_of_errors_and_client_debug() {
                 }
             }
         }
-        let client = Client::new(Config::from_json(&lib_json(&base_config(gateway))).unwrap())
-            .unwrap();
+        let client =
+            Client::new(Config::from_json(&lib_json(&base_config(gateway))).unwrap()).unwrap();
         let shown = format!("{client:?}");
         assert_no_secret(&shown, &private_body);
         assert!(shown.contains("redacted"), "{shown}");

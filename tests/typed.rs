@@ -286,8 +286,8 @@ mod native {
         for (typed_config, changes, gateway) in cases {
             let typed_error = Client::new(typed_config).unwrap_err();
             let json_config = changed(gateway_config(gateway), changes);
-            let json_error = Client::new(Config::from_json(&lib_json(&json_config)).unwrap())
-                .unwrap_err();
+            let json_error =
+                Client::new(Config::from_json(&lib_json(&json_config)).unwrap()).unwrap_err();
             assert_eq!(typed_error.code, ErrorCode::ConfigInvalid, "{typed_error}");
             assert_eq!(typed_error, json_error);
         }

@@ -91,8 +91,8 @@ fn assert_request_verifies(request: &SignedRequest) {
 fn reproduces_the_published_vector_through_build_refund_query() {
     let v = vector();
     let client = sample_app_client(json!({}));
-    let query = RefundQuery::from_json(&lib_json(&json!({"refundId": v["merchantOrderNo"]})))
-        .unwrap();
+    let query =
+        RefundQuery::from_json(&lib_json(&json!({"refundId": v["merchantOrderNo"]}))).unwrap();
     let now = v["timestamp"].as_u64().unwrap();
 
     let draft = client.draft_refund_query(&query, now).unwrap();
@@ -414,8 +414,8 @@ fn notify_url_must_be_a_plain_absolute_url() {
 
 #[test]
 fn a_query_needs_the_refund_number_or_the_gateway_refund_id() {
-    let query = RefundQuery::from_json(&lib_json(&json!({"originalTransactionId": "7001"})))
-        .unwrap();
+    let query =
+        RefundQuery::from_json(&lib_json(&json!({"originalTransactionId": "7001"}))).unwrap();
     let e = client().build_refund_query(&query, now()).unwrap_err();
     assert_eq!(
         (e.code, e.field.as_deref()),
@@ -872,7 +872,10 @@ fn form_notifications_verify_over_the_decoded_values() {
         )
         .unwrap();
     assert_eq!(n.refund.status, RefundStatus::Succeeded);
-    assert_eq!(serde_json_of(&n.refund.raw)["description"], "返金 テスト & more");
+    assert_eq!(
+        serde_json_of(&n.refund.raw)["description"],
+        "返金 テスト & more"
+    );
     // Without a content type too.
     client()
         .verify_notification(
@@ -1311,8 +1314,8 @@ fn decoded_form(body: &str) -> Vec<(String, String)> {
 #[test]
 fn the_form_wire_format_drafts_the_java_sdk_request_to_api_entry() {
     let v = vector();
-    let query = RefundQuery::from_json(&lib_json(&json!({"refundId": v["merchantOrderNo"]})))
-        .unwrap();
+    let query =
+        RefundQuery::from_json(&lib_json(&json!({"refundId": v["merchantOrderNo"]}))).unwrap();
     let draft = sample_app_client(json!({"wireFormat": "form"}))
         .draft_refund_query(&query, now())
         .unwrap();
@@ -1350,8 +1353,8 @@ fn the_form_wire_format_drafts_the_java_sdk_request_to_api_entry() {
 #[test]
 fn build_refund_query_in_the_form_wire_format_is_the_java_sdk_request_byte_for_byte() {
     let v = vector();
-    let query = RefundQuery::from_json(&lib_json(&json!({"refundId": v["merchantOrderNo"]})))
-        .unwrap();
+    let query =
+        RefundQuery::from_json(&lib_json(&json!({"refundId": v["merchantOrderNo"]}))).unwrap();
     let request = sample_app_client(json!({"wireFormat": "form"}))
         .build_refund_query(&query, now())
         .unwrap();
