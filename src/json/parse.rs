@@ -23,7 +23,8 @@ pub(crate) struct Member<'a> {
 }
 
 /// The members of a text that is one JSON object, in order, names given twice included: the
-/// caller decides about them. Each value may nest as deeply as a whole text.
+/// caller decides about them. The object around the values is not counted in their nesting, so
+/// each may nest as deeply as a whole text.
 pub(crate) fn parse_members(text: &str) -> Result<Vec<Member<'_>>, ParseError> {
     let mut parser = Parser { text, pos: 0 };
     let mut members = Vec::new();
