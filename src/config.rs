@@ -3,10 +3,10 @@
 //! misspelt credential never goes unnoticed.
 
 use crate::gateway::Preset;
+use crate::json::{Object, Value};
 use crate::keys::PublicKey;
-use crate::wire::{json_type_name, printable_key, Object};
+use crate::wire::{json_type_name, printable_key};
 use crate::{Error, Result};
-use serde_json::Value;
 use std::collections::BTreeSet;
 use zeroize::Zeroize;
 
@@ -25,7 +25,7 @@ impl Config {
         Config { values, taken }
     }
 
-    /// Reads a config from JSON text (native callers and tests).
+    /// Reads a config from its JSON form (native callers and tests): an object of settings.
     pub fn from_json(value: &Value) -> Result<Config> {
         match value {
             Value::Object(map) => Ok(Config::new(map.clone())),
@@ -197,6 +197,11 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// A config from serde_json's `json!`, through its text.
+    fn config(settings: serde_json::Value) -> Config {
+        Config::from_json(&settings.to_string().parse().unwrap()).unwrap()
+    }
+
     #[test]
     fn base_url_prefers_explicit_url_and_checks_presets() {
         let presets = [
@@ -209,26 +214,25 @@ mod tests {
                 base_url: "https://pay.example",
             },
         ];
-        let mut c = Config::from_json(&json!({"environment": "production"})).unwrap();
+        let mut c = config(json!({"environment": "production"}));
         assert_eq!(c.base_url(&presets).unwrap(), "https://pay.example");
-        let mut c = Config::from_json(&json!({"baseUrl": "http://127.0.0.1:9/x/"})).unwrap();
+        let mut c = config(json!({"baseUrl": "http://127.0.0.1:9/x/"}));
         assert_eq!(c.base_url(&presets).unwrap(), "http://127.0.0.1:9/x");
-        let mut c = Config::from_json(&json!({"environment": "prod"})).unwrap();
+        let mut c = config(json!({"environment": "prod"}));
         assert_eq!(
             c.base_url(&presets).unwrap_err().field.as_deref(),
             Some("environment")
         );
-        let mut c = Config::from_json(&json!({})).unwrap();
+        let mut c = config(json!({}));
         assert!(c.base_url(&presets).is_err());
-        let mut c = Config::from_json(&json!({"baseUrl": "https://x/?a=1"})).unwrap();
+        let mut c = config(json!({"baseUrl": "https://x/?a=1"}));
         assert!(c.base_url(&presets).is_err());
     }
 
     #[test]
     fn key_texts_may_span_lines_but_settings_may_not() {
         let pem = "-----BEGIN PUBLIC KEY-----\r\nAAAA\n\t-----END PUBLIC KEY-----\n";
-        let mut c =
-            Config::from_json(&json!({"privateKey": pem, "appId": "a\nb", "k": "a\u{0}"})).unwrap();
+        let mut c = config(json!({"privateKey": pem, "appId": "a\nb", "k": "a\u{0}"}));
         assert_eq!(c.key_text("privateKey", "a key").unwrap(), pem);
         assert_eq!(
             c.optional("appId").unwrap_err().field.as_deref(),
@@ -240,8 +244,7 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_refused_by_name() {
-        let mut c =
-            Config::from_json(&json!({"gateway": "x", "appId": "a", "appID": "b"})).unwrap();
+        let mut c = config(json!({"gateway": "x", "appId": "a", "appID": "b"}));
         c.required("appId").unwrap();
         let e = c.finish().unwrap_err();
         assert_eq!(e.field.as_deref(), Some("appID"));
@@ -250,7 +253,7 @@ mod tests {
 
     #[test]
     fn whole_numbers_are_json_integers_within_bounds() {
-        let mut c = Config::from_json(&json!({"n": 5})).unwrap();
+        let mut c = config(json!({"n": 5}));
         assert_eq!(c.whole_number("n", 1, 10, 7).unwrap(), 5);
         assert_eq!(c.whole_number("absent", 1, 10, 7).unwrap(), 7);
         for bad in [
@@ -261,7 +264,7 @@ mod tests {
             json!("5"),
             json!(true),
         ] {
-            let mut c = Config::from_json(&json!({ "n": bad })).unwrap();
+            let mut c = config(json!({ "n": bad }));
             let e = c.whole_number("n", 1, 10, 7).unwrap_err();
             assert_eq!(e.field.as_deref(), Some("n"), "{bad}");
         }

@@ -8,36 +8,39 @@
 //! stands on and hands them to the client's [`Verifier`]; it never holds a key.
 
 use crate::crypto::{HashAlg, Verifier};
+use crate::json::{ObjectWriter, ToJson};
 use crate::refund::{RefundInput, RefundNotification, RefundQuery, RefundResult};
-use crate::wire::{compact_json_with_slot, Object};
 use crate::{Error, Result};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// A request ready for `fetch(url, { method, headers, body })`. `body` is exactly what was signed
 /// or canonicalized.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignedRequest {
     pub url: String,
     pub method: &'static str,
     /// Header names and values, in the order they are set.
-    #[serde(serialize_with = "serialize_pairs")]
     pub headers: Vec<(String, String)>,
     pub body: String,
 }
 
-fn serialize_pairs<S: serde::Serializer>(
-    pairs: &[(String, String)],
-    serializer: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut map = serializer.serialize_map(Some(pairs.len()))?;
-    for (k, v) in pairs {
-        map.serialize_entry(k, v)?;
+/// `{ url, method, headers, body }`, the headers as an object.
+impl ToJson for SignedRequest {
+    fn write_json(&self, out: &mut String) {
+        let mut request = ObjectWriter::new(out);
+        request
+            .member("url", &self.url)
+            .member("method", self.method);
+        request.object("headers", |headers| {
+            for (name, value) in &self.headers {
+                headers.member(name, value);
+            }
+        });
+        request.member("body", &self.body);
+        request.finish();
     }
-    map.end()
 }
 
 /// What came back over HTTP (or arrived as a notification): the raw body bytes and the headers.
@@ -111,19 +114,16 @@ pub struct Draft {
 }
 
 impl Draft {
-    /// A POST of a JSON object whose string member `sign_field` will carry the signature. The
-    /// member keeps its place among the others (appended where `body` has none), left empty here.
+    /// A POST of a JSON body whose signature goes between the quotes at `offset`, the slot an
+    /// [`ObjectWriter`] left for it.
     pub(crate) fn with_json_body(
         url: String,
         headers: Vec<(String, String)>,
-        mut body: Object,
-        sign_field: &str,
+        body: String,
+        offset: usize,
         message: Vec<u8>,
         hash: HashAlg,
     ) -> Draft {
-        body.insert(sign_field.to_string(), Value::String(String::new()));
-        // The member was just set, so the slot exists.
-        let (body, offset) = compact_json_with_slot(&body, sign_field).unwrap_or_default();
         Draft {
             url,
             method: Method::Post,
@@ -189,8 +189,7 @@ mod base64_bytes {
 }
 
 /// What a gateway is and takes, as data.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug)]
 pub struct GatewayInfo {
     /// The id callers put in `config.gateway`.
     pub id: &'static str,
@@ -221,16 +220,14 @@ pub struct GatewayInfo {
 }
 
 /// A named environment.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug)]
 pub struct Preset {
     pub name: &'static str,
     pub base_url: &'static str,
 }
 
 /// A gateway-specific config setting.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug)]
 pub struct Setting {
     pub name: &'static str,
     /// A short label for forms.
@@ -278,12 +275,68 @@ impl Setting {
 }
 
 /// An id a refund query can be made with (the `RefundQuery` field of the same name).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QueryId {
     RefundId,
     GatewayRefundId,
     OriginalTransactionId,
+}
+
+impl QueryId {
+    /// The name of the field, as the JavaScript face writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueryId::RefundId => "refundId",
+            QueryId::GatewayRefundId => "gatewayRefundId",
+            QueryId::OriginalTransactionId => "originalTransactionId",
+        }
+    }
+}
+
+/// The description as the JavaScript face's `gateways()` lists it, names in camelCase.
+impl ToJson for GatewayInfo {
+    fn write_json(&self, out: &mut String) {
+        let mut info = ObjectWriter::new(out);
+        info.member("id", self.id).member("name", self.name);
+        info.member("presets", self.presets);
+        info.member("settings", self.settings);
+        info.member("paths", self.paths);
+        info.member("queryBy", self.query_by);
+        info.member("noSuchRefundCodes", self.no_such_refund_codes);
+        info.member("refundNumberUsedCodes", self.refund_number_used_codes);
+        info.member("notificationWindowMs", &self.notification_window_ms);
+        info.member("signatures", self.signatures);
+        info.finish();
+    }
+}
+
+impl ToJson for Preset {
+    fn write_json(&self, out: &mut String) {
+        let mut preset = ObjectWriter::new(out);
+        preset.member("name", self.name);
+        preset.member("baseUrl", self.base_url);
+        preset.finish();
+    }
+}
+
+impl ToJson for Setting {
+    fn write_json(&self, out: &mut String) {
+        let mut setting = ObjectWriter::new(out);
+        setting
+            .member("name", self.name)
+            .member("label", self.label);
+        setting.member("required", &self.required);
+        setting.member("secret", &self.secret);
+        setting.member("choices", self.choices);
+        setting.member("default", &self.default);
+        setting.finish();
+    }
+}
+
+impl ToJson for QueryId {
+    fn write_json(&self, out: &mut String) {
+        self.as_str().write_json(out);
+    }
 }
 
 /// One payment gateway: its wire format, what it signs and its status words. Receiving methods

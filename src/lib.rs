@@ -69,6 +69,7 @@ mod gateway;
 pub mod gateways;
 #[cfg(feature = "hazmat")]
 pub mod hazmat;
+pub mod json;
 pub mod keys;
 mod money;
 mod refund;

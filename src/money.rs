@@ -2,9 +2,9 @@
 //! (or, for amounts read back from a gateway, an integer with a decimal scale), and every conversion
 //! is integer arithmetic on digit strings.
 
-use crate::wire::{json_type_name, Object};
+use crate::json::{Object, Value};
+use crate::wire::json_type_name;
 use crate::{Error, Result};
-use serde_json::Value;
 
 /// The most significant digits an amount may have; far above any real refund, far below u128's limit.
 const MAX_DIGITS: usize = 30;
@@ -154,7 +154,7 @@ impl Decimal {
 
     /// Parses the text of a received JSON number exactly: `digits[.digits]`, optionally followed by
     /// an exponent (`e` or `E`, an optional sign, digits), as Jackson and fastjson write a
-    /// BigDecimal of negative scale (`1E+3`) and serde_json keeps it (`1e+3`). The value obeys the
+    /// BigDecimal of negative scale (`1E+3`); the JSON parser keeps that text as it arrived. The value obeys the
     /// limit of [`Decimal::parse`] once the exponent is applied. No sign on the number itself.
     pub fn parse_json_number(text: &str) -> Option<Decimal> {
         match text.split_once(['e', 'E']) {
@@ -353,11 +353,10 @@ pub(crate) fn received_decimal(
         None | Some(Value::Null) => return Ok(None),
         Some(Value::String(text)) if text.is_empty() => return Ok(None),
         Some(Value::String(text)) => Decimal::parse(text.trim()),
-        // serde_json's arbitrary_precision (Cargo.toml) keeps every digit as it arrived; only the
-        // exponent marker is rewritten (`1E3` is held as `1e+3`), which changes no value.
+        // A JSON number holds its text exactly as it arrived.
         Some(Value::Number(number)) => match numbers {
-            NumberForm::Plain => Decimal::parse(&number.to_string()),
-            NumberForm::WithExponent => Decimal::parse_json_number(&number.to_string()),
+            NumberForm::Plain => Decimal::parse(number.as_str()),
+            NumberForm::WithExponent => Decimal::parse_json_number(number.as_str()),
         },
         Some(other) => {
             return Err(Error::malformed(format!(
@@ -600,7 +599,8 @@ mod tests {
     #[test]
     fn a_received_amount_is_a_string_or_an_exact_number_and_anything_else_is_refused() {
         let object = |json: &str| -> Object {
-            serde_json::from_str(&format!(r#"{{"amount":{json}}}"#)).unwrap()
+            crate::wire::parse_json_object(format!(r#"{{"amount":{json}}}"#).as_bytes(), "test")
+                .unwrap()
         };
         let read = |json: &str, numbers| {
             received_decimal(&object(json), "amount", "Gateway", numbers)

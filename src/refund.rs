@@ -1,11 +1,10 @@
 //! The unified model every gateway maps to and from: what a caller asks for (RefundInput,
 //! RefundQuery) and what a gateway answers (RefundResult, RefundNotification).
 
+use crate::json::{Object, ObjectWriter, ToJson, Value};
 use crate::money::{Amount, Currency};
-use crate::wire::{check_no_control_chars, Object};
+use crate::wire::check_no_control_chars;
 use crate::{Error, ErrorCode, Result};
-use serde::Serialize;
-use serde_json::Value;
 
 /// Longest id, reason or URL the library accepts before any gateway's own (stricter) limit; it keeps
 /// absurd inputs from travelling further than the first check.
@@ -138,8 +137,7 @@ impl RefundQuery {
 }
 
 /// Where a refund stands, in the same words for every gateway.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RefundStatus {
     Pending,
     Succeeded,
@@ -149,31 +147,35 @@ pub enum RefundStatus {
     Unknown,
 }
 
+impl RefundStatus {
+    /// The word the JavaScript face writes: `"pending"`, `"succeeded"`, `"failed"`,
+    /// `"cancelled"` or `"unknown"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefundStatus::Pending => "pending",
+            RefundStatus::Succeeded => "succeeded",
+            RefundStatus::Failed => "failed",
+            RefundStatus::Cancelled => "cancelled",
+            RefundStatus::Unknown => "unknown",
+        }
+    }
+}
+
 /// A refund as the gateway reported it. A refund the gateway reports as failed is a result with
 /// status `failed`, not an error.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RefundResult {
     pub gateway: &'static str,
     pub status: RefundStatus,
     pub gateway_status: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway_refund_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_order_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_transaction_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
     /// Whether a gateway signature was checked (false only where the gateway does not sign).
     pub verified: bool,
@@ -209,8 +211,30 @@ impl RefundResult {
     }
 }
 
+/// The result as the JavaScript face returns it: names in camelCase, absent fields left out.
+impl ToJson for RefundResult {
+    fn write_json(&self, out: &mut String) {
+        let mut result = ObjectWriter::new(out);
+        result.member("gateway", self.gateway);
+        result.member("status", self.status.as_str());
+        result.member("gatewayStatus", &self.gateway_status);
+        result.optional("refundId", &self.refund_id);
+        result.optional("gatewayRefundId", &self.gateway_refund_id);
+        result.optional("originalOrderId", &self.original_order_id);
+        result.optional("originalTransactionId", &self.original_transaction_id);
+        result.optional("amount", &self.amount);
+        result.optional("currency", &self.currency);
+        result.optional("createdAt", &self.created_at);
+        result.optional("completedAt", &self.completed_at);
+        result.optional("failureReason", &self.failure_reason);
+        result.member("verified", &self.verified);
+        result.member("raw", &self.raw);
+        result.finish();
+    }
+}
+
 /// The exact HTTP reply a gateway expects once its notification has been handled.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ack {
     pub status: u16,
     pub headers: std::collections::BTreeMap<String, String>,
@@ -235,14 +259,40 @@ impl Ack {
     }
 }
 
+/// `{ status, headers, body }`, the headers an object in name order.
+impl ToJson for Ack {
+    fn write_json(&self, out: &mut String) {
+        let mut ack = ObjectWriter::new(out);
+        ack.member("status", &self.status);
+        ack.object("headers", |headers| {
+            for (name, value) in &self.headers {
+                headers.member(name, value);
+            }
+        });
+        ack.member("body", &self.body);
+        ack.finish();
+    }
+}
+
 /// A verified notification: the refund it reports and the reply to send.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RefundNotification {
     pub gateway: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     pub refund: RefundResult,
     pub ack: Ack,
+}
+
+/// `{ gateway, event?, refund, ack }`, as the JavaScript face returns it.
+impl ToJson for RefundNotification {
+    fn write_json(&self, out: &mut String) {
+        let mut notification = ObjectWriter::new(out);
+        notification.member("gateway", self.gateway);
+        notification.optional("event", &self.event);
+        notification.member("refund", &self.refund);
+        notification.member("ack", &self.ack);
+        notification.finish();
+    }
 }
 
 fn as_object<'a>(value: &'a Value, field: &str, what: &str) -> Result<&'a Object> {

@@ -12,9 +12,9 @@
 //!   error says the outcome is unknown and where to learn it.
 
 use crate::gateway::{GatewayInfo, QueryId};
+use crate::json::Value;
 use crate::refund::{RefundInput, RefundQuery, RefundResult};
 use crate::{Delivery, Error, ErrorCode, Result};
-use serde_json::Value;
 
 /// How many times a refund is sent, the first included, when the caller does not say.
 pub const DEFAULT_ATTEMPTS: u32 = 3;

@@ -10,10 +10,9 @@
 
 use crate::config::Config;
 use crate::crypto::HashAlg;
+use crate::json::{Object, Value};
 use crate::refund::{RefundInput, RefundQuery};
-use crate::wire::Object;
 use crate::Result;
-use serde_json::Value;
 use std::fmt;
 use zeroize::Zeroizing;
 

@@ -1,14 +1,11 @@
 //! Small helpers for reading and writing gateway wire data. They know JSON and text, no gateway.
 
+// The JavaScript face builds its config object under this name.
+pub use crate::json::Object;
+use crate::json::{Number, Value};
 use crate::{Error, Result};
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use base64::Engine;
-use serde_json::Value;
-use std::collections::HashSet;
-
-/// A JSON object whose keys keep their insertion order (serde_json's `preserve_order`), so a body is
-/// written with its keys in exactly the order a gateway module inserts them.
-pub type Object = serde_json::Map<String, Value>;
 
 /// A received signature in standard base64, padded or not; whitespace is tolerated only around
 /// it. Anything else is `SIGNATURE_INVALID`: a signature that cannot be read is a bad signature.
@@ -89,7 +86,7 @@ pub fn json_type_name(value: &Value) -> &'static str {
 pub fn parse_json_object(bytes: &[u8], what: &str) -> Result<Object> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| Error::malformed(format!("the {what} is not valid UTF-8")))?;
-    match serde_json::from_str::<Value>(text) {
+    match crate::json::parse(text) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(Error::malformed(format!("the {what} is not a JSON object"))),
         Err(_) => Err(Error::malformed(format!("the {what} is not valid JSON"))),
@@ -101,7 +98,7 @@ pub fn parse_json_object(bytes: &[u8], what: &str) -> Result<Object> {
 pub fn field_text(obj: &Object, key: &str) -> Option<String> {
     match obj.get(key)? {
         Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => Some(n.as_str().to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
@@ -171,41 +168,10 @@ pub fn decode_hex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// Serializes compactly, with keys in insertion order and numbers exactly as held.
-pub fn compact_json(value: &Value) -> String {
-    // Serializing a Value built from strings, exact numbers and maps cannot fail.
-    serde_json::to_string(value).unwrap_or_default()
-}
-
-/// Serializes an object compactly with the string member `empty_key` left empty, and returns the
-/// text with the byte offset between that member's two quotes: the place a later value (a
-/// signature, whose base64 needs no escaping) is written into exactly these bytes.
-/// `None` where the object has no such member.
-pub fn compact_json_with_slot(object: &Object, empty_key: &str) -> Option<(String, usize)> {
-    let mut out = String::from("{");
-    let mut slot = None;
-    for (i, (key, value)) in object.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&compact_json(&Value::String(key.clone())));
-        out.push(':');
-        if key == empty_key {
-            out.push('"');
-            slot = Some(out.len());
-            out.push('"');
-        } else {
-            out.push_str(&compact_json(value));
-        }
-    }
-    out.push('}');
-    slot.map(|offset| (out, offset))
-}
-
 /// A JSON number written from an exact decimal text (no float conversion on the way).
-pub fn json_number(decimal_text: &str) -> Result<Value> {
-    serde_json::from_str::<serde_json::Number>(decimal_text)
-        .map(Value::Number)
+pub fn json_number(decimal_text: &str) -> Result<Number> {
+    decimal_text
+        .parse()
         .map_err(|_| Error::amount("amount could not be written as a JSON number"))
 }
 
@@ -255,40 +221,6 @@ fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// The top-level members of a JSON object, each value as the exact slice of `text` it came from.
-/// `None` means `text` is not one JSON object. The structure between members is checked here and
-/// each name is decoded here; each value slice is only delimited, and is valid JSON once the
-/// caller has parsed it.
-pub fn json_members(text: &str) -> Option<Vec<(String, &str)>> {
-    let bytes = text.as_bytes();
-    let mut pos = skip_whitespace(bytes, 0);
-    if bytes.get(pos) != Some(&b'{') {
-        return None;
-    }
-    pos = skip_whitespace(bytes, pos + 1);
-    let mut members = Vec::new();
-    if bytes.get(pos) == Some(&b'}') {
-        return (skip_whitespace(bytes, pos + 1) == bytes.len()).then_some(members);
-    }
-    loop {
-        let key_end = string_end(bytes, pos)?;
-        let key: String = serde_json::from_str(text.get(pos..key_end)?).ok()?;
-        pos = skip_whitespace(bytes, key_end);
-        if bytes.get(pos) != Some(&b':') {
-            return None;
-        }
-        let start = skip_whitespace(bytes, pos + 1);
-        let end = value_end(bytes, start)?;
-        members.push((key, text.get(start..end)?));
-        pos = skip_whitespace(bytes, end);
-        match bytes.get(pos)? {
-            b',' => pos = skip_whitespace(bytes, pos + 1),
-            b'}' if skip_whitespace(bytes, pos + 1) == bytes.len() => return Some(members),
-            _ => return None,
-        }
-    }
-}
-
 /// One received top-level field: its name, the text a signature over it covers (`None` for null,
 /// which a canonical string drops like an empty value) and its parsed value.
 #[derive(Debug)]
@@ -304,30 +236,27 @@ pub struct ReceivedField {
 /// numbers and so verify something other than what arrived). Duplicate names are refused: a
 /// signature could not say which of the two it covered.
 ///
-/// The body is unauthenticated until verified, so reading it stays linear in its length: each byte
-/// is scanned once by [`json_members`], each value parsed once, and names are checked for
-/// duplicates through a set.
+/// The body is unauthenticated until verified, so reading it stays linear-ish in its length: one
+/// parse, and the names checked for duplicates by sorting them.
 pub fn json_fields(body: &[u8], what: &str) -> Result<Vec<ReceivedField>> {
     let text = std::str::from_utf8(body)
         .map_err(|_| Error::malformed(format!("the {what} is not valid UTF-8")))?;
-    let members = json_members(text).ok_or_else(|| {
+    let members = crate::json::parse_members(text).map_err(|_| {
         Error::malformed(format!("the {what} is not valid JSON holding one object"))
     })?;
-    let mut seen = HashSet::with_capacity(members.len());
-    let mut fields: Vec<ReceivedField> = Vec::with_capacity(members.len());
-    for (key, raw) in members {
-        if !seen.insert(key.clone()) {
-            return Err(duplicate_field(&key, what));
-        }
-        let value: Value = serde_json::from_str(raw)
-            .map_err(|_| Error::malformed(format!("the {what} is not valid JSON")))?;
-        let text = match &value {
-            Value::Null => None,
-            Value::String(s) => Some(s.clone()),
-            _ => Some(raw.to_string()),
-        };
-        fields.push(ReceivedField { key, text, value });
-    }
+    let fields: Vec<ReceivedField> = members
+        .into_iter()
+        .map(|member| ReceivedField {
+            text: match &member.value {
+                Value::Null => None,
+                Value::String(s) => Some(s.clone()),
+                _ => Some(member.text.to_string()),
+            },
+            key: member.name,
+            value: member.value,
+        })
+        .collect();
+    refuse_repeated_names(&fields, what)?;
     Ok(fields)
 }
 
@@ -336,29 +265,36 @@ pub fn json_fields(body: &[u8], what: &str) -> Result<Vec<ReceivedField>> {
 pub fn form_fields(text: &str, what: &str) -> Result<Vec<ReceivedField>> {
     let pairs = parse_form(text.trim())
         .ok_or_else(|| Error::malformed(format!("the {what} is not valid form data")))?;
-    let mut seen = HashSet::with_capacity(pairs.len());
-    let mut fields: Vec<ReceivedField> = Vec::with_capacity(pairs.len());
-    for (key, value) in pairs {
-        if !seen.insert(key.clone()) {
-            return Err(duplicate_field(&key, what));
-        }
-        fields.push(ReceivedField {
+    let fields: Vec<ReceivedField> = pairs
+        .into_iter()
+        .map(|(key, value)| ReceivedField {
             key,
             text: Some(value.clone()),
             value: Value::String(value),
-        });
-    }
+        })
+        .collect();
     if fields.is_empty() {
         return Err(Error::malformed(format!("the {what} body is empty")));
     }
+    refuse_repeated_names(&fields, what)?;
     Ok(fields)
 }
 
-fn duplicate_field(key: &str, what: &str) -> Error {
-    Error::malformed(format!(
-        "the {what} carries the field {} twice",
-        printable_key(key)
-    ))
+/// Refuses fields where a name comes twice, naming the first such name in byte order. Sorting
+/// keeps the check O(n log n) however many fields a hostile body holds.
+fn refuse_repeated_names(fields: &[ReceivedField], what: &str) -> Result<()> {
+    let name = |p: usize| fields[p].key.as_str();
+    let order = crate::json::order_by_name(fields.len(), &name);
+    match order
+        .windows(2)
+        .find(|pair| name(pair[0] as usize) == name(pair[1] as usize))
+    {
+        Some(pair) => Err(Error::malformed(format!(
+            "the {what} carries the field {} twice",
+            printable_key(name(pair[0] as usize))
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The fields as one object, in their received order.
@@ -369,91 +305,31 @@ pub fn fields_object(fields: &[ReceivedField]) -> Object {
         .collect()
 }
 
-fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
-    while bytes
-        .get(pos)
-        .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-    {
-        pos += 1;
-    }
-    pos
-}
-
-/// The index just past the JSON string starting at `start`.
-fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
-    if bytes.get(start) != Some(&b'"') {
-        return None;
-    }
-    let mut pos = start + 1;
-    loop {
-        match bytes.get(pos)? {
-            b'\\' => pos += 2,
-            b'"' => return Some(pos + 1),
-            _ => pos += 1,
-        }
-    }
-}
-
-/// The index just past the JSON value starting at `start`.
-fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
-    match bytes.get(start)? {
-        b'"' => string_end(bytes, start),
-        b'{' | b'[' => {
-            let mut depth = 0usize;
-            let mut pos = start;
-            loop {
-                match bytes.get(pos)? {
-                    b'"' => {
-                        pos = string_end(bytes, pos)?;
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth = depth.checked_sub(1)?;
-                        if depth == 0 {
-                            return Some(pos + 1);
-                        }
-                    }
-                    _ => {}
-                }
-                pos += 1;
-            }
-        }
-        _ => {
-            let mut pos = start;
-            while bytes
-                .get(pos)
-                .is_some_and(|b| !matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
-            {
-                pos += 1;
-            }
-            (pos > start).then_some(pos)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::ToJson;
 
     #[test]
-    fn members_keep_the_exact_received_text() {
+    fn fields_keep_the_exact_received_text() {
         let text =
             r#" { "a" : "x\"}" , "b":{"z":1, "y":[1,{"q":"]"}]} ,"c":1.50,"d":null,"e":true } "#;
-        let members = json_members(text).unwrap();
-        let got: Vec<(&str, &str)> = members.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let fields = json_fields(text.as_bytes(), "body").unwrap();
+        let got: Vec<(&str, Option<&str>)> = fields
+            .iter()
+            .map(|f| (f.key.as_str(), f.text.as_deref()))
+            .collect();
         assert_eq!(
             got,
             vec![
-                ("a", r#""x\"}""#),
-                ("b", r#"{"z":1, "y":[1,{"q":"]"}]}"#),
-                ("c", "1.50"),
-                ("d", "null"),
-                ("e", "true"),
+                ("a", Some("x\"}")),
+                ("b", Some(r#"{"z":1, "y":[1,{"q":"]"}]}"#)),
+                ("c", Some("1.50")),
+                ("d", None),
+                ("e", Some("true")),
             ]
         );
-        assert_eq!(json_members("{}").unwrap().len(), 0);
-        assert!(json_members("[1]").is_none());
+        assert_eq!(json_fields(b"{}", "body").unwrap().len(), 0);
     }
 
     #[test]
@@ -475,27 +351,14 @@ mod tests {
 
     #[test]
     fn exact_numbers_survive_a_round_trip() {
-        let v = json_number("10000.50").unwrap();
-        assert_eq!(compact_json(&v), "10000.50");
+        let n = json_number("10000.50").unwrap();
+        assert_eq!(Value::Number(n).to_json(), "10000.50");
         let obj =
             parse_json_object(br#"{"a":0.1000000000000000055511151231257827}"#, "body").unwrap();
         assert_eq!(
             field_text(&obj, "a").unwrap(),
             "0.1000000000000000055511151231257827"
         );
-    }
-
-    #[test]
-    fn a_slot_left_in_compact_json_takes_a_value_to_the_exact_serialization() {
-        let mut object = Object::new();
-        object.insert("a".into(), Value::String("x\"é".into()));
-        object.insert("sign".into(), Value::String(String::new()));
-        object.insert("n".into(), json_number("1.50").unwrap());
-        let (mut text, offset) = compact_json_with_slot(&object, "sign").unwrap();
-        text.insert_str(offset, "QUJD+/==");
-        object.insert("sign".into(), Value::String("QUJD+/==".into()));
-        assert_eq!(text, compact_json(&Value::Object(object.clone())));
-        assert!(compact_json_with_slot(&object, "missing").is_none());
     }
 
     #[test]
@@ -513,7 +376,7 @@ mod tests {
     }
 
     #[test]
-    fn a_body_is_exactly_one_valid_object_without_a_whole_body_parse() {
+    fn a_body_is_exactly_one_valid_object() {
         for bad in [
             "{\"a\":1} x",
             "{} {}",
@@ -544,8 +407,8 @@ mod tests {
 
     #[test]
     fn escaped_keys_are_decoded() {
-        let members = json_members(r#"{"tr\u0061ns_no":"1"}"#).unwrap();
-        assert_eq!(members[0].0, "trans_no");
+        let fields = json_fields(br#"{"tr\u0061ns_no":"1"}"#, "body").unwrap();
+        assert_eq!(fields[0].key, "trans_no");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::bare_key;
+use common::{bare_key, lib_json};
 use refundkit::{gateways, Client, Draft, RefundInput, RefundQuery};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -188,15 +188,15 @@ const NOW: u64 = 1_723_012_596_622;
 
 /// A refund every gateway can draft.
 fn refund_input() -> RefundInput {
-    RefundInput::from_json(&json!({
+    RefundInput::from_json(&lib_json(&json!({
         "refundId": "R20240001", "originalOrderId": "O1", "originalTransactionId": "T1",
         "amount": "10.00", "currency": "THB", "notifyUrl": "https://shop.example/hook",
-    }))
+    })))
     .unwrap()
 }
 
 fn refund_query() -> RefundQuery {
-    RefundQuery::from_json(&json!({"gatewayRefundId": "G1"})).unwrap()
+    RefundQuery::from_json(&lib_json(&json!({"gatewayRefundId": "G1"}))).unwrap()
 }
 
 #[test]

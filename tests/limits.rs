@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{gateway_config, json_response};
+use common::{gateway_config, json_response, lib_json};
 use refundkit::{gateways, Client, Config, ErrorCode, RawResponse, DEFAULT_MAX_BODY_BYTES};
 use serde_json::{json, Value};
 
@@ -14,7 +14,7 @@ fn config(gateway: &str, max_body_bytes: Option<Value>) -> Config {
     if let Some(limit) = max_body_bytes {
         config["maxBodyBytes"] = limit;
     }
-    Config::from_json(&config).unwrap()
+    Config::from_json(&lib_json(&config)).unwrap()
 }
 
 /// A JSON object padded with spaces to exactly `len` bytes: the cheapest body a parser could take.

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{fixture, gateway_config, gateway_key, one_line, received, sign};
+use common::{fixture, gateway_config, gateway_key, lib_json, one_line, received, sign};
 use refundkit::hazmat::{pkcs8_der, rsa_private_key};
 use refundkit::keys::{key_fingerprint, PrivateKey, PublicKey};
 use refundkit::HashAlg;
@@ -106,7 +106,7 @@ fn marked_keys_in_every_gateway_config_stay_out_of_errors_and_client_debug() {
             for text in marked_keys(&pem) {
                 let mut config = base_config(gateway);
                 config[key_field] = json!(text);
-                match Config::from_json(&config).and_then(Client::new) {
+                match Config::from_json(&lib_json(&config)).and_then(Client::new) {
                     Ok(client) => assert_no_secret(&format!("{client:?}"), &private_body),
                     Err(e) => {
                         assert_eq!(e.field.as_deref(), Some(key_field), "{gateway}: {e:?}");
@@ -116,7 +116,8 @@ fn marked_keys_in_every_gateway_config_stay_out_of_errors_and_client_debug() {
                 }
             }
         }
-        let client = Client::new(Config::from_json(&base_config(gateway)).unwrap()).unwrap();
+        let client =
+            Client::new(Config::from_json(&lib_json(&base_config(gateway))).unwrap()).unwrap();
         let shown = format!("{client:?}");
         assert_no_secret(&shown, &private_body);
         assert!(shown.contains("redacted"), "{shown}");
@@ -128,7 +129,7 @@ fn the_bieases_aes_key_stays_out_of_errors() {
     // A wrong-length key: the error says the length, not the key.
     let mut config = base_config("bieases");
     config["aesKey"] = json!(format!("{MARKER}0123456789abcdef"));
-    let e = Client::new(Config::from_json(&config).unwrap()).unwrap_err();
+    let e = Client::new(Config::from_json(&lib_json(&config)).unwrap()).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("aesKey"));
     assert!(!format!("{e:?}").contains(MARKER), "{e:?}");
 }
@@ -355,7 +356,7 @@ fn gateway_signed(message: &[u8]) -> String {
 }
 
 fn client(gateway: &str) -> Client {
-    Client::new(Config::from_json(&base_config(gateway)).unwrap()).unwrap()
+    Client::new(Config::from_json(&lib_json(&base_config(gateway))).unwrap()).unwrap()
 }
 
 #[test]
@@ -416,7 +417,7 @@ fn refusals_are_quoted_as_short_printable_excerpts() {
 fn bluepay_refuses_an_app_id_of_a_megabyte() {
     let mut config = base_config("bluepay");
     config["appId"] = json!("A".repeat(1 << 20));
-    let error = Client::new(Config::from_json(&config).unwrap()).unwrap_err();
+    let error = Client::new(Config::from_json(&lib_json(&config)).unwrap()).unwrap_err();
     assert_eq!(error.field.as_deref(), Some("appId"));
 }
 
@@ -438,9 +439,10 @@ fn key_text_given_in_the_config_is_wiped_before_its_memory_is_freed() {
                 patterns.push(config["aesKey"].as_str().unwrap().as_bytes().to_vec());
             }
         }
+        let settings = lib_json(&config);
         leaked_patterns();
         armed(|| {
-            let client = Client::new(Config::from_json(&config).unwrap()).unwrap();
+            let client = Client::new(Config::from_json(&settings).unwrap()).unwrap();
             drop(client);
         });
         assert_eq!(leaked_patterns(), Vec::<usize>::new(), "{gateway}");
@@ -457,7 +459,7 @@ fn key_text_given_in_the_config_is_wiped_before_its_memory_is_freed() {
 #[test]
 fn an_empty_key_is_named_in_the_error() {
     let input = json!({"": "testRefund", "notifyUrl": "http::/www.test.com"});
-    let error = refundkit::RefundInput::from_json(&input).unwrap_err();
+    let error = refundkit::RefundInput::from_json(&lib_json(&input)).unwrap_err();
     assert_eq!(error.code, refundkit::ErrorCode::InputInvalid);
     assert_eq!(error.field.as_deref(), Some("(empty key)"));
     assert!(
@@ -466,12 +468,13 @@ fn an_empty_key_is_named_in_the_error() {
         error.message
     );
 
-    let error = refundkit::RefundQuery::from_json(&json!({"refundId": "R1", "": 1})).unwrap_err();
+    let error = refundkit::RefundQuery::from_json(&lib_json(&json!({"refundId": "R1", "": 1})))
+        .unwrap_err();
     assert_eq!(error.field.as_deref(), Some("(empty key)"));
 
     let mut config = base_config("wisepay");
     config[""] = json!("x");
-    let error = Client::new(Config::from_json(&config).unwrap()).unwrap_err();
+    let error = Client::new(Config::from_json(&lib_json(&config)).unwrap()).unwrap_err();
     assert_eq!(error.code, refundkit::ErrorCode::ConfigInvalid);
     assert_eq!(error.field.as_deref(), Some("(empty key)"));
 }

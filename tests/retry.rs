@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{client_with, gateway_key, json_response, received, sign};
+use common::{client_with, gateway_key, json_response, lib_json, received, sign};
 use refundkit::{
     gateway_info, Delivery, Error, ErrorCode, HashAlg, Lookup, Next, RefundInput, RefundQuery,
     RefundResult, RefundRetry, RefundStatus, RetryPolicy, MAX_BACKOFF_MS,
@@ -22,7 +22,7 @@ fn input(gateway: &str) -> RefundInput {
     if gateway == "bluepay" {
         input["currency"] = "THB".into();
     }
-    RefundInput::from_json(&input).unwrap()
+    RefundInput::from_json(&lib_json(&input)).unwrap()
 }
 
 fn plan(gateway: &str, attempts: u32) -> RefundRetry {
@@ -48,7 +48,7 @@ fn refused(gateway: &str, code: &str) -> Error {
 }
 
 fn record(gateway: &'static str, refund_id: Option<&str>, status: RefundStatus) -> RefundResult {
-    let mut result = RefundResult::new(gateway, status, "word", true, Value::Null);
+    let mut result = RefundResult::new(gateway, status, "word", true, refundkit::json::Value::Null);
     result.refund_id = refund_id.map(str::to_string);
     result
 }
@@ -331,7 +331,7 @@ fn one_attempt_still_reconciles_but_never_resends() {
 
 #[test]
 fn the_retry_option_is_read_strictly() {
-    let read = |v: Value| RetryPolicy::from_json(&v);
+    let read = |v: Value| RetryPolicy::from_json(&lib_json(&v));
     assert_eq!(read(json!(null)).unwrap(), None);
     assert_eq!(read(json!(false)).unwrap(), None);
     assert_eq!(read(json!(true)).unwrap(), Some(RetryPolicy::default()));

@@ -8,7 +8,7 @@ mod common;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use super::common::{bare_key, changed, gateway_config, vectors};
+    use super::common::{bare_key, changed, gateway_config, lib_json, vectors};
     use refundkit::{
         gateway_info, BieasesConfig, BieasesKeyEncoding, BieasesSignTarget, BluePayConfig,
         BluePayTimestampUnit, Client, ClientConfig, Config, Environment, ErrorCode, GatewayConfig,
@@ -67,7 +67,7 @@ mod native {
             "bieases" => (BIEASES_PAYMENT_ID, "USD"),
             _ => ("T202477", "USD"),
         };
-        let json = RefundInput::from_json(&json!({
+        let json = RefundInput::from_json(&lib_json(&json!({
             "refundId": "R1001",
             "originalOrderId": "O77",
             "originalTransactionId": transaction_id,
@@ -75,7 +75,7 @@ mod native {
             "currency": currency,
             "reason": "damaged",
             "notifyUrl": "https://shop.example/notify",
-        }))
+        })))
         .unwrap();
         let typed = RefundInput::builder("R1001", "10.5", currency)
             .original_order_id("O77")
@@ -88,7 +88,7 @@ mod native {
     }
 
     fn client_from_json(config: Value) -> Client {
-        Client::new(Config::from_json(&config).unwrap()).unwrap()
+        Client::new(Config::from_json(&lib_json(&config)).unwrap()).unwrap()
     }
 
     /// Refund and query requests from both clients, which must be equal byte for byte.
@@ -98,7 +98,7 @@ mod native {
         let from_json = json_client.build_refund(&json_input, NOW).unwrap();
         let from_types = typed_client.build_refund(&typed_input, NOW).unwrap();
         assert_eq!(from_json, from_types, "{gateway}");
-        let query = RefundQuery::from_json(&json!({"gatewayRefundId": "G9"})).unwrap();
+        let query = RefundQuery::from_json(&lib_json(&json!({"gatewayRefundId": "G9"}))).unwrap();
         let typed_query = RefundQuery::by_gateway_refund_id("G9").unwrap();
         assert_eq!(query, typed_query);
         assert_eq!(
@@ -286,7 +286,8 @@ mod native {
         for (typed_config, changes, gateway) in cases {
             let typed_error = Client::new(typed_config).unwrap_err();
             let json_config = changed(gateway_config(gateway), changes);
-            let json_error = Client::new(Config::from_json(&json_config).unwrap()).unwrap_err();
+            let json_error =
+                Client::new(Config::from_json(&lib_json(&json_config)).unwrap()).unwrap_err();
             assert_eq!(typed_error.code, ErrorCode::ConfigInvalid, "{typed_error}");
             assert_eq!(typed_error, json_error);
         }
@@ -344,12 +345,12 @@ mod native {
                            {"goodsDesc": "tea", "refundGoodAmount": "6"}]);
         let typed = RefundInput::builder("R-3", "10.50", "USD")
             .original_transaction_id(BIEASES_PAYMENT_ID)
-            .extra("refundInfos", infos.clone())
+            .extra("refundInfos", lib_json(&infos))
             .build()
             .unwrap();
-        let json = RefundInput::from_json(&json!({"refundId": "R-3", "amount": "10.50",
+        let json = RefundInput::from_json(&lib_json(&json!({"refundId": "R-3", "amount": "10.50",
             "currency": "USD", "originalTransactionId": BIEASES_PAYMENT_ID,
-            "extra": {"refundInfos": infos}}))
+            "extra": {"refundInfos": infos}})))
         .unwrap();
         assert_eq!(typed, json);
         assert_eq!(

@@ -14,6 +14,7 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use refundkit::json::ToJson;
 use refundkit::keys::PrivateKey;
 use refundkit::{Client, Config, Error, HashAlg, RawResponse, Signer};
 use serde_json::Value;
@@ -48,8 +49,10 @@ pub fn split(data: &[u8]) -> Option<(Mode, &[u8])> {
     Some((mode, body))
 }
 
+/// A client from a config built with serde_json's `json!`, handed over as its text.
 pub fn client_from(config: Value) -> Client {
-    let config = Config::from_json(&config).expect("fixture config is valid");
+    let settings = config.to_string().parse().expect("fixture config is JSON");
+    let config = Config::from_json(&settings).expect("fixture config is valid");
     Client::new(config).expect("fixture client builds")
 }
 
@@ -125,7 +128,7 @@ pub fn exercise(client: &Client, message: &RawResponse, authentic: bool, respons
                     "a signed gateway's result is not marked verified"
                 );
             }
-            let _ = serde_json::to_string(&result);
+            let _ = result.to_json();
         }
         Err(e) => check_error(&e),
     }
@@ -138,7 +141,7 @@ pub fn exercise(client: &Client, message: &RawResponse, authentic: bool, respons
                 );
             }
             for result in &results {
-                let _ = serde_json::to_string(result);
+                let _ = result.to_json();
             }
         }
         Err(e) => check_error(&e),

@@ -1,6 +1,8 @@
-//! The caller's side: `RefundInput::from_json` and `RefundQuery::from_json` over any JSON, then the
-//! request drafts of every gateway (the bytes to sign are fixed there; signing itself is skipped to
-//! keep runs fast). Every refusal must name the field at fault.
+//! The caller's side: the library's JSON parser over any text (it must accept exactly what
+//! serde_json accepts, and read the same value), then `RefundInput::from_json` and
+//! `RefundQuery::from_json` over what it read, then the request drafts of every gateway (the bytes
+//! to sign are fixed there; signing itself is skipped to keep runs fast). Every refusal must name
+//! the field at fault.
 #![no_main]
 
 #[path = "common.rs"]
@@ -8,6 +10,7 @@ mod common;
 
 use common::{check_error, NOW_MS};
 use libfuzzer_sys::fuzz_target;
+use refundkit::json::{self, ToJson};
 use refundkit::{Client, ErrorCode, RefundInput, RefundQuery};
 use serde_json::{json, Value};
 
@@ -49,8 +52,23 @@ fn check_input_error(e: &refundkit::Error) {
     );
 }
 
+/// The library's reading of `text`, checked against serde_json's.
+fn parse_as_serde_json_does(text: &str) -> Option<json::Value> {
+    let ours = json::parse(text).ok();
+    let theirs = serde_json::from_str::<Value>(text).ok();
+    assert_eq!(ours.is_some(), theirs.is_some(), "acceptance differs");
+    if let (Some(ours), Some(theirs)) = (&ours, &theirs) {
+        let reread: Value = serde_json::from_str(&ours.to_json()).expect("what we write is JSON");
+        assert_eq!(&reread, theirs, "the values differ");
+    }
+    ours
+}
+
 fuzz_target!(|data: &[u8]| {
-    let Ok(value) = serde_json::from_slice::<Value>(data) else {
+    let Some(value) = std::str::from_utf8(data)
+        .ok()
+        .and_then(parse_as_serde_json_does)
+    else {
         return;
     };
     match RefundInput::from_json(&value) {

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::crypto::aes_cbc::AesCbc;
 use crate::crypto::{HashAlg, Verifier};
 use crate::gateway::{Draft, Gateway, GatewayInfo, Preset, QueryId, RawResponse, Setting};
+use crate::json::{Object, ObjectWriter, ToJson, Value};
 use crate::money::{
     iso_amount_text, received_currency, received_decimal, Amount, Currency, NumberForm,
 };
@@ -19,15 +20,13 @@ use crate::refund::{
 };
 use crate::time::{iso_from_epoch_ms_text, UtcTime};
 use crate::wire::{
-    check_config_max_chars, check_max_chars, check_no_control_chars, check_url, compact_json,
-    decode_hex, field_text, json_number, json_type_name, names_someone_else, non_empty_text,
-    parse_json_object, printable_key, signature_from_base64, signature_member, unreadable_response,
-    Object,
+    check_config_max_chars, check_max_chars, check_no_control_chars, check_url, decode_hex,
+    field_text, json_number, json_type_name, names_someone_else, non_empty_text, parse_json_object,
+    printable_key, signature_from_base64, signature_member, unreadable_response,
 };
 use crate::{Error, ErrorCode, Result};
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use base64::Engine;
-use serde_json::Value;
 use zeroize::Zeroizing;
 
 const ID: &str = "bieases";
@@ -242,12 +241,12 @@ impl Gateway for Bieases {
 
     fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
         let body = refund_body(input)?;
-        self.draft(REFUND_PATH, REFUND_METHOD, &body, now_ms)
+        self.draft(REFUND_PATH, REFUND_METHOD, body, now_ms)
     }
 
     fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft> {
         let body = query_body(query)?;
-        self.draft(QUERY_PATH, QUERY_METHOD, &body, now_ms)
+        self.draft(QUERY_PATH, QUERY_METHOD, body, now_ms)
     }
 
     fn parse_refund_response(
@@ -300,30 +299,33 @@ impl Gateway for Bieases {
 // Building
 
 impl Bieases {
-    /// Serializes the business body once, encrypts it once, and returns a draft that signs the
-    /// profile's target and sends exactly that ciphertext.
-    fn draft(&self, path: &str, method: &str, body: &Object, now_ms: u64) -> Result<Draft> {
-        let plaintext = compact_json(&Value::Object(body.clone()));
+    /// Encrypts the business body once and returns a draft that signs the profile's target and
+    /// sends exactly that ciphertext.
+    fn draft(&self, path: &str, method: &str, plaintext: String, now_ms: u64) -> Result<Draft> {
         let ciphertext = self.cipher.encrypt_to_base64(plaintext.as_bytes());
+        let mut body = String::new();
+        let mut envelope = ObjectWriter::new(&mut body);
+        envelope
+            .member("merchantId", &self.merchant_id)
+            .member("method", method)
+            .member("format", "json")
+            .member("charset", "utf-8")
+            .member("encryptType", "AES")
+            .member("signType", "RSA");
+        let offset = envelope.empty_string_slot("sign");
+        envelope
+            .member("timestamp", &now_ms)
+            .member("body", &ciphertext);
+        envelope.finish();
         let message = match self.sign_target {
-            SignTarget::Ciphertext => ciphertext.as_bytes().to_vec(),
+            SignTarget::Ciphertext => ciphertext.into_bytes(),
             SignTarget::Plaintext => plaintext.into_bytes(),
         };
-        let mut envelope = Object::new();
-        envelope.insert("merchantId".into(), Value::String(self.merchant_id.clone()));
-        envelope.insert("method".into(), Value::String(method.to_string()));
-        envelope.insert("format".into(), Value::String("json".into()));
-        envelope.insert("charset".into(), Value::String("utf-8".into()));
-        envelope.insert("encryptType".into(), Value::String("AES".into()));
-        envelope.insert("signType".into(), Value::String("RSA".into()));
-        envelope.insert("sign".into(), Value::String(String::new()));
-        envelope.insert("timestamp".into(), Value::Number(now_ms.into()));
-        envelope.insert("body".into(), Value::String(ciphertext));
         Ok(Draft::with_json_body(
             format!("{}{path}", self.base_url),
             vec![("Content-Type".into(), "application/json".into())],
-            envelope,
-            "sign",
+            body,
+            offset,
             message,
             self.hash,
         ))
@@ -331,7 +333,7 @@ impl Bieases {
 }
 
 /// The refund body, fields in the documented order.
-fn refund_body(input: &RefundInput) -> Result<Object> {
+fn refund_body(input: &RefundInput) -> Result<String> {
     let payment_id = input.original_transaction_id.clone().ok_or_else(|| {
         Error::input(
             "originalTransactionId",
@@ -343,32 +345,43 @@ fn refund_body(input: &RefundInput) -> Result<Object> {
     check_max_chars("refundId", &input.refund_id, MAX_REFER_REFUND_NO)?;
     let amount_text = input.amount.to_major_text();
     let refund_infos = refund_infos(input, &amount_text)?;
-
-    let mut body = Object::new();
-    body.insert("paymentId".into(), Value::String(payment_id));
-    body.insert(
-        "referRefundNo".into(),
-        Value::String(input.refund_id.clone()),
-    );
-    body.insert("refundAmount".into(), json_number(&amount_text)?);
-    body.insert(
-        "currency".into(),
-        Value::String(input.currency.code.to_string()),
-    );
-    body.insert("refundInfos".into(), Value::Array(refund_infos));
-    if let Some(reason) = &input.reason {
-        body.insert("reason".into(), Value::String(reason.clone()));
-    }
+    let amount = json_number(&amount_text)?;
     if let Some(url) = &input.notify_url {
         check_url("notifyUrl", url)?;
-        body.insert("callbackUrl".into(), Value::String(url.clone()));
     }
+
+    let mut body = String::new();
+    let mut fields = ObjectWriter::new(&mut body);
+    fields
+        .member("paymentId", &payment_id)
+        .member("referRefundNo", &input.refund_id)
+        .member("refundAmount", &amount)
+        .member("currency", input.currency.code)
+        .member("refundInfos", &refund_infos)
+        .optional("reason", &input.reason)
+        .optional("callbackUrl", &input.notify_url);
+    fields.finish();
     Ok(body)
+}
+
+/// One line of `refundInfos`: what is refunded, and its amount as a decimal string.
+struct RefundInfo {
+    goods_desc: String,
+    amount: String,
+}
+
+impl ToJson for RefundInfo {
+    fn write_json(&self, out: &mut String) {
+        let mut line = ObjectWriter::new(out);
+        line.member("goodsDesc", &self.goods_desc)
+            .member("refundGoodAmount", &self.amount);
+        line.finish();
+    }
 }
 
 /// `refundInfos` from `extra.refundInfos` when given (checked line by line and against the total),
 /// else one line for the whole amount. `extra` takes nothing else: a misspelt key must not vanish.
-fn refund_infos(input: &RefundInput, amount_text: &str) -> Result<Vec<Value>> {
+fn refund_infos(input: &RefundInput, amount_text: &str) -> Result<Vec<RefundInfo>> {
     if let Some(key) = input.extra.keys().find(|k| k.as_str() != "refundInfos") {
         let key = printable_key(key);
         return Err(Error::input(
@@ -379,20 +392,16 @@ fn refund_infos(input: &RefundInput, amount_text: &str) -> Result<Vec<Value>> {
     match input.extra.get("refundInfos") {
         None | Some(Value::Null) => {
             let goods_desc = input.reason.clone().unwrap_or(input.refund_id.clone());
-            Ok(vec![refund_info_line(goods_desc, amount_text.to_string())])
+            Ok(vec![RefundInfo {
+                goods_desc,
+                amount: amount_text.to_string(),
+            }])
         }
         Some(given) => caller_refund_infos(given, input.amount),
     }
 }
 
-fn refund_info_line(goods_desc: String, amount_text: String) -> Value {
-    let mut line = Object::new();
-    line.insert("goodsDesc".into(), Value::String(goods_desc));
-    line.insert("refundGoodAmount".into(), Value::String(amount_text));
-    Value::Object(line)
-}
-
-fn caller_refund_infos(given: &Value, total: Amount) -> Result<Vec<Value>> {
+fn caller_refund_infos(given: &Value, total: Amount) -> Result<Vec<RefundInfo>> {
     const FIELD: &str = "extra.refundInfos";
     let lines = match given {
         Value::Array(lines) if !lines.is_empty() && lines.len() <= MAX_REFUND_INFOS => lines,
@@ -413,7 +422,10 @@ fn caller_refund_infos(given: &Value, total: Amount) -> Result<Vec<Value>> {
         sum = sum.checked_add(amount.minor_units()).ok_or_else(|| {
             Error::amount("the refundInfos amounts are too large").with_field(FIELD)
         })?;
-        out.push(refund_info_line(goods_desc, amount.to_major_text()));
+        out.push(RefundInfo {
+            goods_desc,
+            amount: amount.to_major_text(),
+        });
     }
     if sum != total.minor_units() {
         let sum_text = Amount::from_minor(sum, total.currency()).to_major_text();
@@ -472,7 +484,7 @@ fn refund_info_entry(line: &Value, index: usize, currency: Currency) -> Result<(
 }
 
 /// BIEASES looks refunds up only by its own refund id.
-fn query_body(query: &RefundQuery) -> Result<Object> {
+fn query_body(query: &RefundQuery) -> Result<String> {
     let refund_id = query.gateway_refund_id.clone().ok_or_else(|| {
         Error::input(
             "gatewayRefundId",
@@ -482,8 +494,10 @@ fn query_body(query: &RefundQuery) -> Result<Object> {
         )
     })?;
     check_max_chars("gatewayRefundId", &refund_id, MAX_REFUND_ID)?;
-    let mut body = Object::new();
-    body.insert("refundId".into(), Value::String(refund_id));
+    let mut body = String::new();
+    let mut fields = ObjectWriter::new(&mut body);
+    fields.member("refundId", &refund_id);
+    fields.finish();
     Ok(body)
 }
 
@@ -567,7 +581,7 @@ impl Bieases {
         }
         let named = match object.get("merchantId") {
             Some(Value::String(named)) => printable_key(named),
-            Some(Value::Number(named)) => named.to_string(),
+            Some(Value::Number(named)) => named.as_str().to_string(),
             other => {
                 return Err(Error::merchant_mismatch(
                     "merchantId",
@@ -705,7 +719,7 @@ impl Bieases {
 /// The response code, sent as a JSON number or as a numeric string depending on the endpoint.
 fn response_code(wrapper: &Object) -> Result<String> {
     match wrapper.get("code") {
-        Some(Value::Number(n)) => Ok(n.to_string()),
+        Some(Value::Number(n)) => Ok(n.as_str().to_string()),
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
         _ => Err(Error::malformed(
             "the BIEASES response has no code (a number or a numeric string)",
@@ -729,8 +743,9 @@ fn report_unverified_envelope(result: &mut RefundResult, envelope: &Object) {
         return;
     }
     if let Value::Object(raw) = &mut result.raw {
-        raw.entry(UNVERIFIED_ENVELOPE)
-            .or_insert(Value::Object(unverified));
+        if !raw.contains_key(UNVERIFIED_ENVELOPE) {
+            raw.insert(UNVERIFIED_ENVELOPE.into(), Value::Object(unverified));
+        }
     }
 }
 
@@ -853,11 +868,9 @@ mod tests {
     }
 
     fn gateway() -> Box<dyn Gateway> {
-        let mut config = Config::from_json(&serde_json::json!({
-            "environment": "sandbox", "merchantId": "B131567545069",
-            "aesKey": "0123456789abcdef", "aesIv": "abcdef9876543210",
-        }))
-        .unwrap();
+        let settings = r#"{"environment": "sandbox", "merchantId": "B131567545069",
+            "aesKey": "0123456789abcdef", "aesIv": "abcdef9876543210"}"#;
+        let mut config = Config::from_json(&settings.parse().unwrap()).unwrap();
         from_config(&mut config).unwrap()
     }
 

@@ -14,17 +14,17 @@
 use crate::config::Config;
 use crate::crypto::{HashAlg, Verifier};
 use crate::gateway::{Draft, Gateway, GatewayInfo, QueryId, RawResponse, Setting};
+use crate::json::{Number, Object, ObjectWriter, Value};
 use crate::money::{received_decimal, Currency, NumberForm};
 use crate::refund::{
     Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
 };
 use crate::wire::{
-    check_max_chars, check_url, compact_json, is_id_token, json_number, json_type_name,
-    names_someone_else, non_empty_text, parse_json_object, printable_key, signature_from_base64,
-    signature_member, unreadable_response, Object,
+    check_max_chars, check_url, is_id_token, json_number, json_type_name, names_someone_else,
+    non_empty_text, parse_json_object, printable_key, signature_from_base64, signature_member,
+    unreadable_response,
 };
 use crate::{Error, Result};
-use serde_json::Value;
 
 const ID: &str = "bluepay";
 /// The name used in messages, as BluePay writes it.
@@ -156,10 +156,10 @@ impl TimestampUnit {
         }
     }
 
-    fn stamp(self, now_ms: u64) -> Value {
+    fn stamp(self, now_ms: u64) -> u64 {
         match self {
-            TimestampUnit::Seconds => Value::from(now_ms / 1000),
-            TimestampUnit::Milliseconds => Value::from(now_ms),
+            TimestampUnit::Seconds => now_ms / 1000,
+            TimestampUnit::Milliseconds => now_ms,
         }
     }
 }
@@ -171,12 +171,12 @@ impl Gateway for BluePay {
 
     fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
         let param = self.refund_param(input, now_ms)?;
-        Ok(self.draft(REFUND_PATH, compact_json(&Value::Object(param))))
+        Ok(self.draft(REFUND_PATH, param))
     }
 
     fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft> {
         let param = self.query_param(query, now_ms)?;
-        Ok(self.draft(QUERY_PATH, compact_json(&Value::Object(param))))
+        Ok(self.draft(QUERY_PATH, param))
     }
 
     /// BluePay does not sign its responses: nothing is verified, and the result says so.
@@ -246,31 +246,34 @@ impl Gateway for BluePay {
 
 impl BluePay {
     /// The 5.1 Refund `param`, with its keys in the order of BluePay's example.
-    fn refund_param(&self, input: &RefundInput, now_ms: u64) -> Result<Object> {
+    fn refund_param(&self, input: &RefundInput, now_ms: u64) -> Result<String> {
         let original_transaction_id = required_original_transaction_id(input)?;
         check_refund_order_id(&input.refund_id)?;
         let amount = self.refund_amount(input)?;
         let callback_url = required_callback_url(input)?;
-
-        let mut param = Object::new();
-        param.insert(
-            "originalTransactionId".into(),
-            original_transaction_id.into(),
-        );
-        param.insert("mchRefundOrderId".into(), input.refund_id.clone().into());
-        param.insert("refundAmount".into(), amount);
         if let Some(reason) = &input.reason {
             check_max_chars("reason", reason, MAX_REASON_CHARS)?;
-            param.insert("refundReason".into(), reason.clone().into());
         }
-        param.insert("refundCallbackUrl".into(), callback_url.into());
-        insert_extra_fields(&mut param, &input.extra)?;
-        param.insert("timestamp".into(), self.timestamp_unit.stamp(now_ms));
+        check_extra_fields(&input.extra)?;
+
+        let mut param = String::new();
+        let mut fields = ObjectWriter::new(&mut param);
+        fields
+            .member("originalTransactionId", &original_transaction_id)
+            .member("mchRefundOrderId", &input.refund_id)
+            .member("refundAmount", &amount)
+            .optional("refundReason", &input.reason)
+            .member("refundCallbackUrl", &callback_url);
+        for (key, value) in &input.extra {
+            fields.member(key, value);
+        }
+        fields.member("timestamp", &self.timestamp_unit.stamp(now_ms));
+        fields.finish();
         Ok(param)
     }
 
     /// The amount in minor units as an exact JSON integer, in the account's currency only.
-    fn refund_amount(&self, input: &RefundInput) -> Result<Value> {
+    fn refund_amount(&self, input: &RefundInput) -> Result<Number> {
         if input.currency.code != self.currency.code {
             return Err(Error::input(
                 "currency",
@@ -290,28 +293,34 @@ impl BluePay {
     }
 
     /// The 5.2 Get Refund Payments `param`: one BluePay id and the timestamp.
-    fn query_param(&self, query: &RefundQuery, now_ms: u64) -> Result<Object> {
+    fn query_param(&self, query: &RefundQuery, now_ms: u64) -> Result<String> {
         let (key, field, id) = query_lookup(query)?;
         check_gateway_id(field, id)?;
-        let mut param = Object::new();
-        param.insert(key.into(), id.into());
-        param.insert("timestamp".into(), self.timestamp_unit.stamp(now_ms));
+        let mut param = String::new();
+        let mut fields = ObjectWriter::new(&mut param);
+        fields
+            .member(key, id)
+            .member("timestamp", &self.timestamp_unit.stamp(now_ms));
+        fields.finish();
         Ok(param)
     }
 
     /// Wraps a `param` string into the signed `{"appId","param","sign"}` request. The signature is
     /// computed over the very string that goes into the body.
     fn draft(&self, path: &str, param: String) -> Draft {
-        let message = param.clone().into_bytes();
-        let mut body = Object::new();
-        body.insert("appId".into(), self.app_id.clone().into());
-        body.insert("param".into(), param.into());
+        let mut body = String::new();
+        let mut request = ObjectWriter::new(&mut body);
+        request
+            .member("appId", &self.app_id)
+            .member("param", &param);
+        let offset = request.empty_string_slot("sign");
+        request.finish();
         Draft::with_json_body(
             format!("{}{path}", self.base_url),
             vec![("Content-Type".into(), "application/json".into())],
             body,
-            "sign",
-            message,
+            offset,
+            param.into_bytes(),
             HashAlg::Sha256,
         )
     }
@@ -363,10 +372,10 @@ fn check_gateway_id(field: &str, id: &str) -> Result<()> {
     check_max_chars(field, id, MAX_ID_CHARS)
 }
 
-/// Further `param` fields from `input.extra`, placed before `timestamp`. They may not replace a
-/// field this module writes: the amount and ids that are signed must be the ones checked above.
-fn insert_extra_fields(param: &mut Object, extra: &Object) -> Result<()> {
-    for (key, value) in extra {
+/// Further `param` fields come from `input.extra`, placed before `timestamp`. They may not replace
+/// a field this module writes: the amount and ids that are signed must be the ones checked above.
+fn check_extra_fields(extra: &Object) -> Result<()> {
+    for key in extra.keys() {
         if REFUND_PARAM_KEYS.contains(&key.as_str()) {
             return Err(Error::input(
                 &format!("extra.{key}"),
@@ -379,7 +388,6 @@ fn insert_extra_fields(param: &mut Object, extra: &Object) -> Result<()> {
                 "extra keys must be short printable names",
             ));
         }
-        param.insert(key.clone(), value.clone());
     }
     Ok(())
 }

@@ -11,18 +11,18 @@ use crate::crypto::{HashAlg, Verifier};
 use crate::gateway::{
     Draft, Gateway, GatewayInfo, Method, Preset, QueryId, RawResponse, Setting, SignaturePlace,
 };
+use crate::json::{Number, Object, ObjectWriter, Value};
 use crate::money::{received_currency, received_decimal, Amount, Currency, Decimal, NumberForm};
 use crate::refund::{
     Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
 };
 use crate::time::UtcTime;
 use crate::wire::{
-    check_config_max_chars, check_max_chars, check_url, compact_json, field_text, json_number,
+    check_config_max_chars, check_max_chars, check_url, field_text, json_number,
     names_someone_else, non_empty_text, parse_json_object, printable_key, signature_from_base64,
-    unreadable_response, Object,
+    unreadable_response,
 };
 use crate::{Error, Result};
-use serde_json::Value;
 
 const ID: &str = "payermax";
 /// The name used in messages.
@@ -103,13 +103,17 @@ impl Gateway for PayerMax {
     }
 
     fn draft_refund(&self, input: &RefundInput, now_ms: u64) -> Result<Draft> {
-        let data = refund_data(input)?;
-        Ok(self.draft(REFUND_PATH, data, now_ms))
+        let amount = check_refund(input)?;
+        Ok(self.draft(REFUND_PATH, now_ms, |data| {
+            write_refund_data(data, input, &amount)
+        }))
     }
 
     fn draft_refund_query(&self, query: &RefundQuery, now_ms: u64) -> Result<Draft> {
-        let data = query_data(query)?;
-        Ok(self.draft(QUERY_PATH, data, now_ms))
+        let (key, id) = query_id(query)?;
+        Ok(self.draft(QUERY_PATH, now_ms, |data| {
+            data.member(key, id);
+        }))
     }
 
     fn parse_refund_response(
@@ -179,7 +183,7 @@ pub fn payermax_digits(currency: Currency) -> u32 {
 
 /// `refundAmount` as PayerMax wants it: a JSON number in major units with the currency's PayerMax
 /// digits, written from the caller's exact decimal text.
-fn refund_amount(input: &RefundInput) -> Result<Value> {
+fn refund_amount(input: &RefundInput) -> Result<Number> {
     let digits = payermax_digits(input.currency);
     let amount = Amount::parse_with_digits(&input.amount_text, input.currency, digits)?;
     let text = amount
@@ -191,13 +195,13 @@ fn refund_amount(input: &RefundInput) -> Result<Value> {
 }
 
 /// An id field: at most 64 characters, as every PayerMax order and refund number.
-fn checked_id(field: &str, value: &str) -> Result<Value> {
-    check_max_chars(field, value, MAX_ID)?;
-    Ok(Value::String(value.to_string()))
+fn check_id(field: &str, value: &str) -> Result<()> {
+    check_max_chars(field, value, MAX_ID)
 }
 
-/// PayerMax's refund `data`, keys in the order of its field table.
-fn refund_data(input: &RefundInput) -> Result<Object> {
+/// Checks every field of the refund `data`, in the order of PayerMax's field table, and returns
+/// the amount as it is written.
+fn check_refund(input: &RefundInput) -> Result<Number> {
     if let Some(key) = input.extra.keys().next() {
         return Err(Error::input(
             "extra",
@@ -214,84 +218,77 @@ fn refund_data(input: &RefundInput) -> Result<Object> {
              originalTransactionId (tradeToken)",
         ));
     }
-    let mut data = Object::new();
-    data.insert(
-        "outRefundNo".into(),
-        checked_id("refundId", &input.refund_id)?,
-    );
-    data.insert("refundAmount".into(), refund_amount(input)?);
-    data.insert(
-        "refundCurrency".into(),
-        Value::String(input.currency.code.to_string()),
-    );
+    check_id("refundId", &input.refund_id)?;
+    let amount = refund_amount(input)?;
     if let Some(order) = &input.original_order_id {
-        data.insert("outTradeNo".into(), checked_id("originalOrderId", order)?);
+        check_id("originalOrderId", order)?;
     }
     if let Some(token) = &input.original_transaction_id {
-        data.insert(
-            "tradeToken".into(),
-            checked_id("originalTransactionId", token)?,
-        );
+        check_id("originalTransactionId", token)?;
     }
     if let Some(reason) = &input.reason {
         check_max_chars("reason", reason, MAX_COMMENTS)?;
-        data.insert("comments".into(), Value::String(reason.clone()));
     }
     if let Some(url) = &input.notify_url {
         check_url("notifyUrl", url)?;
         check_max_chars("notifyUrl", url, MAX_NOTIFY_URL)?;
-        data.insert("refundNotifyUrl".into(), Value::String(url.clone()));
     }
-    Ok(data)
+    Ok(amount)
 }
 
-/// PayerMax's refund query `data`: the merchant's refund number or PayerMax's, exactly one.
-fn query_data(query: &RefundQuery) -> Result<Object> {
-    let mut data = Object::new();
-    match (&query.refund_id, &query.gateway_refund_id) {
+/// PayerMax's refund `data`, keys in the order of its field table.
+fn write_refund_data(data: &mut ObjectWriter<'_>, input: &RefundInput, amount: &Number) {
+    data.member("outRefundNo", &input.refund_id)
+        .member("refundAmount", amount)
+        .member("refundCurrency", input.currency.code)
+        .optional("outTradeNo", &input.original_order_id)
+        .optional("tradeToken", &input.original_transaction_id)
+        .optional("comments", &input.reason)
+        .optional("refundNotifyUrl", &input.notify_url);
+}
+
+/// The one member of PayerMax's refund query `data`: the merchant's refund number or PayerMax's.
+fn query_id(query: &RefundQuery) -> Result<(&'static str, &str)> {
+    let (key, field, id) = match (&query.refund_id, &query.gateway_refund_id) {
         (Some(_), Some(_)) => {
             return Err(Error::input(
                 "gatewayRefundId",
                 "PayerMax looks a refund up by refundId or by gatewayRefundId, not both",
             ))
         }
-        (Some(id), None) => {
-            data.insert("outRefundNo".into(), checked_id("refundId", id)?);
-        }
-        (None, Some(id)) => {
-            data.insert("refundTradeNo".into(), checked_id("gatewayRefundId", id)?);
-        }
+        (Some(id), None) => ("outRefundNo", "refundId", id),
+        (None, Some(id)) => ("refundTradeNo", "gatewayRefundId", id),
         (None, None) => {
             return Err(Error::input(
                 "originalTransactionId",
                 "PayerMax cannot list refunds by payment: give refundId or gatewayRefundId",
             ))
         }
-    }
-    Ok(data)
+    };
+    check_id(field, id)?;
+    Ok((key, id))
 }
 
 impl PayerMax {
-    /// The request body, serialized once: these bytes are signed and these bytes are sent.
-    fn envelope(&self, data: Object, now_ms: u64) -> String {
-        let mut body = Object::new();
-        body.insert("version".into(), API_VERSION.into());
-        body.insert("keyVersion".into(), KEY_VERSION.into());
-        body.insert(
-            "requestTime".into(),
-            UtcTime::from_epoch_ms(now_ms)
-                .rfc3339_millis_offset()
-                .into(),
-        );
-        body.insert("appId".into(), self.app_id.clone().into());
-        body.insert("merchantNo".into(), self.merchant_no.clone().into());
-        body.insert("data".into(), Value::Object(data));
-        compact_json(&Value::Object(body))
+    /// The request body, written once: these bytes are signed and these bytes are sent.
+    fn envelope(&self, now_ms: u64, data: impl FnOnce(&mut ObjectWriter<'_>)) -> String {
+        let request_time = UtcTime::from_epoch_ms(now_ms).rfc3339_millis_offset();
+        let mut body = String::new();
+        let mut envelope = ObjectWriter::new(&mut body);
+        envelope
+            .member("version", API_VERSION)
+            .member("keyVersion", KEY_VERSION)
+            .member("requestTime", &request_time)
+            .member("appId", &self.app_id)
+            .member("merchantNo", &self.merchant_no)
+            .object("data", data);
+        envelope.finish();
+        body
     }
 
     /// The body is what is signed, whole; the signature goes in the `sign` header.
-    fn draft(&self, path: &str, data: Object, now_ms: u64) -> Draft {
-        let body = self.envelope(data, now_ms);
+    fn draft(&self, path: &str, now_ms: u64, data: impl FnOnce(&mut ObjectWriter<'_>)) -> Draft {
+        let body = self.envelope(now_ms, data);
         Draft {
             url: format!("{}{path}", self.base_url),
             method: Method::Post,
@@ -513,7 +510,7 @@ mod tests {
             o.insert("refundAmount".into(), v);
             o
         };
-        let number = |t: &str| json_number(t).unwrap();
+        let number = |t: &str| Value::Number(json_number(t).unwrap());
         let cases = [
             (number("10000"), "IDR", "10000"),
             (Value::String("10000".into()), "IDR", "10000"),

@@ -16,6 +16,7 @@ use crate::crypto::{HashAlg, Verifier};
 use crate::gateway::{
     Draft, Gateway, GatewayInfo, Method, Preset, QueryId, RawResponse, Setting, SignaturePlace,
 };
+use crate::json::{Object, ObjectWriter, Value};
 use crate::money::{iso_amount_text, received_currency, received_decimal, NumberForm};
 use crate::refund::{
     Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
@@ -24,10 +25,9 @@ use crate::time::{iso_from_utc_datetime, UtcTime};
 use crate::wire::{
     check_max_chars, check_no_control_chars, check_url, fields_object, form_fields, is_id_token,
     json_fields, names_someone_else, non_empty_text, parse_json_object, printable_key,
-    signature_from_base64, unreadable_response, Object, ReceivedField,
+    signature_from_base64, unreadable_response, ReceivedField,
 };
 use crate::{Error, Result};
-use serde_json::Value;
 
 const ID: &str = "wisepay";
 /// The name used in messages.
@@ -230,7 +230,7 @@ impl Gateway for WisePay {
             Some(data) => self.check_addressed_to_us(&[&object, data], "notification")?,
             None => self.check_addressed_to_us(&[&object], "notification")?,
         }
-        object.shift_remove("sign");
+        object.remove("sign");
         let refund = refund_result(
             nested.as_ref().unwrap_or(&object),
             Value::Object(object.clone()),
@@ -312,10 +312,13 @@ impl WisePay {
                 now_ms,
             );
         }
-        let body: Object = fields
-            .into_iter()
-            .map(|(key, value)| (key, Value::String(value)))
-            .collect();
+        let mut body = String::new();
+        let mut object = ObjectWriter::new(&mut body);
+        for (key, value) in &fields {
+            object.member(key, value);
+        }
+        let offset = object.empty_string_slot("sign");
+        object.finish();
         Draft::with_json_body(
             format!("{}{path}", self.base_url),
             vec![(
@@ -323,7 +326,7 @@ impl WisePay {
                 "application/json; charset=UTF-8".to_string(),
             )],
             body,
-            "sign",
+            offset,
             message,
             HashAlg::Sha256,
         )
@@ -730,7 +733,7 @@ impl WisePay {
             .ok_or_else(|| Error::malformed("the response has code 0 but no data"))?;
         self.check_addressed_to_us(&[&envelope, &data], "response")?;
         let mut raw = envelope;
-        raw.shift_remove("sign");
+        raw.remove("sign");
         raw.insert("data".to_string(), Value::Object(data.clone()));
         Ok((data, Value::Object(raw)))
     }

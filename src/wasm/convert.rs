@@ -3,14 +3,15 @@
 
 use super::js;
 use crate::gateway::RawResponse;
+use crate::json::{ToJson, Value};
 use crate::{Error, Result};
 use js_sys::{JsString, Uint8Array, JSON};
-use serde::Serialize;
-use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
+use zeroize::Zeroizing;
 
 /// A JavaScript value as JSON, through `JSON.stringify` (which refuses cycles and BigInt, and drops
-/// functions and `undefined`). `undefined` itself becomes `null`.
+/// functions and `undefined`). `undefined` itself becomes `null`. The text is wiped once read: a
+/// config's private key passes through it.
 pub fn to_json(value: &JsValue, field: &str) -> Result<Value> {
     if value.is_undefined() {
         return Ok(Value::Null);
@@ -18,21 +19,21 @@ pub fn to_json(value: &JsValue, field: &str) -> Result<Value> {
     let text = JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
+        .map(Zeroizing::new)
         .ok_or_else(|| {
             Error::input(
                 field,
                 format!("{field} must be plain data (no cycles, BigInt or functions)"),
             )
         })?;
-    serde_json::from_str(&text)
+    crate::json::parse(&text)
         .map_err(|_| Error::input(field, format!("{field} must be plain data")))
 }
 
-/// A core value as a plain JavaScript object. Going through JSON text keeps exact numbers exact.
-pub fn to_js<T: Serialize>(value: &T) -> std::result::Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value)
-        .map_err(|_| super::to_js_error(Error::malformed("the result could not be serialized")))?;
-    JSON::parse(&text)
+/// A core value as a plain JavaScript object, through its JSON text: one string crosses the
+/// boundary, and `JSON.parse` makes the objects.
+pub fn to_js<T: ToJson + ?Sized>(value: &T) -> std::result::Result<JsValue, JsValue> {
+    JSON::parse(&value.to_json())
 }
 
 /// `opts.now`: epoch milliseconds, default `Date.now()`.

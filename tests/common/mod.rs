@@ -19,6 +19,20 @@ pub fn fixture(name: &str) -> String {
     std::fs::read_to_string(fixture_path(name)).unwrap()
 }
 
+/// The library's JSON value of a serde_json one, through its text: tests build messages with
+/// `json!`, and each such value also checks that the two implementations read the text alike.
+pub fn lib_json(value: &Value) -> refundkit::json::Value {
+    let text = value.to_string();
+    text.parse()
+        .unwrap_or_else(|e| panic!("refundkit::json refuses {text}: {e}"))
+}
+
+/// serde_json's reading of a value the library holds (a result's `raw`), through the text the
+/// library writes.
+pub fn serde_json_of(value: &refundkit::json::Value) -> Value {
+    serde_json::from_str(&value.to_string()).unwrap()
+}
+
 /// A JSON fixture, parsed.
 pub fn json_fixture(name: &str) -> Value {
     serde_json::from_str(&fixture(name)).unwrap()
@@ -99,10 +113,10 @@ pub fn gateway_config(gateway: &str) -> Value {
 
 /// A client for `gateway` with `changes` made to its test config.
 pub fn client_with(gateway: &str, changes: Value) -> Result<Client> {
-    Client::new(Config::from_json(&changed(
+    Client::new(Config::from_json(&lib_json(&changed(
         gateway_config(gateway),
         changes,
-    ))?)
+    )))?)
 }
 
 /// A received message with status 200, `headers` and `body`, as the host hands it over.

@@ -1,0 +1,222 @@
+//! The compact writer: the text serde_json::to_string wrote, byte for byte.
+
+use super::{Number, Object, Value};
+
+/// A value written as compact JSON text: what a request body holds, and what the JavaScript face
+/// hands over for `JSON.parse`.
+pub trait ToJson {
+    /// Appends the JSON text to `out`.
+    fn write_json(&self, out: &mut String);
+
+    /// The JSON text.
+    fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+}
+
+impl ToJson for Value {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Value::Null => out.push_str("null"),
+            Value::Bool(value) => value.write_json(out),
+            Value::Number(number) => number.write_json(out),
+            Value::String(text) => text.write_json(out),
+            Value::Array(items) => items.write_json(out),
+            Value::Object(object) => object.write_json(out),
+        }
+    }
+}
+
+impl ToJson for Number {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(&self.0);
+    }
+}
+
+impl ToJson for Object {
+    fn write_json(&self, out: &mut String) {
+        let mut writer = ObjectWriter::new(out);
+        for (name, value) in self {
+            writer.member(name, value);
+        }
+        writer.finish();
+    }
+}
+
+/// A string in quotes, escaped as serde_json escaped it: `"` and `\`, the control characters as
+/// `\b` `\f` `\n` `\r` `\t` or else `\u00XX` in lower-case hex, everything else as it is (`/`
+/// and non-ASCII included).
+impl ToJson for str {
+    fn write_json(&self, out: &mut String) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        out.push('"');
+        let mut run = 0;
+        for (i, byte) in self.bytes().enumerate() {
+            let escape = match byte {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                b'\n' => "\\n",
+                b'\r' => "\\r",
+                b'\t' => "\\t",
+                0x08 => "\\b",
+                0x0c => "\\f",
+                0..=0x1f => "\\u00",
+                _ => continue,
+            };
+            out.push_str(&self[run..i]);
+            out.push_str(escape);
+            if escape == "\\u00" {
+                out.push(char::from(HEX[usize::from(byte >> 4)]));
+                out.push(char::from(HEX[usize::from(byte & 0xf)]));
+            }
+            run = i + 1;
+        }
+        out.push_str(&self[run..]);
+        out.push('"');
+    }
+}
+
+impl ToJson for String {
+    fn write_json(&self, out: &mut String) {
+        self.as_str().write_json(out);
+    }
+}
+
+impl ToJson for bool {
+    fn write_json(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+macro_rules! integers_to_json {
+    ($($int:ty),*) => {$(
+        impl ToJson for $int {
+            fn write_json(&self, out: &mut String) {
+                out.push_str(&self.to_string());
+            }
+        }
+    )*};
+}
+
+integers_to_json!(u16, u64);
+
+/// `null` where there is no value.
+impl<T: ToJson> ToJson for Option<T> {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Some(value) => value.write_json(out),
+            None => out.push_str("null"),
+        }
+    }
+}
+
+impl<T: ToJson> ToJson for [T] {
+    fn write_json(&self, out: &mut String) {
+        out.push('[');
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            item.write_json(out);
+        }
+        out.push(']');
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn write_json(&self, out: &mut String) {
+        self.as_slice().write_json(out);
+    }
+}
+
+impl<T: ToJson + ?Sized> ToJson for &T {
+    fn write_json(&self, out: &mut String) {
+        (**self).write_json(out);
+    }
+}
+
+/// Writes one JSON object member by member, straight into text: request bodies and results are
+/// written this way, with no map built in between. The caller writes each name once.
+pub(crate) struct ObjectWriter<'a> {
+    out: &'a mut String,
+    empty: bool,
+}
+
+impl<'a> ObjectWriter<'a> {
+    pub fn new(out: &'a mut String) -> ObjectWriter<'a> {
+        out.push('{');
+        ObjectWriter { out, empty: true }
+    }
+
+    pub fn member<T: ToJson + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
+        self.name(name);
+        value.write_json(self.out);
+        self
+    }
+
+    /// A member whose value is the object `write` writes.
+    pub fn object(&mut self, name: &str, write: impl FnOnce(&mut ObjectWriter<'_>)) -> &mut Self {
+        self.name(name);
+        let mut inner = ObjectWriter::new(self.out);
+        write(&mut inner);
+        inner.finish();
+        self
+    }
+
+    /// A member written only where there is a value.
+    pub fn optional<T: ToJson>(&mut self, name: &str, value: &Option<T>) -> &mut Self {
+        if let Some(value) = value {
+            self.member(name, value);
+        }
+        self
+    }
+
+    /// The member `name` as an empty string, returning the byte offset between its quotes: the
+    /// place a value that needs no escaping (a base64 signature) is later written into.
+    pub fn empty_string_slot(&mut self, name: &str) -> usize {
+        self.name(name);
+        self.out.push('"');
+        let offset = self.out.len();
+        self.out.push('"');
+        offset
+    }
+
+    pub fn finish(self) {
+        self.out.push('}');
+    }
+
+    fn name(&mut self, name: &str) {
+        if !self.empty {
+            self.out.push(',');
+        }
+        self.empty = false;
+        name.write_json(self.out);
+        self.out.push(':');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_written_with_serde_jsons_escapes() {
+        let text = "\u{0}\u{1f}\u{7f}\"\\/\u{8}\u{c}\n\r\t é\u{2028}😀";
+        let written = "\"\\u0000\\u001f\u{7f}\\\"\\\\/\\b\\f\\n\\r\\t é\u{2028}😀\"";
+        assert_eq!(text.to_json(), written);
+    }
+
+    #[test]
+    fn a_writer_leaves_a_slot_between_the_quotes_of_an_empty_string() {
+        let mut text = String::new();
+        let mut writer = ObjectWriter::new(&mut text);
+        writer.member("a", "x").optional::<u64>("none", &None);
+        let offset = writer.empty_string_slot("sign");
+        writer.member("n", &Number::from(7u32));
+        writer.finish();
+        text.insert_str(offset, "QUJD");
+        assert_eq!(text, r#"{"a":"x","sign":"QUJD","n":7}"#);
+    }
+}
