@@ -11,7 +11,7 @@
 //
 // The core has no private-key RSA of its own (cargo feature `rsa` off): Node signs with node:crypto,
 // browsers with WebCrypto, and the fallback module signs where neither can. It is built with the
-// `web-core` profile (bignum code for size: it only verifies). Release builds go through wasm-opt
+// `web-core` profile (its own output file). Release builds go through wasm-opt
 // from the npm package binaryen: Debian's binaryen 108 rewrites wasm-bindgen's externref table and
 // the module then fails to load.
 // Usage: node scripts/build.mjs [--force] [--no-opt]
