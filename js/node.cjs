@@ -10,7 +10,13 @@ const wasm = require('../pkg/node/refundkit.js');
 const { RefundKitError } = require('../pkg/node/error.cjs');
 
 wasm.__registerErrorClass(RefundKitError);
-wasm.__useCrypto(nodeCrypto.webcrypto);
+// node:crypto's WebCrypto is loaded by its first use (a caller's CryptoKey in the async calls), not
+// with the package: a fresh process that only signs with node:crypto never pays for it.
+wasm.__useCrypto({
+  get subtle() {
+    return nodeCrypto.webcrypto.subtle;
+  },
+});
 wasm.__useNodeCrypto(nodeCrypto);
 
 module.exports = {

@@ -511,7 +511,9 @@ fn read_timeout(value: &JsValue) -> Result<u32> {
 }
 
 /// A WebCrypto `CryptoKey` (browsers, Node's webcrypto). Strings and plain data go the import road.
-/// wasm-bindgen's `instanceof` check is false, not an error, where `CryptoKey` does not exist.
+/// wasm-bindgen's `instanceof` check is false, not an error, where `CryptoKey` does not exist. A
+/// string is never one, and is not asked: in Node, reading the global `CryptoKey` loads all of
+/// node:crypto's WebCrypto, which a client that signs with node:crypto never needs.
 fn is_crypto_key(value: &JsValue) -> bool {
-    value.is_instance_of::<web_sys::CryptoKey>()
+    value.is_object() && value.is_instance_of::<web_sys::CryptoKey>()
 }

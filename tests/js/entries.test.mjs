@@ -88,6 +88,22 @@ test('signing and verifying go through node:crypto, whatever globalThis.crypto i
   assert.deepEqual(out, { made: { sign: 0, verify: 0 }, signed: 2, same: true });
 });
 
+test("a client that signs with node:crypto never loads node:crypto's WebCrypto; one given a CryptoKey still signs with it", () => {
+  const out = inChild(`
+    const webcryptoLoaded = () => process.moduleLoadList.some((m) => m.includes('internal/crypto/webcrypto'));
+    const rk = await import('refundkit');
+    const input = ${JSON.stringify(gateways.payermax.input)};
+    const client = new rk.RefundClient(${JSON.stringify(payermaxConfig)});
+    const signed = client.buildRefund(input, { now: ${NOW} });
+    const loadedBySigning = webcryptoLoaded();
+    const nodeCrypto = await import('node:crypto');
+    const der = nodeCrypto.createPrivateKey(${JSON.stringify(keys.merchantPrivate)}).export({ type: 'pkcs8', format: 'der' });
+    const privateKey = await nodeCrypto.webcrypto.subtle.importKey('pkcs8', der, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
+    const withKey = await new rk.RefundClient({ ...${JSON.stringify(payermaxConfig)}, privateKey }).buildRefundAsync(input, { now: ${NOW} });
+    console.log(JSON.stringify({ loadedBySigning, same: JSON.stringify(withKey) === JSON.stringify(signed) }));`);
+  assert.deepEqual(out, { loadedBySigning: false, same: true });
+});
+
 test('given a crypto without subtle, node:crypto still signs the same bytes and a CryptoKey is refused', async () => {
   const rk = require('refundkit');
   const glue = require('../../pkg/node/refundkit.js');
