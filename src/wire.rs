@@ -21,13 +21,26 @@ pub fn signature_from_base64(text: &str) -> Result<Vec<u8>> {
 
 /// Refuses control characters (including CR and LF) in a value that goes on the wire.
 pub fn check_no_control_chars(field: &str, value: &str) -> Result<()> {
-    if value.chars().any(char::is_control) {
+    if has_control_char(value) {
         return Err(Error::input(
             field,
             format!("{field} must not contain control characters such as CR, LF or TAB"),
         ));
     }
     Ok(())
+}
+
+/// Whether `value` holds a control character (`char::is_control`: U+0000-U+001F and
+/// U+007F-U+009F), read from its UTF-8 bytes rather than decoded char by char: every value a request
+/// carries goes through this. C0 controls and DEL are single bytes; C1 controls are 0xC2 followed by
+/// 0x80-0x9F, and 0xC2 is never a continuation byte.
+fn has_control_char(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    bytes.iter().enumerate().any(|(i, &byte)| {
+        byte < 0x20
+            || byte == 0x7f
+            || (byte == 0xc2 && matches!(bytes.get(i + 1), Some(0x80..=0x9f)))
+    })
 }
 
 /// Checks a length limit in characters, as the gateways count them.
@@ -50,7 +63,8 @@ fn check_length(
     max: usize,
     error: fn(&str, String) -> Error,
 ) -> Result<()> {
-    if value.chars().count() > max {
+    // A string never has more characters than bytes: most values need no count.
+    if value.len() > max && value.chars().count() > max {
         return Err(error(
             field,
             format!("{field} must be at most {max} characters"),
@@ -307,6 +321,19 @@ pub fn fields_object(fields: &[ReceivedField]) -> Object {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn control_characters_are_found_in_the_bytes_as_char_is_control_finds_them() {
+        for code in (0..=0x10ffffu32).filter_map(char::from_u32) {
+            let value = format!("a{code}b");
+            assert_eq!(
+                has_control_char(&value),
+                code.is_control(),
+                "U+{:04X}",
+                code as u32
+            );
+        }
+    }
+
     use super::*;
     use crate::json::ToJson;
 

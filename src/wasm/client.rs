@@ -426,14 +426,46 @@ fn signed_to_js(signed: &crate::SignedRequest) -> JsResult<JsValue> {
     }
     let headers = Object::new();
     for (name, value) in &signed.headers {
-        Reflect::set(&headers, &name.into(), &value.into())?;
+        Reflect::set(&headers, &known_string(name), &value.into())?;
     }
     let request = Object::new();
-    Reflect::set(&request, &"url".into(), &signed.url.as_str().into())?;
-    Reflect::set(&request, &"method".into(), &signed.method.into())?;
-    Reflect::set(&request, &"headers".into(), &headers)?;
-    Reflect::set(&request, &"body".into(), &signed.body.as_str().into())?;
+    Reflect::set(&request, &known_string("url"), &signed.url.as_str().into())?;
+    Reflect::set(
+        &request,
+        &known_string("method"),
+        &known_string(signed.method),
+    )?;
+    Reflect::set(&request, &known_string("headers"), &headers)?;
+    Reflect::set(
+        &request,
+        &known_string("body"),
+        &signed.body.as_str().into(),
+    )?;
     Ok(request.into())
+}
+
+/// How many distinct strings [`known_string`] keeps: the property names of a request, methods and
+/// the header names of every gateway, with room to spare.
+const KNOWN_STRINGS: usize = 32;
+
+thread_local! {
+    static STRINGS: std::cell::RefCell<Vec<(String, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `text` as a JavaScript string, made once for the few strings every request repeats (property
+/// names, methods, header names): each string made from WebAssembly memory costs a UTF-8 decode.
+fn known_string(text: &str) -> JsValue {
+    STRINGS.with(|strings| {
+        let mut strings = strings.borrow_mut();
+        if let Some((_, value)) = strings.iter().find(|(known, _)| known == text) {
+            return value.clone();
+        }
+        let value = JsValue::from_str(text);
+        if strings.len() < KNOWN_STRINGS {
+            strings.push((text.to_string(), value.clone()));
+        }
+        value
+    })
 }
 
 /// Splits the JavaScript config into JSON settings for the core and the host-only parts: `fetch`,
