@@ -80,6 +80,14 @@ pub enum Method {
     Post,
 }
 
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Post => "POST",
+        }
+    }
+}
+
 /// Where a finished request carries its signature, written as standard base64 (every gateway here
 /// writes it so).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,9 +171,7 @@ impl Draft {
         }
         Ok(SignedRequest {
             url: self.url.clone(),
-            method: match self.method {
-                Method::Post => "POST",
-            },
+            method: self.method.as_str(),
             headers,
             body,
         })

@@ -3,8 +3,9 @@
 use super::convert::{now_ms, raw_response, to_js, to_json};
 use super::host_crypto::HostCrypto;
 use super::transport::{DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS};
-use super::webcrypto::AsyncSigner;
+use super::webcrypto::{signature_from, signing_failed, AsyncSigner};
 use super::{js, to_js_error, transport, Failure};
+use crate::gateway::SignaturePlace;
 use crate::refund::{RefundInput, RefundQuery};
 use crate::retry::{Failed, Next, RefundRetry, RetryPolicy, RetryReport, Settled};
 use crate::wire::printable_key;
@@ -166,9 +167,31 @@ impl RefundClient {
 }
 
 impl RefundClient {
+    /// Signs `draft` and gives the request, as a promise. Where the key is ready, WebCrypto's own
+    /// promise carries the signature to the request, and the request's object is begun while
+    /// WebCrypto signs: after the wait, in code gone cold, only the signature is written.
     fn sign_to_js(&self, draft: Draft) -> Promise {
-        let signer = self.signer.clone();
-        signer.sign_then(self.inner.clone(), draft, signed_to_js, to_js_error)
+        if let Some((promise, length)) = self.signer.sign_ready(&draft) {
+            let pending = PendingRequest::begin(&draft);
+            let settle: JsValue =
+                Closure::once_into_js(move |outcome: JsValue| -> JsResult<JsValue> {
+                    let signature = signature_from(&outcome, length).map_err(to_js_error)?;
+                    let signed = draft.finish(&signature).map_err(to_js_error)?;
+                    match pending {
+                        Some(pending) => pending.complete(&draft, &signed),
+                        None => signed_to_js(&signed),
+                    }
+                });
+            let settle: &Function = settle.unchecked_ref();
+            return promise
+                .then(settle, settle)
+                .unwrap_or_else(|_| Promise::reject(&to_js_error(signing_failed())));
+        }
+        let (client, signer) = (self.inner.clone(), self.signer.clone());
+        future_to_promise(async move {
+            let signed = signer.sign(&client, draft).await.map_err(to_js_error)?;
+            signed_to_js(&signed)
+        })
     }
 
     fn draft_refund(&self, input: &JsValue, opts: &JsValue) -> Result<Draft> {
@@ -442,6 +465,59 @@ fn signed_to_js(signed: &crate::SignedRequest) -> JsResult<JsValue> {
         &signed.body.as_str().into(),
     )?;
     Ok(request.into())
+}
+
+/// A signed request's object, begun from its draft: everything but what the signature adds (its
+/// header, or the body it goes into), written in the order [`signed_to_js`] writes it.
+struct PendingRequest {
+    request: Object,
+    headers: Object,
+}
+
+impl PendingRequest {
+    /// `None` where a header is named `__proto__`, which only the JSON road makes an own property.
+    fn begin(draft: &Draft) -> Option<PendingRequest> {
+        let signature_header = match &draft.signature_place {
+            SignaturePlace::Header { name } => Some(name.as_str()),
+            SignaturePlace::Body { .. } | SignaturePlace::FormValue { .. } => None,
+        };
+        let names = draft.headers.iter().map(|(name, _)| name.as_str());
+        if names
+            .chain(signature_header)
+            .any(|name| name == "__proto__")
+        {
+            return None;
+        }
+        let (request, headers) = (Object::new(), Object::new());
+        for (name, value) in &draft.headers {
+            Reflect::set(&headers, &known_string(name), &value.into()).ok()?;
+        }
+        Reflect::set(&request, &known_string("url"), &draft.url.as_str().into()).ok()?;
+        let method = draft.method.as_str();
+        Reflect::set(&request, &known_string("method"), &known_string(method)).ok()?;
+        Reflect::set(&request, &known_string("headers"), &headers).ok()?;
+        if signature_header.is_some() {
+            Reflect::set(&request, &known_string("body"), &draft.body.as_str().into()).ok()?;
+        }
+        Some(PendingRequest { request, headers })
+    }
+
+    /// Writes what `signed` (the draft finished) added: the signature's header, or the body.
+    fn complete(self, draft: &Draft, signed: &crate::SignedRequest) -> JsResult<JsValue> {
+        match (&draft.signature_place, signed.headers.last()) {
+            (SignaturePlace::Header { .. }, Some((name, value))) => {
+                Reflect::set(&self.headers, &known_string(name), &value.into())?;
+            }
+            _ => {
+                Reflect::set(
+                    &self.request,
+                    &known_string("body"),
+                    &signed.body.as_str().into(),
+                )?;
+            }
+        }
+        Ok(self.request.into())
+    }
 }
 
 /// How many distinct strings [`known_string`] keeps: the property names of a request, methods and

@@ -15,16 +15,14 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{CryptoKey, SubtleCrypto};
 
-type JsResult = std::result::Result<JsValue, JsValue>;
-
 #[wasm_bindgen]
 extern "C" {
     /// A promise made by the platform (here, by `crypto.subtle`).
-    type PlatformPromise;
+    pub type PlatformPromise;
 
     /// `promise.then(onFulfilled, onRejected)`.
     #[wasm_bindgen(method, catch)]
-    fn then(
+    pub fn then(
         this: &PlatformPromise,
         on_fulfilled: &js_sys::Function,
         on_rejected: &js_sys::Function,
@@ -79,41 +77,14 @@ impl AsyncSigner {
         }
     }
 
-    /// Signs `draft` and hands the request to `finish`, as a promise. Where the key is ready (the
-    /// caller's `CryptoKey`, or the merchant key once imported) the platform's own promise carries
-    /// the signature straight to `finish`, with no Rust future in between: the common case, and the
-    /// one whose overhead counts. Otherwise (the first signature of a client, or no `crypto.subtle`)
-    /// it goes through [`AsyncSigner::sign`].
-    pub fn sign_then(
-        self: Rc<Self>,
-        client: Rc<Client>,
-        draft: Draft,
-        finish: fn(&SignedRequest) -> JsResult,
-        error: fn(Error) -> JsValue,
-    ) -> Promise {
-        if let Some(promise) = self.sign_with_ready_key(&draft) {
-            // One function for both outcomes, so the closure is called exactly once and freed
-            // (a handler that is never called would leak): WebCrypto fulfils with an ArrayBuffer
-            // and rejects with a DOMException, never with an ArrayBuffer.
-            let length = self.signature_len();
-            let settle: JsValue = Closure::once_into_js(move |outcome: JsValue| -> JsResult {
-                if !outcome.is_instance_of::<ArrayBuffer>() {
-                    return Err(error(signing_failed()));
-                }
-                let signature = js::copy_own_bytes(&Uint8Array::new(&outcome));
-                let signature = checked_length(signature, length).map_err(error)?;
-                finish(&draft.finish(&signature).map_err(error)?)
-            });
-            let settle: &js_sys::Function = settle.unchecked_ref();
-            return promise
-                .unchecked_ref::<PlatformPromise>()
-                .then(settle, settle)
-                .unwrap_or_else(|_| Promise::reject(&error(signing_failed())));
-        }
-        future_to_promise(async move {
-            let signed = self.sign(&client, draft).await.map_err(error)?;
-            finish(&signed)
-        })
+    /// The platform's promise of `draft`'s signature, and the signature's length, where the key
+    /// is ready: the caller's `CryptoKey`, or the merchant key once imported. The caller carries
+    /// the promise to the finished request itself, with no Rust future in between: the common
+    /// case, and the one whose overhead counts. Otherwise (the first signature of a client, or no
+    /// `crypto.subtle`) `None`, and [`AsyncSigner::sign`] signs.
+    pub fn sign_ready(&self, draft: &Draft) -> Option<(PlatformPromise, Option<usize>)> {
+        let promise = self.sign_with_ready_key(draft)?;
+        Some((promise.unchecked_into(), self.signature_len()))
     }
 
     /// The length of this key's signatures in bytes: the modulus' length.
@@ -283,8 +254,18 @@ fn import_private_key(subtle: &SubtleCrypto, der: &[u8], hash: HashAlg) -> Promi
     })
 }
 
-fn signing_failed() -> Error {
+pub fn signing_failed() -> Error {
     Error::key("privateKey", "WebCrypto could not sign with this key")
+}
+
+/// WebCrypto's answer to a signature, fulfilled or rejected, as the signature: an `ArrayBuffer` as
+/// long as the key's modulus. WebCrypto rejects with a `DOMException`, never an `ArrayBuffer`, so one
+/// function can take both outcomes (and is then called exactly once, and freed).
+pub fn signature_from(outcome: &JsValue, expected: Option<usize>) -> Result<Vec<u8>> {
+    if !outcome.is_instance_of::<ArrayBuffer>() {
+        return Err(signing_failed());
+    }
+    checked_length(js::copy_own_bytes(&Uint8Array::new(outcome)), expected)
 }
 
 /// A signature as long as the key's modulus, as RSASSA-PKCS1-v1_5 makes them; anything else is no
