@@ -140,8 +140,8 @@ impl AsyncSigner {
             // WebCrypto refused a key the rsa crate accepted: sign with the rsa crate.
             None => return client.sign_draft(&draft),
         };
-        let signature = sign_bytes(&subtle, &key, &draft.message).await?;
-        draft.finish(&checked_length(signature, self.signature_len())?)
+        let length = self.signature_len();
+        draft.finish(&sign_bytes(&subtle, &key, &draft.message, length).await?)
     }
 
     async fn key_for(&self, subtle: &SubtleCrypto, hash: HashAlg) -> Option<CryptoKey> {
@@ -254,6 +254,7 @@ fn import_private_key(subtle: &SubtleCrypto, der: &[u8], hash: HashAlg) -> Promi
     })
 }
 
+/// The one refusal of a signature WebCrypto would not make or made wrong.
 pub fn signing_failed() -> Error {
     Error::key("privateKey", "WebCrypto could not sign with this key")
 }
@@ -277,17 +278,21 @@ fn checked_length(signature: Vec<u8>, expected: Option<usize>) -> Result<Vec<u8>
     }
 }
 
-async fn sign_bytes(subtle: &SubtleCrypto, key: &CryptoKey, message: &[u8]) -> Result<Vec<u8>> {
-    let failed = signing_failed;
+/// Signs through WebCrypto, for a signature of `length` bytes.
+async fn sign_bytes(
+    subtle: &SubtleCrypto,
+    key: &CryptoKey,
+    message: &[u8],
+    length: Option<usize>,
+) -> Result<Vec<u8>> {
     let data = Uint8Array::from(message);
     let promise = subtle
         .sign_with_str_and_buffer_source(ALGORITHM, key, &data)
-        .map_err(|_| failed())?;
-    let signature = JsFuture::from(js::settled(&promise))
+        .map_err(|_| signing_failed())?;
+    let outcome = JsFuture::from(js::settled(&promise))
         .await
-        .map_err(|_| failed())?;
-    let signature = js::own_bytes(&signature).map_err(|_| failed())?;
-    Ok(js::copy_own_bytes(&signature))
+        .map_err(|_| signing_failed())?;
+    signature_from(&outcome, length)
 }
 
 /// Generates a key pair through WebCrypto; `None` where the platform has no `crypto.subtle`.
