@@ -443,28 +443,43 @@ async fn sleep(ms: u32) {
 /// each string crosses the boundary once, where the JSON road escaped the body into JSON text and
 /// parsed it back in JavaScript. The result is the same object the JSON road gives.
 fn signed_to_js(signed: &crate::SignedRequest) -> JsResult<JsValue> {
-    // JSON.parse makes "__proto__" an own property; a plain assignment would set the prototype.
-    if signed.headers.iter().any(|(name, _)| name == "__proto__") {
+    if names_a_prototype(&signed.headers) {
         return to_js(signed);
     }
-    let headers = Object::new();
-    for (name, value) in &signed.headers {
-        Reflect::set(&headers, &known_string(name), &value.into())?;
-    }
-    let request = Object::new();
-    Reflect::set(&request, &known_string("url"), &signed.url.as_str().into())?;
-    Reflect::set(
-        &request,
-        &known_string("method"),
-        &known_string(signed.method),
-    )?;
-    Reflect::set(&request, &known_string("headers"), &headers)?;
-    Reflect::set(
-        &request,
-        &known_string("body"),
-        &signed.body.as_str().into(),
+    let (request, _) = request_object(
+        &signed.url,
+        signed.method,
+        &signed.headers,
+        Some(&signed.body),
     )?;
     Ok(request.into())
+}
+
+/// JSON.parse makes a header named `__proto__` an own property; a plain assignment would set the
+/// prototype, so such a request is written through JSON.
+fn names_a_prototype(headers: &[(String, String)]) -> bool {
+    headers.iter().any(|(name, _)| name == "__proto__")
+}
+
+/// `{ url, method, headers, body }` and its `headers` object, written in that order; without the
+/// body where it is `None` (to be written last, later).
+fn request_object(
+    url: &str,
+    method: &str,
+    headers: &[(String, String)],
+    body: Option<&str>,
+) -> JsResult<(Object, Object)> {
+    let (request, header_object) = (Object::new(), Object::new());
+    for (name, value) in headers {
+        Reflect::set(&header_object, &known_string(name), &value.into())?;
+    }
+    Reflect::set(&request, &known_string("url"), &url.into())?;
+    Reflect::set(&request, &known_string("method"), &known_string(method))?;
+    Reflect::set(&request, &known_string("headers"), &header_object)?;
+    if let Some(body) = body {
+        Reflect::set(&request, &known_string("body"), &body.into())?;
+    }
+    Ok((request, header_object))
 }
 
 /// A signed request's object, begun from its draft: everything but what the signature adds (its
@@ -475,30 +490,19 @@ struct PendingRequest {
 }
 
 impl PendingRequest {
-    /// `None` where a header is named `__proto__`, which only the JSON road makes an own property.
+    /// `None` where a header, the signature's included, is named `__proto__` (see
+    /// [`names_a_prototype`]).
     fn begin(draft: &Draft) -> Option<PendingRequest> {
         let signature_header = match &draft.signature_place {
             SignaturePlace::Header { name } => Some(name.as_str()),
             SignaturePlace::Body { .. } | SignaturePlace::FormValue { .. } => None,
         };
-        let names = draft.headers.iter().map(|(name, _)| name.as_str());
-        if names
-            .chain(signature_header)
-            .any(|name| name == "__proto__")
-        {
+        if names_a_prototype(&draft.headers) || signature_header == Some("__proto__") {
             return None;
         }
-        let (request, headers) = (Object::new(), Object::new());
-        for (name, value) in &draft.headers {
-            Reflect::set(&headers, &known_string(name), &value.into()).ok()?;
-        }
-        Reflect::set(&request, &known_string("url"), &draft.url.as_str().into()).ok()?;
-        let method = draft.method.as_str();
-        Reflect::set(&request, &known_string("method"), &known_string(method)).ok()?;
-        Reflect::set(&request, &known_string("headers"), &headers).ok()?;
-        if signature_header.is_some() {
-            Reflect::set(&request, &known_string("body"), &draft.body.as_str().into()).ok()?;
-        }
+        let body = signature_header.map(|_| draft.body.as_str());
+        let (request, headers) =
+            request_object(&draft.url, draft.method.as_str(), &draft.headers, body).ok()?;
         Some(PendingRequest { request, headers })
     }
 
