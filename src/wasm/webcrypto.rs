@@ -106,14 +106,9 @@ impl AsyncSigner {
                 check_external_key(key, draft.hash).ok()?;
                 key.clone()
             }
-            None => match self
-                .imported
-                .borrow()
-                .iter()
-                .find(|(h, _)| *h == draft.hash)?
-            {
-                (_, Import::Done(key)) => key.clone(),
-                (_, Import::Pending(_)) => return None,
+            None => match self.started_import(draft.hash)? {
+                Import::Done(key) => key,
+                Import::Pending(_) => return None,
             },
         };
         let data = Uint8Array::from(&draft.message[..]);
@@ -158,13 +153,22 @@ impl AsyncSigner {
     }
 
     fn import(&self, subtle: &SubtleCrypto, hash: HashAlg) -> Option<Import> {
-        if let Some((_, import)) = self.imported.borrow().iter().find(|(h, _)| *h == hash) {
-            return Some(import.clone());
+        if let Some(import) = self.started_import(hash) {
+            return Some(import);
         }
         let der = self.key.as_ref()?.pkcs8_der();
         let import = Import::Pending(import_private_key(subtle, der, hash));
         self.remember(hash, import.clone());
         Some(import)
+    }
+
+    /// The import of the merchant key for `hash`, where one has begun.
+    fn started_import(&self, hash: HashAlg) -> Option<Import> {
+        let imported = self.imported.borrow();
+        imported
+            .iter()
+            .find(|(h, _)| *h == hash)
+            .map(|(_, import)| import.clone())
     }
 
     fn remember(&self, hash: HashAlg, import: Import) {
