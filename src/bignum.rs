@@ -175,7 +175,8 @@ fn inverse_mod_2_32(x: u32) -> u32 {
     inverse
 }
 
-fn limbs_from_be(bytes: &[u8]) -> Vec<u32> {
+/// A big-endian number as little-endian 32-bit limbs (one allocation, of its final size).
+pub(crate) fn limbs_from_be(bytes: &[u8]) -> Vec<u32> {
     bytes
         .rchunks(4)
         .map(|chunk| chunk.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b)))

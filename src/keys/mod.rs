@@ -9,7 +9,7 @@
 
 mod der;
 
-use crate::bignum::Modulus;
+use crate::bignum::{limbs_from_be, Modulus};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -231,24 +231,15 @@ impl PublicKey {
 /// primes, and every intermediate is wiped. Used once per key, where a Montgomery setup would cost
 /// more than the whole product.
 fn product_of(a: &[u8], b: &[u8]) -> Zeroizing<Vec<u8>> {
-    let limbs = |bytes: &[u8]| -> Zeroizing<Vec<u64>> {
-        Zeroizing::new(
-            bytes
-                .rchunks(4)
-                .map(|chunk| {
-                    chunk
-                        .iter()
-                        .fold(0u64, |acc, byte| (acc << 8) | u64::from(*byte))
-                })
-                .collect(),
-        )
-    };
-    let (a, b) = (limbs(a), limbs(b));
+    let (a, b) = (
+        Zeroizing::new(limbs_from_be(a)),
+        Zeroizing::new(limbs_from_be(b)),
+    );
     let mut product = Zeroizing::new(vec![0u64; a.len() + b.len()]);
-    for (i, x) in a.iter().enumerate() {
+    for (i, &x) in a.iter().enumerate() {
         let mut carry = 0u64;
-        for (j, y) in b.iter().enumerate() {
-            let sum = product[i + j] + x * y + carry;
+        for (j, &y) in b.iter().enumerate() {
+            let sum = product[i + j] + u64::from(x) * u64::from(y) + carry;
             product[i + j] = sum & 0xffff_ffff;
             carry = sum >> 32;
         }
