@@ -1,6 +1,8 @@
 //! UTC time formatting from epoch milliseconds, without a date library: the gateways need only a few
 //! fixed formats, and the clock always comes from the caller (`opts.now`).
 
+use crate::json::push_decimal;
+
 /// Broken-down UTC time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UtcTime {
@@ -32,18 +34,32 @@ impl UtcTime {
 
     /// `2024-01-17T07:01:23.737Z`
     pub fn iso8601(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-            self.year, self.month, self.day, self.hour, self.minute, self.second, self.millis
-        )
+        self.with_zone("Z")
     }
 
     /// `2024-01-17T07:01:23.737+00:00`
     pub fn rfc3339_millis_offset(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}+00:00",
-            self.year, self.month, self.day, self.hour, self.minute, self.second, self.millis
-        )
+        self.with_zone("+00:00")
+    }
+
+    /// `2024-01-17T07:01:23.737` and then `zone`.
+    fn with_zone(&self, zone: &str) -> String {
+        let mut text = String::with_capacity(23 + zone.len());
+        // The year is never negative: the clock counts from 1970.
+        push_decimal(&mut text, self.year.unsigned_abs(), 4);
+        for (separator, value, digits) in [
+            ('-', self.month, 2),
+            ('-', self.day, 2),
+            ('T', self.hour, 2),
+            (':', self.minute, 2),
+            (':', self.second, 2),
+            ('.', self.millis, 3),
+        ] {
+            text.push(separator);
+            push_decimal(&mut text, value.into(), digits);
+        }
+        text.push_str(zone);
+        text
     }
 }
 
@@ -103,6 +119,26 @@ mod tests {
             UtcTime::from_epoch_ms(4_107_542_400_000).iso8601(),
             "2100-03-01T00:00:00.000Z"
         );
+        // The last instant a JavaScript Date holds: a six-digit year.
+        assert_eq!(
+            UtcTime::from_epoch_ms(8_640_000_000_000_000).iso8601(),
+            "275760-09-13T00:00:00.000Z"
+        );
+    }
+
+    #[test]
+    fn every_field_is_padded_as_format_pads_it() {
+        let mut ms = 1u64;
+        while ms < 8_640_000_000_000_000 {
+            let t = UtcTime::from_epoch_ms(ms);
+            let fields = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}",
+                t.year, t.month, t.day, t.hour, t.minute, t.second, t.millis
+            );
+            assert_eq!(t.iso8601(), format!("{fields}Z"));
+            assert_eq!(t.rfc3339_millis_offset(), format!("{fields}+00:00"));
+            ms = ms * 3 + 7;
+        }
     }
 
     #[test]

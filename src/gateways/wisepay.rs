@@ -16,7 +16,7 @@ use crate::crypto::{HashAlg, Verifier};
 use crate::gateway::{
     Draft, Gateway, GatewayInfo, Method, Preset, QueryId, RawResponse, Setting, SignaturePlace,
 };
-use crate::json::{Object, ObjectWriter, Value};
+use crate::json::{push_decimal, Object, ObjectWriter, Value};
 use crate::money::{iso_amount_text, received_currency, received_decimal, NumberForm};
 use crate::refund::{
     Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
@@ -459,15 +459,11 @@ fn request_psn(now_ms: u64, message: &[u8]) -> String {
     let hash = message.iter().fold(0x811c_9dc5_u32, |h, b| {
         (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
     });
-    let mut psn = format!(
-        "{:02}{:02}{:02}{:02}{:02}{}",
-        t.month,
-        t.day,
-        t.hour,
-        t.minute,
-        t.second,
-        hash & 0x7fff_ffff
-    );
+    let mut psn = String::with_capacity(20);
+    for two_digits in [t.month, t.day, t.hour, t.minute, t.second] {
+        push_decimal(&mut psn, two_digits.into(), 2);
+    }
+    push_decimal(&mut psn, (hash & 0x7fff_ffff).into(), 1);
     while psn.len() < 20 {
         psn.push('0');
     }

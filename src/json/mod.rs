@@ -14,6 +14,7 @@ mod write;
 
 pub use parse::parse;
 pub(crate) use parse::parse_members;
+pub(crate) use write::push_decimal;
 pub(crate) use write::ObjectWriter;
 pub use write::ToJson;
 

@@ -94,13 +94,32 @@ macro_rules! integers_to_json {
     ($($int:ty),*) => {$(
         impl ToJson for $int {
             fn write_json(&self, out: &mut String) {
-                out.push_str(&self.to_string());
+                push_decimal(out, u64::from(*self), 1);
             }
         }
     )*};
 }
 
 integers_to_json!(u16, u64);
+
+/// `value` in decimal, zero-padded on the left to at least `min_digits` digits. Every request
+/// writes a few numbers (a timestamp, a date); `Display` would bring the formatting machinery in
+/// for them.
+pub(crate) fn push_decimal(out: &mut String, mut value: u64, min_digits: usize) {
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
+    while value > 0 || start == digits.len() {
+        start -= 1;
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+    for _ in digits.len() - start..min_digits {
+        out.push('0');
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
+    }
+}
 
 /// `null` where there is no value.
 impl<T: ToJson> ToJson for Option<T> {
@@ -200,6 +219,37 @@ impl<'a> ObjectWriter<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_are_written_as_format_writes_them() {
+        let mut values = vec![
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            999,
+            1000,
+            65_535,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ];
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..2000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push(x >> (x % 64));
+        }
+        for value in values {
+            for width in [0, 1, 2, 3, 4, 20, 22] {
+                let mut text = String::from("x");
+                push_decimal(&mut text, value, width);
+                assert_eq!(text, format!("x{value:0width$}"));
+            }
+        }
+    }
 
     #[test]
     fn strings_are_written_with_serde_jsons_escapes() {
