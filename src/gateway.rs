@@ -104,6 +104,21 @@ pub enum SignaturePlace {
     FormValue { offset: usize },
 }
 
+impl SignaturePlace {
+    /// The signature as the request carries it here: standard base64, percent-encoded in a form
+    /// value.
+    pub fn encode(&self, signature: &[u8]) -> String {
+        let base64 = STANDARD.encode(signature);
+        match self {
+            SignaturePlace::FormValue { .. } => base64
+                .replace('+', "%2B")
+                .replace('/', "%2F")
+                .replace('=', "%3D"),
+            SignaturePlace::Header { .. } | SignaturePlace::Body { .. } => base64,
+        }
+    }
+}
+
 /// A request whose bytes are fixed and which waits only for its signature. Plain data: it can be
 /// kept, compared, serialized and signed in another process; it holds no secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,22 +161,16 @@ impl Draft {
     /// The request with `signature` written where the gateway expects it. Fails only for a draft
     /// that was not made by a gateway module (an offset outside the body, or inside a character).
     pub fn finish(&self, signature: &[u8]) -> Result<SignedRequest> {
-        let signature = STANDARD.encode(signature);
+        let signature = self.signature_place.encode(signature);
         let mut headers = self.headers.clone();
         let mut body = self.body.clone();
         match &self.signature_place {
             SignaturePlace::Header { name } => headers.push((name.clone(), signature)),
-            SignaturePlace::Body { offset } if body.is_char_boundary(*offset) => {
+            SignaturePlace::Body { offset } | SignaturePlace::FormValue { offset }
+                if body.is_char_boundary(*offset) =>
+            {
                 body.insert_str(*offset, &signature)
             }
-            SignaturePlace::FormValue { offset } if body.is_char_boundary(*offset) => body
-                .insert_str(
-                    *offset,
-                    &signature
-                        .replace('+', "%2B")
-                        .replace('/', "%2F")
-                        .replace('=', "%3D"),
-                ),
             SignaturePlace::Body { .. } | SignaturePlace::FormValue { .. } => {
                 return Err(Error::input(
                     "draft",

@@ -10,7 +10,7 @@ use crate::refund::{RefundInput, RefundQuery};
 use crate::retry::{Failed, Next, RefundRetry, RetryPolicy, RetryReport, Settled};
 use crate::wire::printable_key;
 use crate::{Client, Config, Draft, Error, RawResponse, Result};
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, JsString, Object, Promise, Reflect};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -168,18 +168,18 @@ impl RefundClient {
 
 impl RefundClient {
     /// Signs `draft` and gives the request, as a promise. Where the key is ready, WebCrypto's own
-    /// promise carries the signature to the request, and the request's object is begun while
-    /// WebCrypto signs: after the wait, in code gone cold, only the signature is written.
+    /// promise carries the signature to the request, and everything but the signature is written
+    /// while WebCrypto signs: after the wait, in code gone cold, only the signature is encoded and
+    /// put in its place.
     fn sign_to_js(&self, draft: Draft) -> Promise {
         if let Some((promise, length)) = self.signer.sign_ready(&draft) {
-            let pending = PendingRequest::begin(&draft);
+            let begun = PendingRequest::begin(draft);
             let settle: JsValue =
                 Closure::once_into_js(move |outcome: JsValue| -> JsResult<JsValue> {
                     let signature = signature_from(&outcome, length).map_err(to_js_error)?;
-                    let signed = draft.finish(&signature).map_err(to_js_error)?;
-                    match pending {
-                        Some(pending) => pending.complete(&draft, &signed),
-                        None => signed_to_js(&signed),
+                    match begun {
+                        Ok(pending) => pending.complete(&signature),
+                        Err(draft) => signed_to_js(&draft.finish(&signature).map_err(to_js_error)?),
                     }
                 });
             let settle: &Function = settle.unchecked_ref();
@@ -482,42 +482,74 @@ fn request_object(
     Ok((request, header_object))
 }
 
-/// A signed request's object, begun from its draft: everything but what the signature adds (its
-/// header, or the body it goes into), written in the order [`signed_to_js`] writes it.
+/// A signed request's object, begun from its draft: everything but the signature, written in the
+/// order [`signed_to_js`] writes it, and the place the signature goes.
 struct PendingRequest {
     request: Object,
-    headers: Object,
+    slot: SignatureSlot,
+    place: SignaturePlace,
+}
+
+/// Where [`PendingRequest::complete`] writes the signature.
+enum SignatureSlot {
+    /// A header of this name, in this headers object.
+    Header { headers: Object, name: JsValue },
+    /// The body, between these two texts.
+    Body { before: JsString, after: JsString },
 }
 
 impl PendingRequest {
-    /// `None` where a header, the signature's included, is named `__proto__` (see
-    /// [`names_a_prototype`]).
-    fn begin(draft: &Draft) -> Option<PendingRequest> {
+    /// The draft back where its request cannot be begun: a header (the signature's included)
+    /// named `__proto__` (see [`names_a_prototype`]), or an offset [`Draft::finish`] refuses.
+    fn begin(draft: Draft) -> std::result::Result<PendingRequest, Draft> {
         let signature_header = match &draft.signature_place {
             SignaturePlace::Header { name } => Some(name.as_str()),
-            SignaturePlace::Body { .. } | SignaturePlace::FormValue { .. } => None,
+            SignaturePlace::Body { offset } | SignaturePlace::FormValue { offset } => {
+                if !draft.body.is_char_boundary(*offset) {
+                    return Err(draft);
+                }
+                None
+            }
         };
         if names_a_prototype(&draft.headers) || signature_header == Some("__proto__") {
-            return None;
+            return Err(draft);
         }
         let body = signature_header.map(|_| draft.body.as_str());
-        let (request, headers) =
-            request_object(&draft.url, draft.method.as_str(), &draft.headers, body).ok()?;
-        Some(PendingRequest { request, headers })
+        let Ok((request, headers)) =
+            request_object(&draft.url, draft.method.as_str(), &draft.headers, body)
+        else {
+            return Err(draft);
+        };
+        let slot = match &draft.signature_place {
+            SignaturePlace::Header { name } => SignatureSlot::Header {
+                headers,
+                name: known_string(name),
+            },
+            SignaturePlace::Body { offset } | SignaturePlace::FormValue { offset } => {
+                let (before, after) = draft.body.split_at(*offset);
+                SignatureSlot::Body {
+                    before: before.into(),
+                    after: after.into(),
+                }
+            }
+        };
+        Ok(PendingRequest {
+            request,
+            slot,
+            place: draft.signature_place,
+        })
     }
 
-    /// Writes what `signed` (the draft finished) added: the signature's header, or the body.
-    fn complete(self, draft: &Draft, signed: &crate::SignedRequest) -> JsResult<JsValue> {
-        match (&draft.signature_place, signed.headers.last()) {
-            (SignaturePlace::Header { .. }, Some((name, value))) => {
-                Reflect::set(&self.headers, &known_string(name), &value.into())?;
+    /// The request, with `signature` written where its draft's [`Draft::finish`] writes it.
+    fn complete(self, signature: &[u8]) -> JsResult<JsValue> {
+        let signature = JsValue::from(self.place.encode(signature));
+        match self.slot {
+            SignatureSlot::Header { headers, name } => {
+                Reflect::set(&headers, &name, &signature)?;
             }
-            _ => {
-                Reflect::set(
-                    &self.request,
-                    &known_string("body"),
-                    &signed.body.as_str().into(),
-                )?;
+            SignatureSlot::Body { before, after } => {
+                let body = before.concat(&signature).concat(&after);
+                Reflect::set(&self.request, &known_string("body"), &body)?;
             }
         }
         Ok(self.request.into())
