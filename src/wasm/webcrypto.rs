@@ -61,11 +61,12 @@ pub struct AsyncSigner {
     imported: RefCell<Vec<(HashAlg, Import)>>,
 }
 
-/// A key import under way, which calls made together on a new client all wait for, or its key.
+/// A key import under way, which calls made together on a new client all wait for, or its key
+/// and the `SubtleCrypto` it belongs to (kept, so a signature does not look it up again).
 #[derive(Clone)]
 enum Import {
     Pending(Promise),
-    Done(CryptoKey),
+    Done(CryptoKey, SubtleCrypto),
 }
 
 impl AsyncSigner {
@@ -100,14 +101,13 @@ impl AsyncSigner {
 
     /// The platform's promise of the signature, where the key needs no import first.
     fn sign_with_ready_key(&self, draft: &Draft) -> Option<Promise> {
-        let subtle = subtle()?;
-        let key = match &self.external {
+        let (key, subtle) = match &self.external {
             Some(key) => {
                 check_external_key(key, draft.hash).ok()?;
-                key.clone()
+                (key.clone(), subtle()?)
             }
             None => match self.started_import(draft.hash)? {
-                Import::Done(key) => key,
+                Import::Done(key, subtle) => (key, subtle),
                 Import::Pending(_) => return None,
             },
         };
@@ -144,11 +144,11 @@ impl AsyncSigner {
             return Some(key.clone());
         }
         let pending = match self.import(subtle, hash)? {
-            Import::Done(key) => return Some(key),
+            Import::Done(key, _) => return Some(key),
             Import::Pending(promise) => promise,
         };
         let key: CryptoKey = JsFuture::from(pending).await.ok()?.unchecked_into();
-        self.remember(hash, Import::Done(key.clone()));
+        self.remember(hash, Import::Done(key.clone(), subtle.clone()));
         Some(key)
     }
 
