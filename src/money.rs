@@ -2,7 +2,7 @@
 //! (or, for amounts read back from a gateway, an integer with a decimal scale), and every conversion
 //! is integer arithmetic on digit strings.
 
-use crate::json::{Object, Value};
+use crate::json::{push_decimal_u128, Object, Value};
 use crate::wire::json_type_name;
 use crate::{Error, Result};
 
@@ -211,14 +211,13 @@ impl Decimal {
 
     /// Decimal text with exactly `scale` fraction digits (`"12.30"`, `"1"`).
     pub fn to_text(self) -> String {
-        let digits = self.units.to_string();
         let scale = self.scale as usize;
-        if scale == 0 {
-            return digits;
+        let mut text = String::new();
+        push_decimal_u128(&mut text, self.units, scale + 1);
+        if scale > 0 {
+            text.insert(text.len() - scale, '.');
         }
-        let padded = format!("{digits:0>width$}", width = scale + 1);
-        let (i, f) = padded.split_at(padded.len() - scale);
-        format!("{i}.{f}")
+        text
     }
 
     /// Decimal text with trailing fraction zeros removed (`"4.9"`, `"10000"`): the shortest exact form,
@@ -433,6 +432,22 @@ mod tests {
 
     fn usd() -> Currency {
         Currency::from_code("USD").unwrap()
+    }
+
+    #[test]
+    fn decimal_text_is_the_units_with_the_point_scale_digits_from_the_right() {
+        for (units, scale, text) in [
+            (0, 0, "0"),
+            (0, 2, "0.00"),
+            (5, 3, "0.005"),
+            (1230, 2, "12.30"),
+            (1, 0, "1"),
+            (u128::MAX, 0, "340282366920938463463374607431768211455"),
+            (u128::MAX, 38, "3.40282366920938463463374607431768211455"),
+            (u128::MAX, 40, "0.0340282366920938463463374607431768211455"),
+        ] {
+            assert_eq!(Decimal { units, scale }.to_text(), text);
+        }
     }
 
     #[test]

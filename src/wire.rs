@@ -192,10 +192,7 @@ pub fn json_number(decimal_text: &str) -> Result<Number> {
 /// Validates a notify/callback URL: absolute http(s), no whitespace or control characters.
 pub fn check_url(field: &str, url: &str) -> Result<()> {
     check_no_control_chars(field, url)?;
-    let lower = url.to_ascii_lowercase();
-    let rest = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"));
+    let rest = after_scheme(url, "https://").or_else(|| after_scheme(url, "http://"));
     match rest {
         Some(host) if !host.is_empty() && !url.contains(char::is_whitespace) => Ok(()),
         _ => Err(Error::input(
@@ -203,6 +200,13 @@ pub fn check_url(field: &str, url: &str) -> Result<()> {
             format!("{field} must be an absolute http:// or https:// URL without spaces"),
         )),
     }
+}
+
+/// What follows `scheme` (lowercase) at the start of `url`, in any case.
+fn after_scheme<'a>(url: &'a str, scheme: &str) -> Option<&'a str> {
+    let head = url.get(..scheme.len())?;
+    head.eq_ignore_ascii_case(scheme)
+        .then(|| &url[scheme.len()..])
 }
 
 /// `application/x-www-form-urlencoded` decoding; `None` where the text is not valid form data.
@@ -390,12 +394,23 @@ mod tests {
 
     #[test]
     fn urls_must_be_absolute_http() {
-        check_url("notifyUrl", "https://shop.example/hook?a=1").unwrap();
+        for good in [
+            "https://shop.example/hook?a=1",
+            "HTTP://shop.example",
+            "hTtPs://ß.example/ü",
+        ] {
+            check_url("notifyUrl", good).unwrap();
+        }
         for bad in [
             "ftp://x",
             "https://",
+            "HTTPS://",
+            "http:/",
+            "ß://x",
+            "https:/ß/x",
             "//x",
             "https://a b",
+            "https://a\u{3000}b",
             "https://x\r\nHost: y",
         ] {
             assert!(check_url("notifyUrl", bad).is_err(), "{bad}");

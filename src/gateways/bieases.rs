@@ -322,7 +322,7 @@ impl Bieases {
             SignTarget::Plaintext => plaintext.into_bytes(),
         };
         Ok(Draft::with_json_body(
-            format!("{}{path}", self.base_url),
+            [self.base_url.as_str(), path].concat(),
             vec![("Content-Type".into(), "application/json".into())],
             body,
             offset,

@@ -14,7 +14,7 @@
 use crate::config::Config;
 use crate::crypto::{HashAlg, Verifier};
 use crate::gateway::{Draft, Gateway, GatewayInfo, QueryId, RawResponse, Setting};
-use crate::json::{Number, Object, ObjectWriter, Value};
+use crate::json::{push_decimal_u128, Number, Object, ObjectWriter, Value};
 use crate::money::{received_decimal, Currency, NumberForm};
 use crate::refund::{
     Ack, RefundInput, RefundNotification, RefundQuery, RefundResult, RefundStatus,
@@ -289,7 +289,9 @@ impl BluePay {
         if minor > i64::MAX as u128 {
             return Err(Error::amount("amount is too large for BluePay"));
         }
-        json_number(&minor.to_string())
+        let mut digits = String::new();
+        push_decimal_u128(&mut digits, minor, 1);
+        json_number(&digits)
     }
 
     /// The 5.2 Get Refund Payments `param`: one BluePay id and the timestamp.
@@ -316,7 +318,7 @@ impl BluePay {
         let offset = request.empty_string_slot("sign");
         request.finish();
         Draft::with_json_body(
-            format!("{}{path}", self.base_url),
+            [self.base_url.as_str(), path].concat(),
             vec![("Content-Type".into(), "application/json".into())],
             body,
             offset,

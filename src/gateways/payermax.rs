@@ -290,7 +290,7 @@ impl PayerMax {
     fn draft(&self, path: &str, now_ms: u64, data: impl FnOnce(&mut ObjectWriter<'_>)) -> Draft {
         let body = self.envelope(now_ms, data);
         Draft {
-            url: format!("{}{path}", self.base_url),
+            url: [self.base_url.as_str(), path].concat(),
             method: Method::Post,
             headers: vec![("Content-Type".to_string(), "application/json".to_string())],
             message: body.clone().into_bytes(),

@@ -266,10 +266,16 @@ pub fn canonical_string(fields: &[(&str, &str)]) -> String {
         .filter(|(key, value)| *key != "sign" && !value.is_empty())
         .collect();
     kept.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    kept.iter()
-        .map(|(key, value)| format!("{key}={value}"))
-        .collect::<Vec<_>>()
-        .join("&")
+    let mut text = String::new();
+    for (i, (key, value)) in kept.into_iter().enumerate() {
+        if i > 0 {
+            text.push('&');
+        }
+        text.push_str(key);
+        text.push('=');
+        text.push_str(value);
+    }
+    text
 }
 
 /// Request fields in the order they are written into the body.
@@ -290,7 +296,9 @@ impl WisePay {
         push(&mut fields, "charset", Some("UTF-8"));
         push(&mut fields, "sign_type", Some("RSA2"));
         push(&mut fields, "version", Some("1.0"));
-        push(&mut fields, "timestamp", Some(&now_ms.to_string()));
+        let mut timestamp = String::new();
+        push_decimal(&mut timestamp, now_ms, 1);
+        push(&mut fields, "timestamp", Some(&timestamp));
         push(&mut fields, "merchant_no", Some(&self.merchant_no));
         fields
     }
@@ -306,7 +314,7 @@ impl WisePay {
         let message = canonical_string(&pairs).into_bytes();
         if self.wire_format == WireFormat::Form {
             return form_draft(
-                format!("{}{ENTRY_PATH}", self.base_url),
+                [self.base_url.as_str(), ENTRY_PATH].concat(),
                 &fields,
                 message,
                 now_ms,
@@ -320,7 +328,7 @@ impl WisePay {
         let offset = object.empty_string_slot("sign");
         object.finish();
         Draft::with_json_body(
-            format!("{}{path}", self.base_url),
+            [self.base_url.as_str(), path].concat(),
             vec![(
                 "Content-Type".to_string(),
                 "application/json; charset=UTF-8".to_string(),

@@ -14,9 +14,9 @@ mod write;
 
 pub use parse::parse;
 pub(crate) use parse::parse_members;
-pub(crate) use write::push_decimal;
 pub(crate) use write::ObjectWriter;
 pub use write::ToJson;
+pub(crate) use write::{push_decimal, push_decimal_u128};
 
 use std::fmt;
 use std::ops::Index;

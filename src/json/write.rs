@@ -102,6 +102,19 @@ macro_rules! integers_to_json {
 
 integers_to_json!(u16, u64);
 
+/// [`push_decimal`] for amounts, held in `u128`: wasm divides those in software, so only the
+/// digits past `u64` take a `u128` division.
+pub(crate) fn push_decimal_u128(out: &mut String, value: u128, min_digits: usize) {
+    const TEN_POW_19: u128 = 10_000_000_000_000_000_000;
+    match u64::try_from(value) {
+        Ok(small) => push_decimal(out, small, min_digits),
+        Err(_) => {
+            push_decimal_u128(out, value / TEN_POW_19, min_digits.saturating_sub(19));
+            push_decimal(out, (value % TEN_POW_19) as u64, 19);
+        }
+    }
+}
+
 /// `value` in decimal, zero-padded on the left to at least `min_digits` digits. Every request
 /// writes a few numbers (a timestamp, a date); `Display` would bring the formatting machinery in
 /// for them.
@@ -247,6 +260,14 @@ mod tests {
                 let mut text = String::from("x");
                 push_decimal(&mut text, value, width);
                 assert_eq!(text, format!("x{value:0width$}"));
+            }
+            let wide = u128::from(value) * u128::from(value) + u128::from(value);
+            for wide in [u128::from(value), wide, u128::MAX - wide] {
+                for width in [0, 1, 19, 20, 38, 40] {
+                    let mut text = String::from("x");
+                    push_decimal_u128(&mut text, wide, width);
+                    assert_eq!(text, format!("x{wide:0width$}"));
+                }
             }
         }
     }
