@@ -637,6 +637,8 @@ fn malformed_pem(field: &str) -> crate::Error {
 
 /// Labels are quoted only when they are ones this module knows: an unknown label is the caller's
 /// text and could be a piece of the key.
+#[cold]
+#[inline(never)]
 fn labels_differ(begin: &str, end: &str, field: &str) -> crate::Error {
     let known = |label: &str| Encoding::from_label(label).is_some() || other_label(label).is_some();
     let message = if known(begin) && known(end) {
@@ -684,31 +686,38 @@ fn other_label(label: &str) -> Option<fn(Slot, &str) -> crate::Error> {
 
 /// The encoding a PEM label stands for, if the slot takes it.
 fn encoding_of_label(label: &str, slot: Slot, field: &str) -> crate::Result<Encoding> {
-    if let Some(encoding) = Encoding::from_label(label) {
-        return if slot.takes(encoding) {
-            Ok(encoding)
-        } else {
-            Err(slot.wrong_kind(field))
-        };
+    match Encoding::from_label(label) {
+        Some(encoding) if slot.takes(encoding) => Ok(encoding),
+        _ => Err(label_refusal(label, slot, field)),
+    }
+}
+
+/// Why a PEM label is refused: a key of the other kind, something else this module knows, or a
+/// label it does not know.
+#[cold]
+#[inline(never)]
+fn label_refusal(label: &str, slot: Slot, field: &str) -> crate::Error {
+    if Encoding::from_label(label).is_some() {
+        return slot.wrong_kind(field);
     }
     if let Some(refusal) = other_label(label) {
-        return Err(refusal(slot, field));
+        return refusal(slot, field);
     }
     let other_kind = match slot {
         Slot::Private => "PUBLIC KEY",
         Slot::Public => "PRIVATE KEY",
     };
     if label.ends_with(other_kind) {
-        return Err(slot.wrong_kind(field));
+        return slot.wrong_kind(field);
     }
-    Err(crate::Error::key(
+    crate::Error::key(
         field,
         format!(
             "the PEM label is not one for an RSA {} key; expected {}",
             slot.key_kind(),
             slot.labels()
         ),
-    ))
+    )
 }
 
 /// RFC 7468 §2 has no headers; the only ones seen on keys are RFC 1421's, which mark a key encrypted
@@ -736,15 +745,23 @@ fn encrypted_key(field: &str) -> crate::Error {
 /// A label that does not say what the DER is would be read one way here and another way by the
 /// next tool, so the two must agree.
 fn check_der_matches_label(der: &[u8], labelled: Encoding, field: &str) -> crate::Result<()> {
+    match Encoding::of_der(der) {
+        Some(found) if found == labelled => Ok(()),
+        found => Err(der_label_mismatch(found, labelled, field)),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn der_label_mismatch(found: Option<Encoding>, labelled: Encoding, field: &str) -> crate::Error {
     let slot = if labelled.is_private() {
         Slot::Private
     } else {
         Slot::Public
     };
-    match Encoding::of_der(der) {
-        Some(found) if found == labelled => Ok(()),
-        Some(found) if !slot.takes(found) => Err(slot.wrong_kind(field)),
-        Some(found) => Err(crate::Error::key(
+    match found {
+        Some(found) if !slot.takes(found) => slot.wrong_kind(field),
+        Some(found) => crate::Error::key(
             field,
             format!(
                 "the label {} promises {}, but the data inside is {}; label it -----BEGIN {}----- and -----END {}-----",
@@ -754,15 +771,15 @@ fn check_der_matches_label(der: &[u8], labelled: Encoding, field: &str) -> crate
                 found.label(),
                 found.label()
             ),
-        )),
-        None => Err(crate::Error::key(
+        ),
+        None => crate::Error::key(
             field,
             format!(
                 "the data inside the {} block is not {}; it may be cut short: copy the key again",
                 labelled.label(),
                 labelled.name()
             ),
-        )),
+        ),
     }
 }
 
