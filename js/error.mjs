@@ -1,5 +1,6 @@
 // The one definition of RefundKitError. The web entry imports this file; scripts/build.mjs writes
-// the CommonJS copy the Node entries load (pkg/node/error.cjs) from it, so the class is written once.
+// the CommonJS copy the Node entries load (at the end of pkg/node/refundkit.js) from it, so the class
+// is written once.
 
 /**
  * Every failure of refundkit: a real Error with a stable `code`, and the facts that apply as fields:

@@ -5,9 +5,10 @@
 // async calls use with a caller's CryptoKey, are handed to the module here.
 
 const nodeCrypto = require('node:crypto');
+// The glue also carries RefundKitError: scripts/build.mjs writes js/error.mjs, the one definition
+// of the class, into it, so a fresh process requires one file fewer.
 const wasm = require('../pkg/node/refundkit.js');
-// Written by scripts/build.mjs from js/error.mjs, the one definition of the class.
-const { RefundKitError } = require('../pkg/node/error.cjs');
+const { RefundKitError } = wasm;
 
 wasm.__registerErrorClass(RefundKitError);
 // node:crypto's WebCrypto is loaded by its first use (a caller's CryptoKey in the async calls), not

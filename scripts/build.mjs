@@ -1,7 +1,7 @@
 // Builds the npm package's WebAssembly: the core module, with glue for Node (pkg/node, CommonJS,
 // loads synchronously) and for browsers and workers (pkg/web, ES module with init()), and the RSA
 // fallback module browsers load only on request (pkg/fallback); beside them what the entry files need
-// from the build: the CommonJS copy of js/error.mjs, the markers that make pkg/web and pkg/fallback
+// from the build: the CommonJS copy of js/error.mjs (inside the Node glue), the markers that make pkg/web and pkg/fallback
 // ES module scopes, and the inlined copies of both modules for bundlers that emit no .wasm asset.
 //
 // The package holds one copy of each .wasm: wasm-bindgen writes the same module for the Node and the
@@ -33,6 +33,30 @@ const WASM_OPT_FLAGS = ['-O3', '--strip-debug'];
 /** The core is optimized for size: it runs no RSA private-key arithmetic, and -Os is 1 KB smaller
  * gzipped than -O3 (bench/wasm-sizes.mjs measures it). */
 const CORE_WASM_OPT_FLAGS = ['-Os', '--strip-debug'];
+/**
+ * Functions of the core that wasm-opt must not inline, as Rust paths (the module's name section
+ * names them). Node compiles each WebAssembly function whole the first time it runs, so a refusal's
+ * formatting, or a road only some configs take, costs every fresh process whose first client merely
+ * passes by it, unless it stays a function of its own; the Rust code marks these `#[inline(never)]`,
+ * but wasm-opt inlines any function with one caller, whatever its size. Measured in
+ * docs/performance.md (the fresh-process figure).
+ */
+const CORE_OUT_OF_LINE = [
+  'refundkit::config::Config::unknown_key',
+  'refundkit::config::missing',
+  'refundkit::config::control_characters',
+  'refundkit::config::not_a_string',
+  'refundkit::config::no_preset',
+  'refundkit::config::normalize_base_url',
+  'refundkit::gateways::unknown_gateway',
+  'refundkit::keys::read_pem',
+  'refundkit::keys::labels_differ',
+  'refundkit::keys::label_refusal',
+  'refundkit::keys::der_label_mismatch',
+  'refundkit::keys::text_too_long',
+  'refundkit::keys::not_rsa',
+  'refundkit::keys::modulus_size',
+];
 
 export function build({ force = false, optimize = true } = {}) {
   setup();
@@ -59,7 +83,7 @@ function buildWasm(inputs, optimize) {
   rmSync(join(root, 'pkg', 'fallback'), { recursive: true, force: true });
   run('wasm-bindgen', ['--target', 'web', '--out-dir', 'pkg/fallback', ...BINDGEN_FLAGS, fallbackWasm]);
   if (optimize) {
-    run(wasmOpt, [...CORE_WASM_OPT_FLAGS, webCopy, '-o', webCopy]);
+    run(wasmOpt, [...outOfLineFlags(readFileSync(webCopy)), ...CORE_WASM_OPT_FLAGS, webCopy, '-o', webCopy]);
     const fallback = join(root, 'pkg', 'fallback', 'refundkit_rsa_fallback_bg.wasm');
     run(wasmOpt, [...WASM_OPT_FLAGS, fallback, '-o', fallback]);
   }
@@ -68,9 +92,11 @@ function buildWasm(inputs, optimize) {
 
 /**
  * Files the entries load from pkg/, written on every build (they cost nothing):
- * - pkg/node/error.cjs, the CommonJS form of js/error.mjs: node.cjs cannot import an ES module on
- *   every Node 20, and the browser entry cannot require CommonJS, so the class is written once as
- *   ESM and translated here.
+ * - The CommonJS form of js/error.mjs, at the end of the Node glue (pkg/node/refundkit.js), which
+ *   exports it as RefundKitError: node.cjs cannot import an ES module on every Node 20, and the
+ *   browser entry cannot require CommonJS, so the class is written once as ESM and translated here.
+ *   Inside the glue rather than a file of its own, because each file a fresh process requires costs
+ *   it about half a millisecond (docs/performance.md, the fresh-process figure).
  * - pkg/web/package.json, `"type": "module"`: the web glue is an ES module inside a CommonJS package;
  *   without the marker Node and Node-like hosts read it as CommonJS and cannot load it, and webpack
  *   parses it as CommonJS and refuses its `import` and `export`.
@@ -80,18 +106,28 @@ function buildWasm(inputs, optimize) {
  */
 function writeEntrySupport() {
   const source = readFileSync(join(root, 'js', 'error.mjs'), 'utf8');
-  writeFileSync(join(root, 'pkg', 'node', 'error.cjs'), commonJsErrorClass(source));
   for (const dir of ['web', 'fallback']) {
     writeFileSync(join(root, 'pkg', dir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
   }
   const nodeGlue = join(root, 'pkg', 'node', 'refundkit.js');
-  writeFileSync(nodeGlue, sharedWasmGlue(readFileSync(nodeGlue, 'utf8')));
-  for (const leftover of ['refundkit_bg.wasm', 'refundkit_bg.wasm.d.ts']) rmSync(join(root, 'pkg', 'node', leftover), { force: true });
+  writeFileSync(nodeGlue, glueWithErrorClass(sharedWasmGlue(readFileSync(nodeGlue, 'utf8')), source));
+  for (const leftover of ['refundkit_bg.wasm', 'refundkit_bg.wasm.d.ts', 'error.cjs']) rmSync(join(root, 'pkg', 'node', leftover), { force: true });
   mkdirSync(join(root, 'pkg', 'inline'), { recursive: true });
   for (const [name, wasm] of [['core', 'web/refundkit_bg.wasm'], ['fallback', 'fallback/refundkit_rsa_fallback_bg.wasm']]) {
     const base64 = gzipSync(readFileSync(join(root, 'pkg', wasm)), { level: constants.Z_BEST_COMPRESSION }).toString('base64');
     writeFileSync(join(root, 'pkg', 'inline', `${name}.mjs`), `// Generated by scripts/build.mjs: pkg/${wasm}, gzipped, as base64.\nexport default '${base64}';\n`);
   }
+}
+
+/**
+ * wasm-opt's flags that keep CORE_OUT_OF_LINE out of line; they come before the optimization flags,
+ * since wasm-opt runs its passes in order. A name the module does not have (a function renamed or
+ * removed) stops the build rather than letting the flag match nothing.
+ */
+export function outOfLineFlags(wasm) {
+  const missing = CORE_OUT_OF_LINE.filter((path) => !wasm.includes(Buffer.from(`${path}::h`)));
+  if (missing.length) throw new Error(`the core module has no function ${missing.join(', ')}: update CORE_OUT_OF_LINE in scripts/build.mjs`);
+  return CORE_OUT_OF_LINE.map((path) => `--no-inline=${path}::h*`);
 }
 
 /** The Node glue, reading the core module from pkg/web instead of a copy of its own. Idempotent. */
@@ -103,14 +139,27 @@ export function sharedWasmGlue(glue) {
   return glue.replace(own, shared);
 }
 
-/** js/error.mjs as CommonJS. It must export exactly the class RefundKitError and import nothing. */
+/** The first line of the error class in the Node glue; everything from it on is rewritten by each build. */
+const ERROR_CLASS_MARK = '// RefundKitError, written by scripts/build.mjs from js/error.mjs: edit that file.';
+
+/**
+ * The Node glue ending with js/error.mjs as CommonJS, exported as RefundKitError. A block scopes the
+ * class so no name of the glue can clash with it; the class keeps its own strict mode. Replaces the
+ * copy an earlier build wrote, so the result depends only on the glue and the source.
+ */
+export function glueWithErrorClass(glue, source) {
+  const at = glue.indexOf(`\n${ERROR_CLASS_MARK}\n`);
+  const base = at === -1 ? glue.replace(/\n*$/, '\n') : glue.slice(0, at + 1);
+  return `${base}${ERROR_CLASS_MARK}\n{\n${commonJsErrorClass(source)}exports.RefundKitError = RefundKitError;\n}\n`;
+}
+
+/** js/error.mjs as a CommonJS class declaration. It must export exactly the class RefundKitError and import nothing. */
 export function commonJsErrorClass(source) {
   const exports = source.match(/^export\b.*$/gm) ?? [];
   if (exports.length !== 1 || !exports[0].startsWith('export class RefundKitError ') || /^import\b/m.test(source)) {
     throw new Error('js/error.mjs must export the class RefundKitError and nothing else, and import nothing');
   }
-  const body = source.replace(/^export class /m, 'class ');
-  return `'use strict';\n// Generated by scripts/build.mjs from js/error.mjs: edit that file.\n${body}\nmodule.exports = { RefundKitError };\n`;
+  return source.replace(/^export class /m, 'class ').replace(/\n*$/, '\n');
 }
 
 /** The newest modification time among the files a build depends on. */

@@ -7,7 +7,6 @@ use crate::json::{Object, Value};
 use crate::keys::PublicKey;
 use crate::wire::{json_type_name, printable_key};
 use crate::{Error, Result};
-use std::collections::BTreeSet;
 use zeroize::Zeroize;
 
 /// Keys every configuration may carry, whatever the gateway. (`fetch` and `timeoutMs` are read by
@@ -16,13 +15,25 @@ const COMMON_KEYS: &[&str] = &["gateway", "privateKey", "fetch", "timeoutMs"];
 
 pub struct Config {
     values: Object,
-    taken: BTreeSet<String>,
+    /// The keys asked for, each once. A config has a dozen keys at most, so a list searched from
+    /// the start is all it needs (and far less code for a fresh process to compile than a tree).
+    taken: Vec<String>,
 }
 
 impl Config {
     pub fn new(values: Object) -> Config {
         let taken = COMMON_KEYS.iter().map(|k| k.to_string()).collect();
         Config { values, taken }
+    }
+
+    fn take(&mut self, key: &str) {
+        if !self.is_taken(key) {
+            self.taken.push(key.to_string());
+        }
+    }
+
+    fn is_taken(&self, key: &str) -> bool {
+        self.taken.iter().any(|k| k == key)
     }
 
     /// Reads a config from its JSON form (native callers and tests): an object of settings.
@@ -42,35 +53,29 @@ impl Config {
     /// characters are not.
     pub fn key_text(&mut self, key: &str, what: &str) -> Result<String> {
         self.read(key, true)?
-            .ok_or_else(|| Error::config_field(key, format!("{key} is required: {what}")))
+            .ok_or_else(|| missing(key, Some(what)))
     }
 
     fn read(&mut self, key: &str, allow_line_breaks: bool) -> Result<Option<String>> {
-        self.taken.insert(key.to_string());
+        self.take(key);
         match self.values.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) if s.is_empty() => Ok(None),
             Some(Value::String(s)) => {
                 let allowed = |c: char| allow_line_breaks && matches!(c, '\r' | '\n' | '\t');
                 if s.chars().any(|c| c.is_control() && !allowed(c)) {
-                    return Err(Error::config_field(
-                        key,
-                        format!("{key} must not contain control characters"),
-                    ));
+                    return Err(control_characters(key));
                 }
                 Ok(Some(s.clone()))
             }
-            Some(other) => Err(Error::config_field(
-                key,
-                format!("{key} must be a string, not {}", json_type_name(other)),
-            )),
+            Some(other) => Err(not_a_string(key, other)),
         }
     }
 
     /// An optional whole number from `min` to `max`, with a default. JSON numbers only: a numeric
     /// string is refused like any other wrong type.
     pub fn whole_number(&mut self, key: &str, min: u64, max: u64, default: u64) -> Result<u64> {
-        self.taken.insert(key.to_string());
+        self.take(key);
         let refuse = || {
             Error::config_field(
                 key,
@@ -88,8 +93,7 @@ impl Config {
     }
 
     pub fn required(&mut self, key: &str) -> Result<String> {
-        self.optional(key)?
-            .ok_or_else(|| Error::config_field(key, format!("{key} is required")))
+        self.optional(key)?.ok_or_else(|| missing(key, None))
     }
 
     /// An optional setting restricted to a few words, with a default.
@@ -115,50 +119,95 @@ impl Config {
     /// The base URL: `baseUrl` when given, else the `environment` preset. One of the two is required,
     /// so no request ever goes to a host the caller did not choose.
     pub fn base_url(&mut self, presets: &[Preset]) -> Result<String> {
-        let names: Vec<&str> = presets.iter().map(|p| p.name).collect();
         let environment = self.optional("environment")?;
         if let Some(url) = self.optional("baseUrl")? {
             return normalize_base_url(&url);
         }
-        match environment {
-            Some(env) => presets
-                .iter()
-                .find(|p| p.name == env)
-                .map(|p| p.base_url.to_string())
-                .ok_or_else(|| {
-                    Error::config_field(
-                        "environment",
-                        format!("environment must be one of {}", names.join(", ")),
-                    )
-                }),
-            None if presets.is_empty() => Err(Error::config_field(
-                "baseUrl",
-                "baseUrl is required: the gateway issues it to each merchant",
-            )),
-            None => Err(Error::config_field(
-                "environment",
-                format!("set environment ({}) or baseUrl", names.join(", ")),
-            )),
+        let preset = environment
+            .as_deref()
+            .and_then(|env| presets.iter().find(|p| p.name == env));
+        match preset {
+            Some(preset) => Ok(preset.base_url.to_string()),
+            None => Err(no_preset(environment.is_some(), presets)),
         }
     }
 
     /// Refuses any key no one asked for.
     pub fn finish(self) -> Result<()> {
-        match self.values.keys().find(|k| !self.taken.contains(*k)) {
-            Some(key) => {
-                let mut known: Vec<&str> = self.taken.iter().map(String::as_str).collect();
-                known.sort_unstable();
-                Err(Error::config_field(
-                    &printable_key(key),
-                    format!(
-                        "unknown config key {}; this gateway takes {}",
-                        printable_key(key),
-                        known.join(", ")
-                    ),
-                ))
-            }
+        match self.values.keys().find(|k| !self.is_taken(k)) {
+            Some(key) => Err(self.unknown_key(key)),
             None => Ok(()),
         }
+    }
+
+    // The refusals below are written out of line (here and in the other cold paths of making a
+    // client): a fresh process compiles each WebAssembly function whole the first time it runs,
+    // so text formatting that only a refusal needs would otherwise be compiled by every first
+    // client (docs/performance.md, the fresh-process figure).
+
+    #[cold]
+    #[inline(never)]
+    fn unknown_key(&self, key: &str) -> Error {
+        let mut known: Vec<&str> = self.taken.iter().map(String::as_str).collect();
+        known.sort_unstable();
+        Error::config_field(
+            &printable_key(key),
+            format!(
+                "unknown config key {}; this gateway takes {}",
+                printable_key(key),
+                known.join(", ")
+            ),
+        )
+    }
+}
+
+/// A required setting that is absent, with what it is for where that helps.
+#[cold]
+#[inline(never)]
+fn missing(key: &str, what: Option<&str>) -> Error {
+    let message = match what {
+        Some(what) => format!("{key} is required: {what}"),
+        None => format!("{key} is required"),
+    };
+    Error::config_field(key, message)
+}
+
+#[cold]
+#[inline(never)]
+fn control_characters(key: &str) -> Error {
+    Error::config_field(key, format!("{key} must not contain control characters"))
+}
+
+#[cold]
+#[inline(never)]
+fn not_a_string(key: &str, value: &Value) -> Error {
+    Error::config_field(
+        key,
+        format!("{key} must be a string, not {}", json_type_name(value)),
+    )
+}
+
+/// Why no preset was found: an `environment` that names none, or neither setting given.
+#[cold]
+#[inline(never)]
+fn no_preset(environment_given: bool, presets: &[Preset]) -> Error {
+    let names = presets
+        .iter()
+        .map(|p| p.name)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if environment_given {
+        Error::config_field("environment", format!("environment must be one of {names}"))
+    } else if presets.is_empty() {
+        Error::config_field(
+            "baseUrl",
+            "baseUrl is required: the gateway issues it to each merchant",
+        )
+    } else {
+        Error::config_field(
+            "environment",
+            format!("set environment ({names}) or baseUrl"),
+        )
     }
 }
 
@@ -174,7 +223,9 @@ impl Drop for Config {
     }
 }
 
-/// An absolute http(s) URL without query or fragment, with any trailing slash removed.
+/// An absolute http(s) URL without query or fragment, with any trailing slash removed. Out of
+/// line: a client made from a preset never runs it, so a fresh process need not compile it.
+#[inline(never)]
 fn normalize_base_url(url: &str) -> Result<String> {
     let lower = url.to_ascii_lowercase();
     let host = lower
@@ -249,6 +300,77 @@ mod tests {
         let e = c.finish().unwrap_err();
         assert_eq!(e.field.as_deref(), Some("appID"));
         assert_eq!(e.code, crate::ErrorCode::ConfigInvalid);
+    }
+
+    /// The refusals are written apart from the code that reads the settings; their text is
+    /// the same as when they were written in place.
+    #[test]
+    fn refusals_name_the_key_and_say_what_was_expected() {
+        let presets = [
+            Preset {
+                name: "sandbox",
+                base_url: "https://sandbox.example",
+            },
+            Preset {
+                name: "production",
+                base_url: "https://pay.example",
+            },
+        ];
+        let refusal = |e: Error| (e.field.unwrap_or_default(), e.message);
+        let mut c = config(json!({"n": 1, "c": "a\u{7}", "zz": 1, "b": "x"}));
+        let said = |field: &str, message: &str| (field.to_string(), message.to_string());
+        assert_eq!(
+            refusal(c.required("absent").unwrap_err()),
+            said("absent", "absent is required")
+        );
+        assert_eq!(
+            refusal(c.key_text("k", "a key").unwrap_err()),
+            said("k", "k is required: a key")
+        );
+        assert_eq!(
+            refusal(c.optional("n").unwrap_err()),
+            said("n", "n must be a string, not a number")
+        );
+        assert_eq!(
+            refusal(c.optional("c").unwrap_err()),
+            said("c", "c must not contain control characters")
+        );
+        assert_eq!(
+            refusal(c.base_url(&presets).unwrap_err()),
+            said(
+                "environment",
+                "set environment (sandbox, production) or baseUrl"
+            )
+        );
+        assert_eq!(
+            refusal(c.base_url(&[]).unwrap_err()),
+            said(
+                "baseUrl",
+                "baseUrl is required: the gateway issues it to each merchant"
+            )
+        );
+        c.optional("b").unwrap();
+        assert_eq!(
+            refusal(c.finish().unwrap_err()),
+            said(
+                "zz",
+                "unknown config key zz; this gateway takes absent, b, baseUrl, c, environment, \
+                 fetch, gateway, k, n, privateKey, timeoutMs"
+            )
+        );
+        let mut c = config(json!({"environment": "staging"}));
+        assert_eq!(
+            refusal(c.base_url(&presets).unwrap_err()),
+            said(
+                "environment",
+                "environment must be one of sandbox, production"
+            )
+        );
+        let mut c = config(json!({"environment": "staging"}));
+        assert_eq!(
+            refusal(c.base_url(&[]).unwrap_err()),
+            said("environment", "environment must be one of ")
+        );
     }
 
     #[test]

@@ -690,6 +690,60 @@ fn whitespace_around_one_block_bare_base64_and_crlf_are_accepted() {
     .unwrap();
 }
 
+/// Key text is base64 once every Unicode whitespace character is taken out, held to the standard
+/// alphabet and canonical padding: the base64 crate's `STANDARD` engine over the text without its
+/// whitespace is the oracle, for keys whose base64 ends with and without padding, edited in the
+/// ways pasted text goes wrong (an edit that decodes to other bytes is judged by those bytes).
+#[test]
+fn key_base64_is_read_as_the_standard_engine_reads_it_without_whitespace() {
+    let mut endings = Vec::new();
+    for (file, label, slot) in [
+        ("merchant_test_key.pub.pem", "PUBLIC KEY", Slot::Public),
+        ("merchant_test_key.pem", "PRIVATE KEY", Slot::Private),
+    ] {
+        let import = |text: &str| import(slot, text);
+        let key = der(&fixture(file));
+        let text = STANDARD.encode(&key);
+        endings.push(text.len() - text.trim_end_matches('=').len());
+        let (cut, end) = (text.len() / 2, text.len() - 2);
+        let mut edits = vec![
+            text.clone(),
+            text.replace('=', ""),
+            format!("{text}="),
+            format!("{text}===="),
+            format!("{}==", &text[..end]),
+            format!("{}A=", &text[..end]),
+            format!("{}B=", &text[..end]),
+            format!("{}=A", &text[..end]),
+            format!("{}=={}", &text[..cut], &text[cut..]),
+            format!("{}{}", &text[..cut], &text[cut + 1..]),
+            text.replace('+', "-").replace('/', "_"),
+        ];
+        for inserted in [
+            "\u{a0}", "\u{2028}", "\u{3000}", "\u{85}", "\u{b}", "\u{c}", "\u{200b}", "\u{e9}",
+            "\u{ff}", "\u{100}", "*", ".", "\0",
+        ] {
+            edits.push(format!("{}{inserted}{}", &text[..cut], &text[cut..]));
+        }
+        for edited in edits {
+            let compact: String = edited.chars().filter(|c| !c.is_whitespace()).collect();
+            // What the text decodes to, if anything, is a key exactly when its own base64 is.
+            let accepted = STANDARD
+                .decode(compact)
+                .is_ok_and(|bytes| import(&STANDARD.encode(bytes)).is_ok());
+            let found = import(&edited);
+            assert_eq!(found.is_ok(), accepted, "{edited:?}: {found:?}");
+            if let Err(e) = found {
+                assert_eq!(e.code, ErrorCode::KeyInvalid);
+            }
+            let pem = format!("-----BEGIN {label}-----\n{edited}\n-----END {label}-----\n");
+            assert_eq!(import(&pem).is_ok(), accepted, "{edited:?} as PEM");
+        }
+    }
+    endings.sort_unstable();
+    assert_eq!(endings, [0, 1], "keys ending without and with padding");
+}
+
 #[test]
 fn a_modulus_outside_2048_to_4096_bits_is_refused_with_its_size() {
     for name in [

@@ -45,17 +45,23 @@ pub(crate) fn gateway_from_config(config: &mut Config) -> Result<Box<dyn Gateway
     let (_, constructor) = REGISTRY
         .iter()
         .find(|(info, _)| info.id == id)
-        .ok_or_else(|| {
-            let supported: Vec<&str> = gateways().map(|info| info.id).collect();
-            let shown = if id.is_empty() {
-                "config.gateway is required".to_string()
-            } else {
-                format!("unknown gateway '{}'", crate::wire::printable_key(&id))
-            };
-            Error::config_field(
-                "gateway",
-                format!("{shown}; supported: {}", supported.join(", ")),
-            )
-        })?;
+        .ok_or_else(|| unknown_gateway(&id))?;
     constructor(config)
+}
+
+/// Out of line: a fresh process compiles each WebAssembly function whole the first time it runs,
+/// and only a refusal needs this formatting (docs/performance.md, the fresh-process figure).
+#[cold]
+#[inline(never)]
+fn unknown_gateway(id: &str) -> Error {
+    let supported: Vec<&str> = gateways().map(|info| info.id).collect();
+    let shown = if id.is_empty() {
+        "config.gateway is required".to_string()
+    } else {
+        format!("unknown gateway '{}'", crate::wire::printable_key(id))
+    };
+    Error::config_field(
+        "gateway",
+        format!("{shown}; supported: {}", supported.join(", ")),
+    )
 }

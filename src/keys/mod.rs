@@ -7,6 +7,7 @@
 //! 2048 to 4096 bits, checked before the rsa crate sees the numbers. Bare base64 is read by its
 //! ASN.1 structure. Error messages say what was found and what to do, and never quote the key text.
 
+mod base64_decode;
 mod der;
 
 use crate::bignum::{limbs_from_be, Modulus};
@@ -245,13 +246,13 @@ fn product_of(a: &[u8], b: &[u8]) -> Zeroizing<Vec<u8>> {
         }
         product[i + b.len()] = carry;
     }
-    Zeroizing::new(
-        product
-            .iter()
-            .rev()
-            .flat_map(|limb| (*limb as u32).to_be_bytes())
-            .collect(),
-    )
+    // Written out with its size known: an iterator that collects the bytes compiles to several
+    // times the code, all of it run by a fresh process's first client (docs/performance.md).
+    let mut bytes = Zeroizing::new(Vec::with_capacity(product.len() * 4));
+    for limb in product.iter().rev() {
+        bytes.extend_from_slice(&(*limb as u32).to_be_bytes());
+    }
+    bytes
 }
 
 /// A public exponent as a number, where it fits in 64 bits.
@@ -481,6 +482,13 @@ fn read_key(text: &str, field: &str, slot: Slot) -> crate::Result<(Encoding, Zer
             None => Err(slot.not_a_key(field)),
         };
     }
+    read_pem(text, field, slot)
+}
+
+/// The PEM road of [`read_key`], out of line: a client whose keys are bare base64 (and a fresh
+/// process making one) never compiles it.
+#[inline(never)]
+fn read_pem(text: &str, field: &str, slot: Slot) -> crate::Result<(Encoding, Zeroizing<Vec<u8>>)> {
     let block = PemBlock::parse(text, field)?;
     let encoding = encoding_of_label(block.label, slot, field)?;
     refuse_pem_headers(block.body, field)?;
@@ -495,20 +503,43 @@ fn read_key(text: &str, field: &str, slot: Slot) -> crate::Result<(Encoding, Zer
 
 fn check_text_length(text: &str, field: &str) -> crate::Result<()> {
     if text.len() > MAX_KEY_TEXT_BYTES {
-        return Err(crate::Error::key(
-            field,
-            format!(
-                "the key text is {} bytes; an RSA key of up to {MAX_BITS} bits is under 4 KB as PEM, \
-                 so refundkit reads at most {MAX_KEY_TEXT_BYTES} bytes: give the key alone",
-                text.len()
-            ),
-        ));
+        return Err(text_too_long(text.len(), field));
     }
     Ok(())
 }
 
+// Refusals that format text are written out of line here: a fresh process compiles each
+// WebAssembly function whole the first time it runs, so formatting only a refusal needs would
+// otherwise be compiled by every first client (docs/performance.md, the fresh-process figure).
+#[cold]
+#[inline(never)]
+fn text_too_long(len: usize, field: &str) -> crate::Error {
+    crate::Error::key(
+        field,
+        format!(
+            "the key text is {len} bytes; an RSA key of up to {MAX_BITS} bits is under 4 KB as PEM, \
+             so refundkit reads at most {MAX_KEY_TEXT_BYTES} bytes: give the key alone"
+        ),
+    )
+}
+
 fn looks_like_pem(text: &str) -> bool {
-    text.contains("-----BEGIN") || text.contains("-----END")
+    contains(text, "-----BEGIN") || contains(text, "-----END")
+}
+
+/// Where `needle` first occurs in `text`, compared byte by byte. Every needle here is a few ASCII
+/// characters in a text of a few KB, where a plain scan is fast enough; `str::find` with a string
+/// pattern brings in the Two-Way searcher, which a fresh process would compile on its first client
+/// (docs/performance.md, the fresh-process figure). A match of ASCII bytes always starts and ends
+/// on character boundaries, so the index may slice `text`.
+fn find(text: &str, needle: &str) -> Option<usize> {
+    text.as_bytes()
+        .windows(needle.len())
+        .position(|window| window == needle.as_bytes())
+}
+
+fn contains(text: &str, needle: &str) -> bool {
+    find(text, needle).is_some()
 }
 
 /// Base64 with any whitespace inside (RFC 7468 §3 lets PEM lines break anywhere; bare keys are pasted
@@ -518,13 +549,16 @@ fn decode_base64(
     field: &str,
     refusal: &'static str,
 ) -> crate::Result<Zeroizing<Vec<u8>>> {
-    // Sized up front: growing the string would free partial copies of the key text unwiped.
-    let mut compact = Zeroizing::new(String::with_capacity(text.len()));
-    compact.extend(text.chars().filter(|c| !c.is_whitespace()));
-    STANDARD
-        .decode(compact.as_bytes())
-        .map(Zeroizing::new)
-        .map_err(|_| crate::Error::key(field, refusal))
+    // Sized up front: growing the buffer would free partial copies of the key text unwiped. A
+    // character yields at most one byte, and one outside ASCII, never base64, becomes a byte that
+    // is not base64 either, so the decoder refuses it.
+    let mut compact = Zeroizing::new(Vec::with_capacity(text.len()));
+    compact.extend(
+        text.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| u8::try_from(c).ok().filter(u8::is_ascii).unwrap_or(0xff)),
+    );
+    base64_decode::decode(&compact).ok_or_else(|| crate::Error::key(field, refusal))
 }
 
 /// One PEM block (RFC 7468 §2): the label and the text between the BEGIN and END lines. The text
@@ -537,7 +571,7 @@ struct PemBlock<'a> {
 
 impl<'a> PemBlock<'a> {
     fn parse(text: &'a str, field: &str) -> crate::Result<PemBlock<'a>> {
-        let Some(begin) = text.find("-----BEGIN") else {
+        let Some(begin) = find(text, "-----BEGIN") else {
             return Err(crate::Error::key(
                 field,
                 "the text has an -----END line but no -----BEGIN line; paste the whole key, from its BEGIN line to its END line",
@@ -550,9 +584,9 @@ impl<'a> PemBlock<'a> {
             ));
         }
         let (label, rest) = boundary_label(&text["-----BEGIN".len()..], field)?;
-        let end = rest.find("-----END").ok_or_else(|| malformed_pem(field))?;
+        let end = find(rest, "-----END").ok_or_else(|| malformed_pem(field))?;
         let body = &rest[..end];
-        if body.contains("-----BEGIN") {
+        if contains(body, "-----BEGIN") {
             return Err(crate::Error::key(
                 field,
                 "a second -----BEGIN line comes before the first block's -----END line; give one key per field, from its BEGIN line to its END line",
@@ -562,7 +596,7 @@ impl<'a> PemBlock<'a> {
         if end_label != label {
             return Err(labels_differ(label, end_label, field));
         }
-        if after.contains("-----BEGIN") {
+        if contains(after, "-----BEGIN") {
             return Err(crate::Error::key(
                 field,
                 "a second PEM block follows the first; give one key per field",
@@ -581,7 +615,7 @@ impl<'a> PemBlock<'a> {
 /// Splits ` LABEL-----rest` after `-----BEGIN` or `-----END`. RFC 7468 §3: one space, then printable
 /// characters, then five hyphens.
 fn boundary_label<'a>(text: &'a str, field: &str) -> crate::Result<(&'a str, &'a str)> {
-    let close = text.find("-----").ok_or_else(|| malformed_pem(field))?;
+    let close = find(text, "-----").ok_or_else(|| malformed_pem(field))?;
     let label = text[..close]
         .strip_prefix(' ')
         .filter(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_graphic() || b == b' '))
@@ -603,6 +637,8 @@ fn malformed_pem(field: &str) -> crate::Error {
 
 /// Labels are quoted only when they are ones this module knows: an unknown label is the caller's
 /// text and could be a piece of the key.
+#[cold]
+#[inline(never)]
 fn labels_differ(begin: &str, end: &str, field: &str) -> crate::Error {
     let known = |label: &str| Encoding::from_label(label).is_some() || other_label(label).is_some();
     let message = if known(begin) && known(end) {
@@ -650,31 +686,38 @@ fn other_label(label: &str) -> Option<fn(Slot, &str) -> crate::Error> {
 
 /// The encoding a PEM label stands for, if the slot takes it.
 fn encoding_of_label(label: &str, slot: Slot, field: &str) -> crate::Result<Encoding> {
-    if let Some(encoding) = Encoding::from_label(label) {
-        return if slot.takes(encoding) {
-            Ok(encoding)
-        } else {
-            Err(slot.wrong_kind(field))
-        };
+    match Encoding::from_label(label) {
+        Some(encoding) if slot.takes(encoding) => Ok(encoding),
+        _ => Err(label_refusal(label, slot, field)),
+    }
+}
+
+/// Why a PEM label is refused: a key of the other kind, something else this module knows, or a
+/// label it does not know.
+#[cold]
+#[inline(never)]
+fn label_refusal(label: &str, slot: Slot, field: &str) -> crate::Error {
+    if Encoding::from_label(label).is_some() {
+        return slot.wrong_kind(field);
     }
     if let Some(refusal) = other_label(label) {
-        return Err(refusal(slot, field));
+        return refusal(slot, field);
     }
     let other_kind = match slot {
         Slot::Private => "PUBLIC KEY",
         Slot::Public => "PRIVATE KEY",
     };
     if label.ends_with(other_kind) {
-        return Err(slot.wrong_kind(field));
+        return slot.wrong_kind(field);
     }
-    Err(crate::Error::key(
+    crate::Error::key(
         field,
         format!(
             "the PEM label is not one for an RSA {} key; expected {}",
             slot.key_kind(),
             slot.labels()
         ),
-    ))
+    )
 }
 
 /// RFC 7468 §2 has no headers; the only ones seen on keys are RFC 1421's, which mark a key encrypted
@@ -683,7 +726,7 @@ fn refuse_pem_headers(body: &str, field: &str) -> crate::Result<()> {
     if !body.contains(':') {
         return Ok(());
     }
-    if body.contains("Proc-Type") && body.contains("ENCRYPTED") {
+    if contains(body, "Proc-Type") && contains(body, "ENCRYPTED") {
         return Err(encrypted_key(field));
     }
     Err(crate::Error::key(
@@ -702,15 +745,23 @@ fn encrypted_key(field: &str) -> crate::Error {
 /// A label that does not say what the DER is would be read one way here and another way by the
 /// next tool, so the two must agree.
 fn check_der_matches_label(der: &[u8], labelled: Encoding, field: &str) -> crate::Result<()> {
+    match Encoding::of_der(der) {
+        Some(found) if found == labelled => Ok(()),
+        found => Err(der_label_mismatch(found, labelled, field)),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn der_label_mismatch(found: Option<Encoding>, labelled: Encoding, field: &str) -> crate::Error {
     let slot = if labelled.is_private() {
         Slot::Private
     } else {
         Slot::Public
     };
-    match Encoding::of_der(der) {
-        Some(found) if found == labelled => Ok(()),
-        Some(found) if !slot.takes(found) => Err(slot.wrong_kind(field)),
-        Some(found) => Err(crate::Error::key(
+    match found {
+        Some(found) if !slot.takes(found) => slot.wrong_kind(field),
+        Some(found) => crate::Error::key(
             field,
             format!(
                 "the label {} promises {}, but the data inside is {}; label it -----BEGIN {}----- and -----END {}-----",
@@ -720,15 +771,15 @@ fn check_der_matches_label(der: &[u8], labelled: Encoding, field: &str) -> crate
                 found.label(),
                 found.label()
             ),
-        )),
-        None => Err(crate::Error::key(
+        ),
+        None => crate::Error::key(
             field,
             format!(
                 "the data inside the {} block is not {}; it may be cut short: copy the key again",
                 labelled.label(),
                 labelled.name()
             ),
-        )),
+        ),
     }
 }
 
@@ -751,6 +802,12 @@ fn check_algorithm(
             der::Parameters::Absent => Err(rsa_parameters_not_null("are absent", field)),
         };
     }
+    Err(not_rsa(algorithm, slot, field))
+}
+
+#[cold]
+#[inline(never)]
+fn not_rsa(algorithm: &der::AlgorithmIdentifier<'_>, slot: Slot, field: &str) -> crate::Error {
     let oid = algorithm.oid.to_string();
     let what = OTHER_ALGORITHMS
         .iter()
@@ -759,12 +816,14 @@ fn check_algorithm(
             || format!("a key of algorithm {oid}"),
             |(_, name)| format!("{name} ({oid})"),
         );
-    Err(crate::Error::key(
+    crate::Error::key(
         field,
         format!("expected an RSA {} key; this is {what}", slot.key_kind()),
-    ))
+    )
 }
 
+#[cold]
+#[inline(never)]
 fn rsa_parameters_not_null(found: &str, field: &str) -> crate::Error {
     crate::Error::key(
         field,
@@ -774,6 +833,8 @@ fn rsa_parameters_not_null(found: &str, field: &str) -> crate::Error {
     )
 }
 
+#[cold]
+#[inline(never)]
 fn pss_key(slot: Slot, field: &str) -> crate::Error {
     let advice = match slot {
         Slot::Private => {
@@ -792,23 +853,31 @@ fn pss_key(slot: Slot, field: &str) -> crate::Error {
 /// Checked on the encoded number, before any arithmetic. The bounds compare whole bytes, as RSA
 /// sizes a key (RFC 8017's k), so a modulus of 2041 to 2048 bits counts as a 2048-bit key.
 fn check_modulus(bytes: &[u8], field: &str) -> crate::Result<()> {
+    if (MIN_BITS..=MAX_BITS).contains(&(bytes.len() * 8)) {
+        Ok(())
+    } else {
+        Err(modulus_size(bytes, field))
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn modulus_size(bytes: &[u8], field: &str) -> crate::Error {
     let bits = match bytes.first() {
         Some(top) => bytes.len() * 8 - top.leading_zeros() as usize,
         None => 0,
     };
     let advice = if bytes.len() * 8 < MIN_BITS {
         "use a key of at least 2048 bits"
-    } else if bytes.len() * 8 > MAX_BITS {
-        "use a key of at most 4096 bits"
     } else {
-        return Ok(());
+        "use a key of at most 4096 bits"
     };
-    Err(crate::Error::key(
+    crate::Error::key(
         field,
         format!(
             "the modulus is {bits} bits; refundkit accepts {MIN_BITS} to {MAX_BITS} bits: {advice}"
         ),
-    ))
+    )
 }
 
 fn pem(label: &str, b64: &str) -> String {
