@@ -104,6 +104,14 @@ pub enum SignaturePlace {
     FormValue { offset: usize },
 }
 
+/// A gateway's endpoint: its base URL and then the path.
+pub fn endpoint(base_url: &str, path: &str) -> String {
+    let mut url = String::with_capacity(base_url.len() + path.len());
+    url.push_str(base_url);
+    url.push_str(path);
+    url
+}
+
 impl SignaturePlace {
     /// The signature as the request carries it here: standard base64, percent-encoded in a form
     /// value.

@@ -326,7 +326,8 @@ fn optional_text(obj: &Object, field: &str) -> Result<Option<String>> {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.is_empty() => Ok(None),
         Some(Value::String(s)) => {
-            if s.chars().count() > MAX_TEXT_LEN {
+            // A string is never longer in characters than in bytes: count only past the limit.
+            if s.len() > MAX_TEXT_LEN && s.chars().count() > MAX_TEXT_LEN {
                 return Err(Error::input(
                     field,
                     format!("{field} is longer than {MAX_TEXT_LEN} characters"),

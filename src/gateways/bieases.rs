@@ -10,7 +10,9 @@
 use crate::config::Config;
 use crate::crypto::aes_cbc::AesCbc;
 use crate::crypto::{HashAlg, Verifier};
-use crate::gateway::{Draft, Gateway, GatewayInfo, Preset, QueryId, RawResponse, Setting};
+use crate::gateway::{
+    endpoint, Draft, Gateway, GatewayInfo, Preset, QueryId, RawResponse, Setting,
+};
 use crate::json::{Object, ObjectWriter, ToJson, Value};
 use crate::money::{
     iso_amount_text, received_currency, received_decimal, Amount, Currency, NumberForm,
@@ -322,7 +324,7 @@ impl Bieases {
             SignTarget::Plaintext => plaintext.into_bytes(),
         };
         Ok(Draft::with_json_body(
-            [self.base_url.as_str(), path].concat(),
+            endpoint(&self.base_url, path),
             vec![("Content-Type".into(), "application/json".into())],
             body,
             offset,

@@ -13,7 +13,7 @@
 
 use crate::config::Config;
 use crate::crypto::{HashAlg, Verifier};
-use crate::gateway::{Draft, Gateway, GatewayInfo, QueryId, RawResponse, Setting};
+use crate::gateway::{endpoint, Draft, Gateway, GatewayInfo, QueryId, RawResponse, Setting};
 use crate::json::{push_decimal_u128, Number, Object, ObjectWriter, Value};
 use crate::money::{received_decimal, Currency, NumberForm};
 use crate::refund::{
@@ -318,7 +318,7 @@ impl BluePay {
         let offset = request.empty_string_slot("sign");
         request.finish();
         Draft::with_json_body(
-            [self.base_url.as_str(), path].concat(),
+            endpoint(&self.base_url, path),
             vec![("Content-Type".into(), "application/json".into())],
             body,
             offset,
@@ -357,7 +357,7 @@ fn required_callback_url(input: &RefundInput) -> Result<String> {
 /// `mchRefundOrderId`: 1 to 32 ASCII letters and digits.
 fn check_refund_order_id(refund_id: &str) -> Result<()> {
     let valid = !refund_id.is_empty()
-        && refund_id.chars().count() <= MAX_ID_CHARS
+        && refund_id.len() <= MAX_ID_CHARS
         && refund_id.chars().all(|c| c.is_ascii_alphanumeric());
     if valid {
         Ok(())

@@ -9,7 +9,8 @@
 use crate::config::Config;
 use crate::crypto::{HashAlg, Verifier};
 use crate::gateway::{
-    Draft, Gateway, GatewayInfo, Method, Preset, QueryId, RawResponse, Setting, SignaturePlace,
+    endpoint, Draft, Gateway, GatewayInfo, Method, Preset, QueryId, RawResponse, Setting,
+    SignaturePlace,
 };
 use crate::json::{Number, Object, ObjectWriter, Value};
 use crate::money::{received_currency, received_decimal, Amount, Currency, Decimal, NumberForm};
@@ -290,7 +291,7 @@ impl PayerMax {
     fn draft(&self, path: &str, now_ms: u64, data: impl FnOnce(&mut ObjectWriter<'_>)) -> Draft {
         let body = self.envelope(now_ms, data);
         Draft {
-            url: [self.base_url.as_str(), path].concat(),
+            url: endpoint(&self.base_url, path),
             method: Method::Post,
             headers: vec![("Content-Type".to_string(), "application/json".to_string())],
             message: body.clone().into_bytes(),

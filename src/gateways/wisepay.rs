@@ -14,7 +14,8 @@
 use crate::config::Config;
 use crate::crypto::{HashAlg, Verifier};
 use crate::gateway::{
-    Draft, Gateway, GatewayInfo, Method, Preset, QueryId, RawResponse, Setting, SignaturePlace,
+    endpoint, Draft, Gateway, GatewayInfo, Method, Preset, QueryId, RawResponse, Setting,
+    SignaturePlace,
 };
 use crate::json::{push_decimal, Object, ObjectWriter, Value};
 use crate::money::{iso_amount_text, received_currency, received_decimal, NumberForm};
@@ -172,7 +173,7 @@ pub(crate) fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
 /// `app_id` and `merchant_no` are short ASCII identifiers; anything else is a pasting mistake, and
 /// a `&` or `=` in them would blur the canonical string.
 fn check_credential(key: &str, value: &str) -> Result<()> {
-    if !is_id_token(value) || value.chars().count() > MAX_ID_CHARS {
+    if !is_id_token(value) || value.len() > MAX_ID_CHARS && value.chars().count() > MAX_ID_CHARS {
         return Err(Error::config_field(
             key,
             format!("{key} must be 1 to {MAX_ID_CHARS} letters, digits, '_' or '-'"),
@@ -314,7 +315,7 @@ impl WisePay {
         let message = canonical_string(&pairs).into_bytes();
         if self.wire_format == WireFormat::Form {
             return form_draft(
-                [self.base_url.as_str(), ENTRY_PATH].concat(),
+                endpoint(&self.base_url, ENTRY_PATH),
                 &fields,
                 message,
                 now_ms,
@@ -328,7 +329,7 @@ impl WisePay {
         let offset = object.empty_string_slot("sign");
         object.finish();
         Draft::with_json_body(
-            [self.base_url.as_str(), path].concat(),
+            endpoint(&self.base_url, path),
             vec![(
                 "Content-Type".to_string(),
                 "application/json; charset=UTF-8".to_string(),
@@ -482,7 +483,10 @@ fn request_psn(now_ms: u64, message: &[u8]) -> String {
 fn check_merchant_order_no(field: &str, value: &str) -> Result<()> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || "_-|*@".contains(c);
     check_no_control_chars(field, value)?;
-    if value.is_empty() || value.chars().count() > MAX_ID_CHARS || !value.chars().all(allowed) {
+    if value.is_empty()
+        || value.len() > MAX_ID_CHARS && value.chars().count() > MAX_ID_CHARS
+        || !value.chars().all(allowed)
+    {
         return Err(Error::input(
             field,
             format!(
