@@ -2,9 +2,10 @@
 
 use super::convert::{now_ms, raw_response, to_js, to_json};
 use super::host_crypto::HostCrypto;
+use super::js::{self, known_string};
 use super::transport::{DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS};
 use super::webcrypto::{signature_from, signing_failed, AsyncSigner};
-use super::{js, to_js_error, transport, Failure};
+use super::{to_js_error, transport, Failure};
 use crate::gateway::SignaturePlace;
 use crate::refund::{RefundInput, RefundQuery};
 use crate::retry::{Failed, Next, RefundRetry, RetryPolicy, RetryReport, Settled};
@@ -554,30 +555,6 @@ impl PendingRequest {
         }
         Ok(self.request.into())
     }
-}
-
-/// How many distinct strings [`known_string`] keeps: the property names of a request, methods and
-/// the header names of every gateway, with room to spare.
-const KNOWN_STRINGS: usize = 32;
-
-thread_local! {
-    static STRINGS: std::cell::RefCell<Vec<(String, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// `text` as a JavaScript string, made once for the few strings every request repeats (property
-/// names, methods, header names): each string made from WebAssembly memory costs a UTF-8 decode.
-fn known_string(text: &str) -> JsValue {
-    STRINGS.with(|strings| {
-        let mut strings = strings.borrow_mut();
-        if let Some((_, value)) = strings.iter().find(|(known, _)| known == text) {
-            return value.clone();
-        }
-        let value = JsValue::from_str(text);
-        if strings.len() < KNOWN_STRINGS {
-            strings.push((text.to_string(), value.clone()));
-        }
-        value
-    })
 }
 
 /// Splits the JavaScript config into JSON settings for the core and the host-only parts: `fetch`,

@@ -13,19 +13,18 @@ use zeroize::Zeroizing;
 /// functions and `undefined`). `undefined` itself becomes `null`. The text is wiped once read: a
 /// config's private key passes through it.
 pub fn to_json(value: &JsValue, field: &str) -> Result<Value> {
-    if value.is_undefined() {
-        return Ok(Value::Null);
-    }
-    let text = JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .map(Zeroizing::new)
-        .ok_or_else(|| {
-            Error::input(
-                field,
-                format!("{field} must be plain data (no cycles, BigInt or functions)"),
-            )
-        })?;
+    // JSON.stringify gives undefined for undefined (and for a lone function or symbol), so the
+    // common case asks JavaScript one question fewer.
+    let Some(text) = JSON::stringify(value).ok().and_then(|s| s.as_string()) else {
+        if value.is_undefined() {
+            return Ok(Value::Null);
+        }
+        return Err(Error::input(
+            field,
+            format!("{field} must be plain data (no cycles, BigInt or functions)"),
+        ));
+    };
+    let text = Zeroizing::new(text);
     crate::json::parse(&text)
         .map_err(|_| Error::input(field, format!("{field} must be plain data")))
 }
@@ -38,21 +37,21 @@ pub fn to_js<T: ToJson + ?Sized>(value: &T) -> std::result::Result<JsValue, JsVa
 
 /// `opts.now`: epoch milliseconds, default `Date.now()`.
 pub fn now_ms(opts: &JsValue) -> Result<u64> {
-    let now = if opts.is_undefined() || opts.is_null() {
-        JsValue::UNDEFINED
-    } else if opts.is_object() {
+    // Ordered for the common cases (an object with a number, then no opts): each question is a
+    // call out of WebAssembly.
+    let now = if opts.is_object() {
         js::get(opts, "now").map_err(|_| Error::input("now", "opts.now could not be read"))?
+    } else if opts.is_undefined() || opts.is_null() {
+        JsValue::UNDEFINED
     } else {
         return Err(Error::input(
             "opts",
             "opts must be an object such as { now }",
         ));
     };
-    if now.is_undefined() {
-        return Ok(js_sys::Date::now() as u64);
-    }
     match now.as_f64() {
         Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= 8.64e15 => Ok(n as u64),
+        None if now.is_undefined() => Ok(js_sys::Date::now() as u64),
         _ => Err(Error::input(
             "now",
             "opts.now must be a whole number of epoch milliseconds",
@@ -70,7 +69,7 @@ pub fn raw_response(value: &JsValue, what: &str, limit: usize) -> Result<RawResp
             format!("{what} must be an object {{ status?, headers?, body }}"),
         ));
     }
-    let get = |key: &str| {
+    let get = |key: &'static str| {
         js::get(value, key)
             .map_err(|_| Error::input(key, format!("{what}.{key} could not be read")))
     };

@@ -33,8 +33,9 @@ extern "C" {
 }
 
 /// `target[key]`. Throws (and so fails) for a non-object target, a revoked Proxy or a throwing getter.
-pub fn get(target: &JsValue, key: &str) -> Result<JsValue, Thrown> {
-    Reflect::get(target, &JsValue::from_str(key))
+/// The keys are the library's own names, made into JavaScript strings once ([`known_string`]).
+pub fn get(target: &JsValue, key: &'static str) -> Result<JsValue, Thrown> {
+    Reflect::get(target, &known_string(key))
 }
 
 /// `target[key]` for any property key (an index, a symbol).
@@ -87,7 +88,7 @@ fn function(value: JsValue, otherwise: &str) -> Result<Function, Thrown> {
 }
 
 /// Calls `target[name]()`, which must be a function.
-pub fn call_method(target: &JsValue, name: &str) -> Result<JsValue, Thrown> {
+pub fn call_method(target: &JsValue, name: &'static str) -> Result<JsValue, Thrown> {
     function(get(target, name)?, "is not a function")?.call0(target)
 }
 
@@ -115,4 +116,29 @@ pub fn copy_own_bytes(own: &Uint8Array) -> Vec<u8> {
     let mut bytes = vec![0u8; own.length() as usize];
     own.copy_to(&mut bytes);
     bytes
+}
+
+/// How many distinct strings [`known_string`] keeps: the property names this module reads and a
+/// request's, methods and the header names of every gateway, with room to spare.
+const KNOWN_STRINGS: usize = 64;
+
+thread_local! {
+    static STRINGS: std::cell::RefCell<Vec<(String, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `text` as a JavaScript string, made once for the few strings every request repeats (property
+/// names, methods, header names): each string made from WebAssembly memory costs a UTF-8 decode and
+/// a call out of WebAssembly, which in code gone cold after a wait is the larger part.
+pub fn known_string(text: &str) -> JsValue {
+    STRINGS.with(|strings| {
+        let mut strings = strings.borrow_mut();
+        if let Some((_, value)) = strings.iter().find(|(known, _)| known == text) {
+            return value.clone();
+        }
+        let value = JsValue::from_str(text);
+        if strings.len() < KNOWN_STRINGS {
+            strings.push((text.to_string(), value.clone()));
+        }
+        value
+    })
 }

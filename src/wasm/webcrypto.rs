@@ -182,8 +182,9 @@ impl AsyncSigner {
 /// gateway signs with: WebCrypto takes the digest from the key, so a key imported with another hash
 /// would sign without complaint and the gateway would refuse every request.
 fn check_external_key(key: &CryptoKey, hash: HashAlg) -> Result<()> {
-    let text =
-        |object: &JsValue, name: &str| js::get(object, name).ok().and_then(|v| v.as_string());
+    let text = |object: &JsValue, name: &'static str| {
+        js::get(object, name).ok().and_then(|v| v.as_string())
+    };
     let algorithm = js::get(key, "algorithm").unwrap_or_default();
     if text(&algorithm, "name").as_deref() != Some(ALGORITHM) {
         return Err(Error::key(
