@@ -253,9 +253,8 @@ mod tests {
         Config::from_json(&settings.to_string().parse().unwrap()).unwrap()
     }
 
-    #[test]
-    fn base_url_prefers_explicit_url_and_checks_presets() {
-        let presets = [
+    fn presets() -> [Preset; 2] {
+        [
             Preset {
                 name: "sandbox",
                 base_url: "https://sandbox.example",
@@ -264,7 +263,12 @@ mod tests {
                 name: "production",
                 base_url: "https://pay.example",
             },
-        ];
+        ]
+    }
+
+    #[test]
+    fn base_url_prefers_explicit_url_and_checks_presets() {
+        let presets = presets();
         let mut c = config(json!({"environment": "production"}));
         assert_eq!(c.base_url(&presets).unwrap(), "https://pay.example");
         let mut c = config(json!({"baseUrl": "http://127.0.0.1:9/x/"}));
@@ -306,16 +310,7 @@ mod tests {
     /// the same as when they were written in place.
     #[test]
     fn refusals_name_the_key_and_say_what_was_expected() {
-        let presets = [
-            Preset {
-                name: "sandbox",
-                base_url: "https://sandbox.example",
-            },
-            Preset {
-                name: "production",
-                base_url: "https://pay.example",
-            },
-        ];
+        let presets = presets();
         let refusal = |e: Error| (e.field.unwrap_or_default(), e.message);
         let mut c = config(json!({"n": 1, "c": "a\u{7}", "zz": 1, "b": "x"}));
         let said = |field: &str, message: &str| (field.to_string(), message.to_string());
