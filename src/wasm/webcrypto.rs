@@ -8,7 +8,7 @@ use crate::crypto::HashAlg;
 use crate::keys::{check_generated_bits, key_pair_from_der, GeneratedKeyPair};
 use crate::{Client, Draft, Error, PrivateKey, Result, SignedRequest};
 use js_sys::{Array, ArrayBuffer, Object, Promise, Reflect, Uint8Array};
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -59,6 +59,11 @@ pub struct AsyncSigner {
     key: Option<Rc<PrivateKey>>,
     /// The merchant key per hash, imported by the first signature that needs it.
     imported: RefCell<Vec<(HashAlg, Import)>>,
+    /// The hashes the caller's `CryptoKey` passed [`check_external_key`] for, and its signatures'
+    /// length. A `CryptoKey`'s algorithm, usages and type are fixed when it is made, so each is
+    /// read once per client rather than on every signature.
+    external_fits: RefCell<Vec<HashAlg>>,
+    external_len: OnceCell<Option<usize>>,
 }
 
 /// A key import under way, which calls made together on a new client all wait for, or its key
@@ -75,6 +80,8 @@ impl AsyncSigner {
             external: external.map(JsCast::unchecked_into),
             key,
             imported: RefCell::new(Vec::new()),
+            external_fits: RefCell::new(Vec::new()),
+            external_len: OnceCell::new(),
         }
     }
 
@@ -93,17 +100,29 @@ impl AsyncSigner {
         if let Some(key) = &self.key {
             return Some(key.bits() / 8);
         }
-        let algorithm = js::get(self.external.as_ref()?, "algorithm").ok()?;
-        let bits = js::get(&algorithm, "modulusLength").ok()?.as_f64()?;
-        (bits.fract() == 0.0 && (0.0..=65536.0).contains(&bits))
-            .then(|| (bits as usize).div_ceil(8))
+        *self.external_len.get_or_init(|| {
+            let algorithm = js::get(self.external.as_ref()?, "algorithm").ok()?;
+            let bits = js::get(&algorithm, "modulusLength").ok()?.as_f64()?;
+            (bits.fract() == 0.0 && (0.0..=65536.0).contains(&bits))
+                .then(|| (bits as usize).div_ceil(8))
+        })
+    }
+
+    /// [`check_external_key`], once per hash.
+    fn check_external(&self, key: &CryptoKey, hash: HashAlg) -> Result<()> {
+        if self.external_fits.borrow().contains(&hash) {
+            return Ok(());
+        }
+        check_external_key(key, hash)?;
+        self.external_fits.borrow_mut().push(hash);
+        Ok(())
     }
 
     /// The platform's promise of the signature, where the key needs no import first.
     fn sign_with_ready_key(&self, draft: &Draft) -> Option<Promise> {
         let (key, subtle) = match &self.external {
             Some(key) => {
-                check_external_key(key, draft.hash).ok()?;
+                self.check_external(key, draft.hash).ok()?;
                 (key.clone(), subtle()?)
             }
             None => match self.started_import(draft.hash)? {
@@ -128,7 +147,7 @@ impl AsyncSigner {
             return client.sign_draft(&draft);
         };
         if let Some(key) = &self.external {
-            check_external_key(key, draft.hash)?;
+            self.check_external(key, draft.hash)?;
         }
         let key = match self.key_for(&subtle, draft.hash).await {
             Some(key) => key,

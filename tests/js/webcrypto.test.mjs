@@ -84,6 +84,34 @@ for (const s of built) {
     );
   });
 
+  test(`${s.id}: a caller's CryptoKey is checked once per client, not on every signature`, async () => {
+    const key = await crypto.subtle.importKey('pkcs8', merchantDer, rsa(), false, ['sign']);
+    // Count the reads of the key's properties (WebCrypto's own included) as the key is used.
+    let reads = 0;
+    for (const name of ['algorithm', 'usages', 'type']) {
+      const { get } = Object.getOwnPropertyDescriptor(globalThis.CryptoKey.prototype, name);
+      Object.defineProperty(key, name, {
+        get() {
+          reads += 1;
+          return get.call(this);
+        },
+      });
+    }
+    const readsOf = async (client) => {
+      const before = reads;
+      await client.buildRefundAsync(s.input, { now: s.now });
+      return reads - before;
+    };
+    const client = new RefundClient({ ...s.config, privateKey: key });
+    const first = await readsOf(client);
+    const later = await readsOf(client);
+    // A CryptoKey's algorithm, usages and type are fixed when it is made: once checked for this
+    // client and hash, only WebCrypto itself reads them.
+    assert.ok(later < first, `a later signature read ${later} properties, the first ${first}`);
+    assert.equal(await readsOf(client), later);
+    assert.equal(await readsOf(new RefundClient({ ...s.config, privateKey: key })), first);
+  });
+
   test(`${s.id}: a CryptoKey for another hash, algorithm or use is refused, not used`, async () => {
     const wrong = [
       ['another hash', await crypto.subtle.importKey('pkcs8', merchantDer, rsa('SHA-384'), false, ['sign']), /SHA-256/],
