@@ -129,8 +129,9 @@ pub(crate) fn push_decimal(out: &mut String, mut value: u64, min_digits: usize) 
     for _ in digits.len() - start..min_digits {
         out.push('0');
     }
-    for &digit in &digits[start..] {
-        out.push(char::from(digit));
+    // ASCII digits: always text, written in one piece.
+    if let Ok(text) = std::str::from_utf8(&digits[start..]) {
+        out.push_str(text);
     }
 }
 
