@@ -5,7 +5,7 @@
 use crate::gateway::Preset;
 use crate::json::{Object, Value};
 use crate::keys::PublicKey;
-use crate::wire::{json_type_name, printable_key};
+use crate::wire::{after_http_scheme, json_type_name, printable_key};
 use crate::{Error, Result};
 use zeroize::Zeroize;
 
@@ -227,11 +227,7 @@ impl Drop for Config {
 /// line: a client made from a preset never runs it, so a fresh process need not compile it.
 #[inline(never)]
 fn normalize_base_url(url: &str) -> Result<String> {
-    let lower = url.to_ascii_lowercase();
-    let host = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"));
-    let valid = matches!(host, Some(h) if !h.is_empty() && !h.starts_with('/'))
+    let valid = matches!(after_http_scheme(url), Some(h) if !h.is_empty() && !h.starts_with('/'))
         && !url.contains(['?', '#', ' '])
         && !url.chars().any(char::is_whitespace);
     if !valid {

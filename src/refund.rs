@@ -3,7 +3,7 @@
 
 use crate::json::{Object, ObjectWriter, ToJson, Value};
 use crate::money::{Amount, Currency};
-use crate::wire::check_no_control_chars;
+use crate::wire::{check_no_control_chars, longer_than_chars};
 use crate::{Error, ErrorCode, Result};
 
 /// Longest id, reason or URL the library accepts before any gateway's own (stricter) limit; it keeps
@@ -326,8 +326,7 @@ fn optional_text(obj: &Object, field: &str) -> Result<Option<String>> {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.is_empty() => Ok(None),
         Some(Value::String(s)) => {
-            // A string is never longer in characters than in bytes: count only past the limit.
-            if s.len() > MAX_TEXT_LEN && s.chars().count() > MAX_TEXT_LEN {
+            if longer_than_chars(s, MAX_TEXT_LEN) {
                 return Err(Error::input(
                     field,
                     format!("{field} is longer than {MAX_TEXT_LEN} characters"),

@@ -43,6 +43,12 @@ fn has_control_char(value: &str) -> bool {
     })
 }
 
+/// Whether `value` has more than `max` characters. A string never has more characters than bytes,
+/// so most values need no count.
+pub fn longer_than_chars(value: &str, max: usize) -> bool {
+    value.len() > max && value.chars().count() > max
+}
+
 /// Checks a length limit in characters, as the gateways count them.
 pub fn check_max_chars(field: &str, value: &str, max: usize) -> Result<()> {
     check_length(field, value, max, |field, message| {
@@ -63,8 +69,7 @@ fn check_length(
     max: usize,
     error: fn(&str, String) -> Error,
 ) -> Result<()> {
-    // A string never has more characters than bytes: most values need no count.
-    if value.len() > max && value.chars().count() > max {
+    if longer_than_chars(value, max) {
         return Err(error(
             field,
             format!("{field} must be at most {max} characters"),
@@ -192,14 +197,19 @@ pub fn json_number(decimal_text: &str) -> Result<Number> {
 /// Validates a notify/callback URL: absolute http(s), no whitespace or control characters.
 pub fn check_url(field: &str, url: &str) -> Result<()> {
     check_no_control_chars(field, url)?;
-    let rest = after_scheme(url, "https://").or_else(|| after_scheme(url, "http://"));
-    match rest {
+    match after_http_scheme(url) {
         Some(host) if !host.is_empty() && !url.contains(char::is_whitespace) => Ok(()),
         _ => Err(Error::input(
             field,
             format!("{field} must be an absolute http:// or https:// URL without spaces"),
         )),
     }
+}
+
+/// What follows `https://` or `http://` at the start of `url`, the scheme in any case; compared in
+/// place, without a lowercased copy of the URL.
+pub fn after_http_scheme(url: &str) -> Option<&str> {
+    after_scheme(url, "https://").or_else(|| after_scheme(url, "http://"))
 }
 
 /// What follows `scheme` (lowercase) at the start of `url`, in any case.

@@ -25,8 +25,8 @@ use crate::refund::{
 use crate::time::{iso_from_utc_datetime, UtcTime};
 use crate::wire::{
     check_max_chars, check_no_control_chars, check_url, fields_object, form_fields, is_id_token,
-    json_fields, names_someone_else, non_empty_text, parse_json_object, printable_key,
-    signature_from_base64, unreadable_response, ReceivedField,
+    json_fields, longer_than_chars, names_someone_else, non_empty_text, parse_json_object,
+    printable_key, signature_from_base64, unreadable_response, ReceivedField,
 };
 use crate::{Error, Result};
 
@@ -173,7 +173,7 @@ pub(crate) fn from_config(config: &mut Config) -> Result<Box<dyn Gateway>> {
 /// `app_id` and `merchant_no` are short ASCII identifiers; anything else is a pasting mistake, and
 /// a `&` or `=` in them would blur the canonical string.
 fn check_credential(key: &str, value: &str) -> Result<()> {
-    if !is_id_token(value) || value.len() > MAX_ID_CHARS && value.chars().count() > MAX_ID_CHARS {
+    if !is_id_token(value) || longer_than_chars(value, MAX_ID_CHARS) {
         return Err(Error::config_field(
             key,
             format!("{key} must be 1 to {MAX_ID_CHARS} letters, digits, '_' or '-'"),
@@ -483,10 +483,7 @@ fn request_psn(now_ms: u64, message: &[u8]) -> String {
 fn check_merchant_order_no(field: &str, value: &str) -> Result<()> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || "_-|*@".contains(c);
     check_no_control_chars(field, value)?;
-    if value.is_empty()
-        || value.len() > MAX_ID_CHARS && value.chars().count() > MAX_ID_CHARS
-        || !value.chars().all(allowed)
-    {
+    if value.is_empty() || longer_than_chars(value, MAX_ID_CHARS) || !value.chars().all(allowed) {
         return Err(Error::input(
             field,
             format!(
