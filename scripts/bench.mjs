@@ -1,14 +1,17 @@
 // The benchmark: what the library costs next to the platform's own RSA doing the same work on the
 // same bytes, on both of its roads: the Node entry (node:crypto for every RSA operation) and the
 // browser entry run in Node (WebCrypto for async signing, the RSA fallback module for synchronous
-// signing, Rust for verification). One Node process for everything but the fresh-process and
-// cold-load measurements (which need fresh processes). Each comparison runs its candidates interleaved, one call of each per round, so a
+// signing, Rust for verification), and the browser entry in Chromium (bench/chromium.mjs). One Node
+// process for everything but the fresh-process and cold-load measurements (which need fresh
+// processes) and the Chromium rows (one tab). Each comparison runs its candidates interleaved, one call of each per round, so a
 // burst of load on a shared machine hits all of them alike; figures are medians.
 //
-// Usage: node scripts/bench.mjs [--json [file]] [--rounds N] [--quick]
-//   --json      also write the results as JSON (default file: bench/results.json)
-//   --rounds N  timed rounds per comparison (default 200; RSA signing in wasm is the slow one)
-//   --quick     40 rounds, for a smoke run
+// Usage: node scripts/bench.mjs [--json [file]] [--rounds N] [--quick] [--no-chromium]
+//   --json         also write the results as JSON (default file: bench/results.json)
+//   --rounds N     timed rounds per comparison (default 200; RSA signing in wasm is the slow one)
+//   --quick        40 rounds, for a smoke run
+//   --no-chromium  leave out the Chromium rows (which need Debian's chromium and the pinned
+//                  playwright-core that scripts/runtimes.mjs installs)
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -18,6 +21,8 @@ import { gzipSync } from 'node:zlib';
 import { root } from './lib.mjs';
 import { keys, scenarios } from '../bench/gateways.mjs';
 import { hostileRows } from '../bench/hostile.mjs';
+import { timeInChromium } from '../bench/chromium.mjs';
+import { median, race as raceWith } from '../bench/race.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -57,43 +62,9 @@ const TARGETS = {
 // Timing
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
-/** A copy of `items` in random order (Fisher-Yates). */
-function shuffled(items) {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-}
-
-/**
- * Times candidates ({ name: fn }) interleaved: WARMUP untimed rounds, then ROUNDS timed rounds, one
- * call of each candidate per round, in a new random order each round (in a fixed rotation each
- * candidate mostly follows the same neighbour, whose after-effects then look like its own cost).
- * fn may return a promise; it is awaited.
- * Returns { name: median ms }.
- */
-async function race(candidates, rounds = ROUNDS) {
-  const names = Object.keys(candidates);
-  const samples = Object.fromEntries(names.map((n) => [n, []]));
-  for (let round = 0; round < WARMUP + rounds; round++) {
-    for (const name of shuffled(names)) {
-      const t0 = now();
-      const result = candidates[name]();
-      if (result && typeof result.then === 'function') await result;
-      const elapsed = now() - t0;
-      if (round >= WARMUP) samples[name].push(elapsed);
-    }
-  }
-  return Object.fromEntries(names.map((n) => [n, median(samples[n])]));
-}
+/** `race` of bench/race.mjs on Node's high-resolution clock, one call per sample. */
+const race = (candidates, rounds = ROUNDS) => raceWith(candidates, { rounds, warmup: WARMUP, now });
 
 // ------------------------------------------------------------------------------------------------
 // The platform's RSA on the same bytes
@@ -155,13 +126,17 @@ log(`gateways: ${available.map((s) => s.id).join(', ')}; ${ROUNDS} rounds after 
   row('keys', s.id, 'new RefundClient (private + public key import)', r.refundkit, { nodeMs: r.node, webcryptoMs: r.webcrypto });
 }
 
+/** The builds timed: the synchronous one, its async twin and the scenario's field it takes. */
+const BUILDS = [
+  ['buildRefund', 'buildRefundAsync', 'input'],
+  ['buildRefundQuery', 'buildRefundQueryAsync', 'query'],
+];
+
 for (const s of available) {
   const opts = { now: s.now };
   const browser = new web.RefundClient(s.config);
-  for (const [operation, build, buildAsync, arg] of [
-    ['buildRefund', 'buildRefund', 'buildRefundAsync', s.input],
-    ['buildRefundQuery', 'buildRefundQuery', 'buildRefundQueryAsync', s.query],
-  ]) {
+  for (const [build, buildAsync, field] of BUILDS) {
+    const [operation, arg] = [build, s[field]];
     const request = s.client[build](arg, opts);
     const bytes = s.signedBytes(request);
     // Same bytes, same signature: the comparison is fair only if both sides sign the same message.
@@ -232,6 +207,42 @@ for (const s of available) {
     });
   }
   browser.free();
+}
+
+// ------------------------------------------------------------------------------------------------
+// The browser entry in Chromium: WebCrypto there signs in its own time, and the fallback runs in the
+// engine users run it in.
+
+let chromiumUserAgent = null;
+if (args.includes('--no-chromium')) {
+  notes.push('Chromium rows left out (--no-chromium)');
+} else {
+  const chromium = await timeInChromium({
+    root,
+    merchantPrivate: keys.merchantPrivate,
+    rounds: ROUNDS,
+    warmup: WARMUP,
+    scenarios: available.map((s) => ({
+      id: s.id,
+      config: s.config,
+      now: s.now,
+      operations: BUILDS.map(([build, buildAsync, field]) => {
+        const request = s.client[build](s[field], { now: s.now });
+        return { operation: build, build, buildAsync, arg: s[field], request, bytes: Buffer.from(s.signedBytes(request)).toString('base64') };
+      }),
+    })),
+  });
+  chromiumUserAgent = chromium.userAgent;
+  for (const r of chromium.results) {
+    row('chromium', r.gateway, `${r.operation}Async (browser entry in Chromium: WebCrypto)`, r.async, { webcryptoMs: r.webcrypto }, {
+      ratio: r.async / r.webcrypto,
+      against: 'webcrypto',
+      target: TARGETS.asyncBuildVsWebCrypto,
+    });
+    row('chromium', r.gateway, `${r.operation} (browser entry in Chromium: RSA fallback module)`, r.fallback, {}, {
+      absoluteTargetMs: TARGETS.fallbackSignMs,
+    });
+  }
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -346,6 +357,7 @@ const machine = {
   openssl: process.versions.openssl,
   cpu: os.cpus()[0]?.model ?? 'unknown',
   cores: os.cpus().length,
+  chromium: chromiumUserAgent,
   loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
   date: new Date().toISOString(),
   rounds: ROUNDS,
@@ -400,6 +412,7 @@ log(table(
 ));
 for (const note of notes) log(`note: ${note}`);
 log(`\n${machine.node}, ${machine.cpu}, ${machine.cores} cores, load average ${machine.loadAverage.join(' ')}`);
+if (chromiumUserAgent) log(chromiumUserAgent);
 
 if (jsonFile) {
   writeFileSync(jsonFile, `${JSON.stringify({ machine, targets: TARGETS, rows, hostile, sizes, fresh, instantiation, notes }, null, 2)}\n`);

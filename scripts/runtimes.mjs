@@ -74,6 +74,13 @@ function installTools() {
   writeFileSync(join(tools, '.installed'), `${new Date().toISOString()}\n`);
 }
 
+/** playwright-core's `chromium`, from the pinned tools (installed on first use), to drive Debian's
+ * Chromium (`setup({ browser: true })` installs it); `scripts/bench.mjs` times the browser entry with it. */
+export function pinnedPlaywrightChromium() {
+  installTools();
+  return toolsRequire('playwright-core').chromium;
+}
+
 /** What every cell's scenario reads: the PayerMax test client, and answers signed with the test gateway key. */
 function scenarioData() {
   const vector = vectors.payermax;
@@ -170,7 +177,7 @@ let browser;
  * errors so far), and closes the tab. */
 async function inTab(url, use) {
   if (!browser) {
-    const { chromium } = toolsRequire('playwright-core');
+    const chromium = pinnedPlaywrightChromium();
     // An insecure origin: a name other than localhost, mapped to the loopback address.
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--host-resolver-rules=MAP insecure.test 127.0.0.1'] });
   }
