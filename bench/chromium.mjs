@@ -31,16 +31,21 @@ function serve(root, data) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+/** playwright-core's launcher for Debian's Chromium, each installed where missing; throws where
+ * they cannot be (no root to install Chromium with, no registry to install playwright-core from). */
+export function chromiumLauncher() {
+  setup({ browser: true });
+  return pinnedPlaywrightChromium();
+}
+
 /**
- * Times, in Chromium, each scenario's async builds against a bare WebCrypto sign of the same bytes,
+ * Times, in Chromium (`chromium`: the launcher), each scenario's async builds against a bare WebCrypto sign of the same bytes,
  * and its synchronous builds on the RSA fallback module. `scenarios`: `{ id, config, now,
  * operations: [{ operation, build, buildAsync, arg, request, bytes }] }` with `request` as the Node
  * entry made it and `bytes` (base64) what its signature covers. Returns `{ userAgent, results:
  * [{ gateway, operation, async, webcrypto, fallback }] }`, in milliseconds.
  */
-export async function timeInChromium({ root, merchantPrivate, scenarios, rounds, warmup }) {
-  setup({ browser: true });
-  const chromium = pinnedPlaywrightChromium();
+export async function timeInChromium({ chromium, root, merchantPrivate, scenarios, rounds, warmup }) {
   const server = await serve(root, JSON.stringify({ merchantPrivate, scenarios, rounds, warmup }));
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {

@@ -21,7 +21,7 @@ import { gzipSync } from 'node:zlib';
 import { root } from './lib.mjs';
 import { keys, scenarios } from '../bench/gateways.mjs';
 import { hostileRows } from '../bench/hostile.mjs';
-import { timeInChromium } from '../bench/chromium.mjs';
+import { chromiumLauncher, timeInChromium } from '../bench/chromium.mjs';
 import { median, race as raceWith } from '../bench/race.mjs';
 
 const args = process.argv.slice(2);
@@ -213,11 +213,25 @@ for (const s of available) {
 // The browser entry in Chromium: WebCrypto there signs in its own time, and the fallback runs in the
 // engine users run it in.
 
+/** The Chromium launcher, or null (with a note) where the rows are not wanted or cannot run here. */
+function chromiumOrNote() {
+  if (args.includes('--no-chromium')) {
+    notes.push('Chromium rows left out (--no-chromium)');
+    return null;
+  }
+  try {
+    return chromiumLauncher();
+  } catch (error) {
+    notes.push(`Chromium rows left out: ${error.message}`);
+    return null;
+  }
+}
+
 let chromiumUserAgent = null;
-if (args.includes('--no-chromium')) {
-  notes.push('Chromium rows left out (--no-chromium)');
-} else {
+const launcher = chromiumOrNote();
+if (launcher) {
   const chromium = await timeInChromium({
+    chromium: launcher,
     root,
     merchantPrivate: keys.merchantPrivate,
     rounds: ROUNDS,
