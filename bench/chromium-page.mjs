@@ -33,11 +33,11 @@ async function run() {
   for (const s of scenarios) {
     const client = new RefundClient(s.config);
     const opts = { now: s.now };
-    for (const { operation, build, buildAsync, arg, request, bytes } of s.operations) {
+    for (const { build, buildAsync, arg, request, bytes } of s.operations) {
       // The comparison is fair only where both sides sign the same bytes: the request made here
       // must be the one Node made, whose signed bytes the baseline signs.
       for (const made of [client[build](arg, opts), await client[buildAsync](arg, opts)]) {
-        if (JSON.stringify(made) !== JSON.stringify(request)) throw new Error(`${s.id} ${operation}: Chromium made another request than Node`);
+        if (JSON.stringify(made) !== JSON.stringify(request)) throw new Error(`${s.id} ${build}: Chromium made another request than Node`);
       }
       const message = fromBase64(bytes);
       const webcrypto = async () => toBase64(await crypto.subtle.sign(rsa, key, message.slice()));
@@ -45,7 +45,7 @@ async function run() {
         ...(await race({ async: () => client[buildAsync](arg, opts), webcrypto }, { rounds, warmup, batch: ASYNC_BATCH })),
         ...(await race({ fallback: () => client[build](arg, opts) }, { rounds, warmup })),
       };
-      results.push({ gateway: s.id, operation, ...r });
+      results.push({ gateway: s.id, build, buildAsync, ...r });
     }
     client.free();
   }

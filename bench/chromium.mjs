@@ -1,7 +1,7 @@
 // The browser entry timed where it runs: in Chromium (Debian's, driven by the pinned playwright-core
-// of scripts/runtimes.mjs). Serves the package's js/ and pkg/ with bench/chromium-page.mjs (and its
-// bench/race.mjs) on
-// 127.0.0.1, cross-origin isolated for fine timers, and returns what the page measured.
+// of scripts/runtimes.mjs). Serves the package's js/ and pkg/ with bench/chromium-page.mjs and its
+// bench/race.mjs on 127.0.0.1, cross-origin isolated for fine timers, and returns what the page
+// measured.
 import { createServer } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
@@ -39,11 +39,12 @@ export function chromiumLauncher() {
 }
 
 /**
- * Times, in Chromium (`chromium`: the launcher), each scenario's async builds against a bare WebCrypto sign of the same bytes,
- * and its synchronous builds on the RSA fallback module. `scenarios`: `{ id, config, now,
- * operations: [{ operation, build, buildAsync, arg, request, bytes }] }` with `request` as the Node
- * entry made it and `bytes` (base64) what its signature covers. Returns `{ userAgent, results:
- * [{ gateway, operation, async, webcrypto, fallback }] }`, in milliseconds.
+ * Times, in Chromium (`chromium`: the launcher), each scenario's async builds against a bare
+ * WebCrypto sign of the same bytes, and its synchronous builds on the RSA fallback module.
+ * `scenarios`: `{ id, config, now, operations: [{ build, buildAsync, arg, request, bytes }] }`, with
+ * `request` as the Node entry made it and `bytes` (base64) what its signature covers. Returns
+ * `{ userAgent, results: [{ gateway, build, buildAsync, async, webcrypto, fallback }] }`, in
+ * milliseconds.
  */
 export async function timeInChromium({ chromium, root, merchantPrivate, scenarios, rounds, warmup }) {
   const server = await serve(root, JSON.stringify({ merchantPrivate, scenarios, rounds, warmup }));

@@ -64,7 +64,7 @@ const TARGETS = {
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 /** `race` of bench/race.mjs on Node's high-resolution clock, one call per sample. */
-const race = (candidates, rounds = ROUNDS) => raceWith(candidates, { rounds, warmup: WARMUP, now });
+const race = (candidates) => raceWith(candidates, { rounds: ROUNDS, warmup: WARMUP, now });
 
 // ------------------------------------------------------------------------------------------------
 // The platform's RSA on the same bytes
@@ -136,12 +136,12 @@ for (const s of available) {
   const opts = { now: s.now };
   const browser = new web.RefundClient(s.config);
   for (const [build, buildAsync, field] of BUILDS) {
-    const [operation, arg] = [build, s[field]];
+    const arg = s[field];
     const request = s.client[build](arg, opts);
     const bytes = s.signedBytes(request);
     // Same bytes, same signature: the comparison is fair only if both sides sign the same message.
-    if (nodeSign(bytes) !== s.signatureOf(request)) throw new Error(`${s.id} ${operation}: signed bytes not reproduced`);
-    if (JSON.stringify(browser[build](arg, opts)) !== JSON.stringify(request)) throw new Error(`${s.id} ${operation}: the roads differ`);
+    if (nodeSign(bytes) !== s.signatureOf(request)) throw new Error(`${s.id} ${build}: signed bytes not reproduced`);
+    if (JSON.stringify(browser[build](arg, opts)) !== JSON.stringify(request)) throw new Error(`${s.id} ${build}: the roads differ`);
     // Three races: whatever runs right after a synchronous RSA sign in wasm is measured slower on
     // this machine, so each road is timed beside its own baseline only.
     const r = {
@@ -149,17 +149,17 @@ for (const s of available) {
       ...(await race({ async: () => browser[buildAsync](arg, opts), webcrypto: () => webSign(bytes) })),
       ...(await race({ fallback: () => browser[build](arg, opts) })),
     };
-    row('build', s.id, `${operation} (Node entry: node:crypto)`, r.sync, { nodeMs: r.node, webcryptoMs: r.webcrypto }, {
+    row('build', s.id, `${build} (Node entry: node:crypto)`, r.sync, { nodeMs: r.node, webcryptoMs: r.webcrypto }, {
       ratio: r.sync / r.node,
       against: 'node',
       target: TARGETS.syncBuildVsNodeSign,
     });
-    row('build', s.id, `${operation}Async (browser entry: WebCrypto)`, r.async, { nodeMs: r.node, webcryptoMs: r.webcrypto }, {
+    row('build', s.id, `${buildAsync} (browser entry: WebCrypto)`, r.async, { nodeMs: r.node, webcryptoMs: r.webcrypto }, {
       ratio: r.async / r.webcrypto,
       against: 'webcrypto',
       target: TARGETS.asyncBuildVsWebCrypto,
     });
-    row('build', s.id, `${operation} (browser entry: RSA fallback module)`, r.fallback, {}, {
+    row('build', s.id, `${build} (browser entry: RSA fallback module)`, r.fallback, {}, {
       absoluteTargetMs: TARGETS.fallbackSignMs,
     });
   }
@@ -242,18 +242,18 @@ if (launcher) {
       now: s.now,
       operations: BUILDS.map(([build, buildAsync, field]) => {
         const request = s.client[build](s[field], { now: s.now });
-        return { operation: build, build, buildAsync, arg: s[field], request, bytes: Buffer.from(s.signedBytes(request)).toString('base64') };
+        return { build, buildAsync, arg: s[field], request, bytes: Buffer.from(s.signedBytes(request)).toString('base64') };
       }),
     })),
   });
   chromiumUserAgent = chromium.userAgent;
   for (const r of chromium.results) {
-    row('chromium', r.gateway, `${r.operation}Async (browser entry in Chromium: WebCrypto)`, r.async, { webcryptoMs: r.webcrypto }, {
+    row('chromium', r.gateway, `${r.buildAsync} (browser entry in Chromium: WebCrypto)`, r.async, { webcryptoMs: r.webcrypto }, {
       ratio: r.async / r.webcrypto,
       against: 'webcrypto',
       target: TARGETS.asyncBuildVsWebCrypto,
     });
-    row('chromium', r.gateway, `${r.operation} (browser entry in Chromium: RSA fallback module)`, r.fallback, {}, {
+    row('chromium', r.gateway, `${r.build} (browser entry in Chromium: RSA fallback module)`, r.fallback, {}, {
       absoluteTargetMs: TARGETS.fallbackSignMs,
     });
   }
