@@ -1,0 +1,51 @@
+// `npm run bench` keeps printing every target's row: a short run of the real script (five timed
+// rounds, without the Chromium rows, which need a browser) and its JSON read back. Nothing here
+// judges a figure; the bench's numbers are for people, not for a timed test.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const GATEWAYS = ['wisepay', 'payermax', 'bluepay', 'bieases'];
+
+test('the bench runs end to end and reports every target', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'refundkit-bench-'));
+  try {
+    const file = join(dir, 'results.json');
+    const printed = execFileSync(process.execPath, ['scripts/bench.mjs', '--rounds', '5', '--no-chromium', '--json', file], { cwd: root, encoding: 'utf8' });
+    const results = JSON.parse(readFileSync(file, 'utf8'));
+    const rows = (text) => results.rows.filter((r) => r.operation.includes(text));
+    for (const gateway of GATEWAYS) {
+      const own = results.rows.filter((r) => r.gateway === gateway);
+      for (const operation of [
+        'buildRefund (Node entry: node:crypto)',
+        'buildRefundAsync (browser entry: WebCrypto)',
+        'buildRefund (browser entry: RSA fallback module)',
+        'buildRefundQuery (Node entry: node:crypto)',
+        'buildRefundQueryAsync (browser entry: WebCrypto)',
+        'verifyNotification (Node entry: node:crypto)',
+      ]) {
+        assert.ok(own.some((r) => r.operation === operation), `${gateway}: no row for ${operation}`);
+      }
+    }
+    for (const [text, target] of [
+      ['(Node entry: node:crypto)', results.targets.syncBuildVsNodeSign],
+      ['Async (browser entry: WebCrypto)', results.targets.asyncBuildVsWebCrypto],
+    ]) {
+      for (const r of rows(text).filter((r) => r.operation.startsWith('build'))) {
+        assert.ok(Number.isFinite(r.ratio) && r.ratio > 0, `${r.gateway} ${r.operation}: ratio ${r.ratio}`);
+        assert.equal(r.target, target, `${r.gateway} ${r.operation}: judged against ${r.target}`);
+      }
+    }
+    assert.ok(results.fresh.ratio > 0 && results.fresh.target === results.targets.freshProcessVsNode);
+    assert.equal(results.sizes[0].target, results.targets.browserModuleGzipBytes);
+    assert.match(printed, /<= 1\.15x (met|NOT met)/);
+    assert.match(printed, /note: Chromium rows left out \(--no-chromium\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
