@@ -130,10 +130,7 @@ impl AsyncSigner {
                 Import::Pending(_) => return None,
             },
         };
-        let data = Uint8Array::from(&draft.message[..]);
-        subtle
-            .sign_with_str_and_buffer_source(ALGORITHM, &key, &data)
-            .ok()
+        start_signing(&subtle, &key, &draft.message).ok()
     }
 
     pub async fn sign(&self, client: &Client, draft: Draft) -> Result<SignedRequest> {
@@ -302,6 +299,15 @@ fn checked_length(signature: Vec<u8>, expected: Option<usize>) -> Result<Vec<u8>
     }
 }
 
+/// WebCrypto's promise of `message`'s signature with `key`.
+fn start_signing(
+    subtle: &SubtleCrypto,
+    key: &CryptoKey,
+    message: &[u8],
+) -> std::result::Result<Promise, JsValue> {
+    subtle.sign_with_str_and_buffer_source(ALGORITHM, key, &Uint8Array::from(message))
+}
+
 /// Signs through WebCrypto, for a signature of `length` bytes.
 async fn sign_bytes(
     subtle: &SubtleCrypto,
@@ -309,10 +315,7 @@ async fn sign_bytes(
     message: &[u8],
     length: Option<usize>,
 ) -> Result<Vec<u8>> {
-    let data = Uint8Array::from(message);
-    let promise = subtle
-        .sign_with_str_and_buffer_source(ALGORITHM, key, &data)
-        .map_err(|_| signing_failed())?;
+    let promise = start_signing(subtle, key, message).map_err(|_| signing_failed())?;
     let outcome = JsFuture::from(js::settled(&promise))
         .await
         .map_err(|_| signing_failed())?;
