@@ -264,7 +264,7 @@ impl Object {
 
     /// The members, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
-        self.members.iter().map(|(name, value)| (name, value))
+        self.into_iter()
     }
 
     /// The member names, in order.
