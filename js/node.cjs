@@ -1,8 +1,9 @@
 'use strict';
 // Node entry (require and, through node.mjs, import). The wasm module loads synchronously on first
 // require, so no init call is needed. Loading it changes nothing on globalThis: node:crypto, which
-// every client signs and verifies with (keys as native KeyObjects), and the WebCrypto object the
-// async calls use with a caller's CryptoKey, are handed to the module here.
+// every client signs and verifies with (keys as native KeyObjects; the async calls sign in its
+// thread pool), and the WebCrypto object the async calls use with a caller's CryptoKey, are handed
+// to the module here.
 
 const nodeCrypto = require('node:crypto');
 // The glue also carries RefundKitError: scripts/build.mjs writes js/error.mjs, the one definition
@@ -18,7 +19,13 @@ wasm.__useCrypto({
     return nodeCrypto.webcrypto.subtle;
   },
 });
-wasm.__useNodeCrypto(nodeCrypto);
+// node:crypto's sign in its callback form runs in the thread pool: the event loop goes on while
+// OpenSSL signs, and the promise carries the signature back.
+const signInThreadPool = (algorithm, data, key) =>
+  new Promise((resolve, reject) => {
+    nodeCrypto.sign(algorithm, data, key, (error, signature) => (error ? reject(error) : resolve(signature)));
+  });
+wasm.__useNodeCrypto(nodeCrypto, signInThreadPool);
 
 module.exports = {
   RefundClient: wasm.RefundClient,

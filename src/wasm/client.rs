@@ -4,7 +4,7 @@ use super::convert::{now_ms, raw_response, to_js, to_json};
 use super::host_crypto::HostCrypto;
 use super::js::{self, known_string};
 use super::transport::{DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS};
-use super::webcrypto::{signature_from, signing_failed, AsyncSigner};
+use super::webcrypto::AsyncSigner;
 use super::{to_js_error, transport, Failure};
 use crate::gateway::SignaturePlace;
 use crate::refund::{RefundInput, RefundQuery};
@@ -52,7 +52,7 @@ impl RefundClient {
         .map_err(to_js_error)?;
         Ok(RefundClient {
             inner: Rc::new(inner),
-            signer: Rc::new(AsyncSigner::new(host.crypto_key, crypto.take_shared_key())),
+            signer: Rc::new(AsyncSigner::new(host.crypto_key, crypto.take_async_key())),
             fetch: host.fetch,
             timeout_ms: host.timeout_ms,
             retry: host.retry,
@@ -173,11 +173,11 @@ impl RefundClient {
     /// while WebCrypto signs: after the wait, in code gone cold, only the signature is encoded and
     /// put in its place.
     fn sign_to_js(&self, draft: Draft) -> Promise {
-        if let Some((promise, length)) = self.signer.sign_ready(&draft) {
+        if let Some((promise, check)) = self.signer.sign_ready(&draft) {
             let begun = PendingRequest::begin(draft);
             let settle: JsValue =
                 Closure::once_into_js(move |outcome: JsValue| -> JsResult<JsValue> {
-                    let signature = signature_from(&outcome, length).map_err(to_js_error)?;
+                    let signature = check.signature(&outcome).map_err(to_js_error)?;
                     match begun {
                         Ok(pending) => pending.complete(&signature),
                         Err(draft) => signed_to_js(&draft.finish(&signature).map_err(to_js_error)?),
@@ -186,7 +186,7 @@ impl RefundClient {
             let settle: &Function = settle.unchecked_ref();
             return promise
                 .then(settle, settle)
-                .unwrap_or_else(|_| Promise::reject(&to_js_error(signing_failed())));
+                .unwrap_or_else(|_| Promise::reject(&to_js_error(check.refusal())));
         }
         let (client, signer) = (self.inner.clone(), self.signer.clone());
         future_to_promise(async move {

@@ -1,8 +1,9 @@
 //! The crypto provider of the wasm face: the host's own RSA wherever it has one.
 //!
 //! - **node:crypto** (the Node entry hands the module in; Node, Deno and Bun have it): keys become
-//!   native `KeyObject`s, and signing and verifying run synchronously in OpenSSL. The private key
-//!   then lives outside WebAssembly memory.
+//!   native `KeyObject`s, and signing and verifying run synchronously in OpenSSL; the async calls
+//!   sign in node:crypto's thread pool, so the event loop goes on meanwhile. The private key then
+//!   lives outside WebAssembly memory.
 //! - **Elsewhere** (browsers, workers): signatures are checked in Rust, and the merchant key is kept
 //!   as checked PKCS#8 DER, shared with the client's [`AsyncSigner`](super::webcrypto::AsyncSigner),
 //!   which signs through WebCrypto. Synchronous signing goes to the rsa crate where this build has
@@ -10,10 +11,11 @@
 //!
 //! PKCS#1 v1.5 is deterministic: every road gives the same signature for the same bytes.
 
+use super::js::known_string;
 use crate::crypto::{CryptoProvider, HashAlg, Signer, Verifier};
 use crate::keys::numbers_do_not_fit;
 use crate::{Error, PrivateKey, PublicKey, Result};
-use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -66,21 +68,22 @@ extern "C" {
 }
 
 thread_local! {
-    /// node:crypto, where the entry file handed it in.
-    static NODE_CRYPTO: RefCell<Option<NodeCrypto>> = const { RefCell::new(None) };
+    /// node:crypto, where the entry file handed it in, and its `sign` in the thread pool:
+    /// `(algorithm, data, key) => Promise<Uint8Array>`.
+    static NODE_CRYPTO: RefCell<Option<(NodeCrypto, Function)>> = const { RefCell::new(None) };
     /// The RSA fallback module's key class, where the browser entry loaded it.
     static FALLBACK_KEY: RefCell<Option<Function>> = const { RefCell::new(None) };
 }
 
-pub fn use_node_crypto(module: NodeCrypto) {
-    NODE_CRYPTO.with(|c| *c.borrow_mut() = Some(module));
+pub fn use_node_crypto(module: NodeCrypto, sign_in_thread_pool: Function) {
+    NODE_CRYPTO.with(|c| *c.borrow_mut() = Some((module, sign_in_thread_pool)));
 }
 
 pub fn use_rsa_fallback(key_class: Function) {
     FALLBACK_KEY.with(|c| *c.borrow_mut() = Some(key_class));
 }
 
-fn node_crypto() -> Option<NodeCrypto> {
+fn node_crypto() -> Option<(NodeCrypto, Function)> {
     NODE_CRYPTO.with(|c| c.borrow().clone())
 }
 
@@ -93,16 +96,55 @@ fn node_hash_name(hash: HashAlg) -> &'static str {
 }
 
 /// What every client of the wasm face is made with. It remembers the merchant key it was given
-/// where the async signer needs it (to import into WebCrypto).
+/// in the form the async signer takes it.
 #[derive(Default)]
 pub struct HostCrypto {
-    shared_key: RefCell<Option<Rc<PrivateKey>>>,
+    async_key: RefCell<Option<AsyncKey>>,
 }
 
 impl HostCrypto {
-    /// The merchant key, for WebCrypto, where the client keeps one in WebAssembly memory.
-    pub fn take_shared_key(&self) -> Option<Rc<PrivateKey>> {
-        self.shared_key.borrow_mut().take()
+    /// The merchant key for the async calls, where the client was given one to import.
+    pub fn take_async_key(&self) -> Option<AsyncKey> {
+        self.async_key.borrow_mut().take()
+    }
+}
+
+/// The merchant key as the async calls sign with it.
+pub enum AsyncKey {
+    /// Checked PKCS#8 DER in WebAssembly memory, imported into WebCrypto on first use.
+    Der(Rc<PrivateKey>),
+    /// node:crypto's `KeyObject`, signed with in node:crypto's thread pool.
+    Node(ThreadPoolKey),
+}
+
+/// A node:crypto `KeyObject` and the entry's function that signs with it in the thread pool.
+pub struct ThreadPoolKey {
+    sign: Function,
+    key: JsValue,
+    bits: usize,
+}
+
+impl ThreadPoolKey {
+    /// node:crypto's promise of `message`'s signature: a `Uint8Array`. The bytes go in a
+    /// JavaScript copy, as a view of WebAssembly memory could move while the thread pool reads it.
+    pub fn start_signing(
+        &self,
+        message: &[u8],
+        hash: HashAlg,
+    ) -> std::result::Result<Promise, JsValue> {
+        let algorithm = known_string(node_hash_name(hash));
+        let promise = self.sign.call3(
+            &JsValue::UNDEFINED,
+            &algorithm,
+            &Uint8Array::from(message),
+            &self.key,
+        )?;
+        Ok(promise.unchecked_into())
+    }
+
+    /// The length of this key's signatures in bytes.
+    pub fn signature_len(&self) -> usize {
+        self.bits / 8
     }
 }
 
@@ -115,11 +157,17 @@ impl CryptoProvider for HostCrypto {
         // exponent as it takes the key; OpenSSL checks each CRT signature against the public key
         // and recomputes a wrong one with the private exponent.)
         key.check_primes()?;
-        if let Some(node) = node_crypto() {
-            return Ok(Box::new(NodeKey::private(node, &key)?));
+        if let Some((node, sign_in_thread_pool)) = node_crypto() {
+            let node_key = NodeKey::private(node, &key)?;
+            *self.async_key.borrow_mut() = Some(AsyncKey::Node(ThreadPoolKey {
+                sign: sign_in_thread_pool,
+                key: node_key.key.clone(),
+                bits: node_key.bits,
+            }));
+            return Ok(Box::new(node_key));
         }
         let key = Rc::new(key);
-        *self.shared_key.borrow_mut() = Some(key.clone());
+        *self.async_key.borrow_mut() = Some(AsyncKey::Der(key.clone()));
         Ok(Box::new(SharedKey {
             key,
             fallback: OnceCell::new(),
@@ -128,7 +176,7 @@ impl CryptoProvider for HostCrypto {
 
     fn verifier(&self, key: PublicKey) -> Result<Box<dyn Verifier>> {
         match node_crypto() {
-            Some(node) => Ok(Box::new(NodeKey::public(node, &key)?)),
+            Some((node, _)) => Ok(Box::new(NodeKey::public(node, &key)?)),
             None => Ok(Box::new(key)),
         }
     }

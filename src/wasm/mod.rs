@@ -137,14 +137,20 @@ pub fn use_crypto(#[wasm_bindgen(unchecked_param_type = "Crypto | undefined")] c
 }
 
 /// Takes the `node:crypto` module: every client made afterwards keeps its keys as node:crypto
-/// `KeyObject`s and signs and verifies through OpenSSL, synchronously. The Node entry calls it; a
-/// runtime without node:crypto never does, and its clients use WebCrypto and Rust.
+/// `KeyObject`s and signs and verifies through OpenSSL, synchronously, except that the async calls
+/// sign with `sign_in_thread_pool` (node:crypto's `sign` in its callback form, as a promise), so
+/// the event loop is not held while OpenSSL signs. The Node entry calls it; a runtime without
+/// node:crypto never does, and its clients use WebCrypto and Rust.
 #[wasm_bindgen(js_name = "__useNodeCrypto")]
 pub fn use_node_crypto(
     #[wasm_bindgen(unchecked_param_type = "typeof import('node:crypto')")]
     module: host_crypto::NodeCrypto,
+    #[wasm_bindgen(
+        unchecked_param_type = "(algorithm: string, data: Uint8Array, key: import('node:crypto').KeyObject) => Promise<Uint8Array>"
+    )]
+    sign_in_thread_pool: js_sys::Function,
 ) {
-    host_crypto::use_node_crypto(module);
+    host_crypto::use_node_crypto(module, sign_in_thread_pool);
 }
 
 /// Takes the RSA fallback module's `FallbackKey` class: clients without a synchronous signer of

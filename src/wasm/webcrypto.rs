@@ -1,15 +1,17 @@
-//! The platform's own RSA through WebCrypto (`crypto.subtle`): an order of magnitude faster than RSA
-//! in wasm. PKCS#1 v1.5 is deterministic, so both roads give the same signature for the same bytes;
-//! where `crypto.subtle` is missing the client's own signer signs instead (see `host_crypto`). The `Crypto` object is the one the
-//! package's entry file passed to `__useCrypto`, never looked up on `globalThis`.
+//! The async calls' signatures: through WebCrypto (`crypto.subtle`), an order of magnitude faster
+//! than RSA in wasm, or in node:crypto's thread pool where the client's key is node:crypto's. PKCS#1
+//! v1.5 is deterministic, so every road gives the same signature for the same bytes; where
+//! `crypto.subtle` is missing the client's own signer signs instead (see `host_crypto`). The
+//! `Crypto` object is the one the package's entry file passed to `__useCrypto`, never looked up on
+//! `globalThis`.
 
+use super::host_crypto::AsyncKey;
 use super::js;
 use crate::crypto::HashAlg;
 use crate::keys::{check_generated_bits, key_pair_from_der, GeneratedKeyPair};
-use crate::{Client, Draft, Error, PrivateKey, Result, SignedRequest};
+use crate::{Client, Draft, Error, Result, SignedRequest};
 use js_sys::{Array, ArrayBuffer, Object, Promise, Reflect, Uint8Array};
 use std::cell::{OnceCell, RefCell};
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -51,12 +53,13 @@ fn webcrypto_hash_name(hash: HashAlg) -> &'static str {
     }
 }
 
-/// Signs drafts asynchronously. The merchant key is imported into WebCrypto once per client and hash,
-/// as a non-extractable key; or it is the caller's own `CryptoKey`.
+/// Signs drafts asynchronously. The merchant key is node:crypto's, or imported into WebCrypto once
+/// per client and hash as a non-extractable key; or it is the caller's own `CryptoKey`.
 pub struct AsyncSigner {
     external: Option<CryptoKey>,
-    /// The parsed merchant key, to import into WebCrypto; `None` with a caller's `CryptoKey`.
-    key: Option<Rc<PrivateKey>>,
+    /// The merchant key, node:crypto's or to import into WebCrypto; `None` with a caller's
+    /// `CryptoKey`.
+    key: Option<AsyncKey>,
     /// The merchant key per hash, imported by the first signature that needs it.
     imported: RefCell<Vec<(HashAlg, Import)>>,
     /// The hashes the caller's `CryptoKey` passed [`check_external_key`] for, and its signatures'
@@ -75,7 +78,7 @@ enum Import {
 }
 
 impl AsyncSigner {
-    pub fn new(external: Option<JsValue>, key: Option<Rc<PrivateKey>>) -> AsyncSigner {
+    pub fn new(external: Option<JsValue>, key: Option<AsyncKey>) -> AsyncSigner {
         AsyncSigner {
             external: external.map(JsCast::unchecked_into),
             key,
@@ -85,20 +88,34 @@ impl AsyncSigner {
         }
     }
 
-    /// The platform's promise of `draft`'s signature, and the signature's length, where the key
-    /// is ready: the caller's `CryptoKey`, or the merchant key once imported. The caller carries
-    /// the promise to the finished request itself, with no Rust future in between: the common
-    /// case, and the one whose overhead counts. Otherwise (the first signature of a client, or no
-    /// `crypto.subtle`) `None`, and [`AsyncSigner::sign`] signs.
-    pub fn sign_ready(&self, draft: &Draft) -> Option<(PlatformPromise, Option<usize>)> {
+    /// The platform's promise of `draft`'s signature, and how to check its answer, where the key
+    /// is ready: node:crypto's, the caller's `CryptoKey`, or the merchant key once imported. The
+    /// caller carries the promise to the finished request itself, with no Rust future in between:
+    /// the common case, and the one whose overhead counts. Otherwise (the first signature of a
+    /// client, or no `crypto.subtle`) `None`, and [`AsyncSigner::sign`] signs.
+    pub fn sign_ready(&self, draft: &Draft) -> Option<(PlatformPromise, SignatureCheck)> {
         let promise = self.sign_with_ready_key(draft)?;
-        Some((promise.unchecked_into(), self.signature_len()))
+        Some((promise.unchecked_into(), self.check()))
+    }
+
+    /// What this signer's signatures must be.
+    pub fn check(&self) -> SignatureCheck {
+        let platform = match &self.key {
+            Some(AsyncKey::Node(_)) => Platform::NodeCrypto,
+            _ => Platform::WebCrypto,
+        };
+        SignatureCheck {
+            platform,
+            len: self.signature_len(),
+        }
     }
 
     /// The length of this key's signatures in bytes: the modulus' length.
     fn signature_len(&self) -> Option<usize> {
-        if let Some(key) = &self.key {
-            return Some(key.bits() / 8);
+        match &self.key {
+            Some(AsyncKey::Der(key)) => return Some(key.bits() / 8),
+            Some(AsyncKey::Node(key)) => return Some(key.signature_len()),
+            None => {}
         }
         *self.external_len.get_or_init(|| {
             let algorithm = js::get(self.external.as_ref()?, "algorithm").ok()?;
@@ -120,6 +137,9 @@ impl AsyncSigner {
 
     /// The platform's promise of the signature, where the key needs no import first.
     fn sign_with_ready_key(&self, draft: &Draft) -> Option<Promise> {
+        if let (None, Some(AsyncKey::Node(key))) = (&self.external, &self.key) {
+            return key.start_signing(&draft.message, draft.hash).ok();
+        }
         let (key, subtle) = match &self.external {
             Some(key) => {
                 self.check_external(key, draft.hash).ok()?;
@@ -134,6 +154,10 @@ impl AsyncSigner {
     }
 
     pub async fn sign(&self, client: &Client, draft: Draft) -> Result<SignedRequest> {
+        if let (None, Some(AsyncKey::Node(key))) = (&self.external, &self.key) {
+            let signing = key.start_signing(&draft.message, draft.hash);
+            return draft.finish(&signature_of(signing, self.check()).await?);
+        }
         let Some(subtle) = subtle() else {
             if self.external.is_some() {
                 return Err(Error::config_field(
@@ -151,8 +175,8 @@ impl AsyncSigner {
             // WebCrypto refused a key the rsa crate accepted: sign with the rsa crate.
             None => return client.sign_draft(&draft),
         };
-        let length = self.signature_len();
-        draft.finish(&sign_bytes(&subtle, &key, &draft.message, length).await?)
+        let signing = start_signing(&subtle, &key, &draft.message);
+        draft.finish(&signature_of(signing, self.check()).await?)
     }
 
     async fn key_for(&self, subtle: &SubtleCrypto, hash: HashAlg) -> Option<CryptoKey> {
@@ -172,7 +196,10 @@ impl AsyncSigner {
         if let Some(import) = self.started_import(hash) {
             return Some(import);
         }
-        let der = self.key.as_ref()?.pkcs8_der();
+        let Some(AsyncKey::Der(key)) = &self.key else {
+            return None;
+        };
+        let der = key.pkcs8_der();
         let import = Import::Pending(import_private_key(subtle, der, hash));
         self.remember(hash, import.clone());
         Some(import)
@@ -275,27 +302,54 @@ fn import_private_key(subtle: &SubtleCrypto, der: &[u8], hash: HashAlg) -> Promi
     })
 }
 
-/// The one refusal of a signature WebCrypto would not make or made wrong.
-pub fn signing_failed() -> Error {
-    Error::key("privateKey", "WebCrypto could not sign with this key")
+/// Who answers an async signature.
+#[derive(Clone, Copy)]
+enum Platform {
+    /// `crypto.subtle.sign`: an `ArrayBuffer`, or a rejection with a `DOMException`.
+    WebCrypto,
+    /// node:crypto's `sign` in the thread pool: a `Buffer`, or a rejection with an `Error`.
+    NodeCrypto,
 }
 
-/// WebCrypto's answer to a signature, fulfilled or rejected, as the signature: an `ArrayBuffer` as
-/// long as the key's modulus. WebCrypto rejects with a `DOMException`, never an `ArrayBuffer`, so one
-/// function can take both outcomes (and is then called exactly once, and freed).
-pub fn signature_from(outcome: &JsValue, expected: Option<usize>) -> Result<Vec<u8>> {
-    if !outcome.is_instance_of::<ArrayBuffer>() {
-        return Err(signing_failed());
+/// What a platform's answer must be to count as the signature.
+#[derive(Clone, Copy)]
+pub struct SignatureCheck {
+    platform: Platform,
+    /// The key's modulus length in bytes, where known.
+    len: Option<usize>,
+}
+
+impl SignatureCheck {
+    /// The one refusal of a signature the platform would not make or made wrong.
+    pub fn refusal(&self) -> Error {
+        Error::key(
+            "privateKey",
+            match self.platform {
+                Platform::WebCrypto => "WebCrypto could not sign with this key",
+                Platform::NodeCrypto => "node:crypto could not sign with this key",
+            },
+        )
     }
-    checked_length(js::copy_own_bytes(&Uint8Array::new(outcome)), expected)
-}
 
-/// A signature as long as the key's modulus, as RSASSA-PKCS1-v1_5 makes them; anything else is no
-/// signature, whatever the platform answered.
-fn checked_length(signature: Vec<u8>, expected: Option<usize>) -> Result<Vec<u8>> {
-    match expected {
-        Some(length) if length == signature.len() => Ok(signature),
-        _ => Err(signing_failed()),
+    /// The platform's answer to a signature, fulfilled or rejected, as the signature: bytes of the
+    /// platform's kind, as long as the key's modulus, as RSASSA-PKCS1-v1_5 makes them. Neither
+    /// platform rejects with that kind of bytes, so one function can take both outcomes (and is
+    /// then called exactly once, and freed).
+    pub fn signature(&self, outcome: &JsValue) -> Result<Vec<u8>> {
+        let bytes = match self.platform {
+            Platform::WebCrypto if outcome.is_instance_of::<ArrayBuffer>() => {
+                Uint8Array::new(outcome)
+            }
+            Platform::NodeCrypto if outcome.is_instance_of::<Uint8Array>() => {
+                outcome.clone().unchecked_into()
+            }
+            _ => return Err(self.refusal()),
+        };
+        let signature = js::copy_own_bytes(&bytes);
+        match self.len {
+            Some(length) if length == signature.len() => Ok(signature),
+            _ => Err(self.refusal()),
+        }
     }
 }
 
@@ -308,18 +362,16 @@ fn start_signing(
     subtle.sign_with_str_and_buffer_source(ALGORITHM, key, &Uint8Array::from(message))
 }
 
-/// Signs through WebCrypto, for a signature of `length` bytes.
-async fn sign_bytes(
-    subtle: &SubtleCrypto,
-    key: &CryptoKey,
-    message: &[u8],
-    length: Option<usize>,
+/// The signature a platform's promise brings, as `check` takes it.
+async fn signature_of(
+    signing: std::result::Result<Promise, JsValue>,
+    check: SignatureCheck,
 ) -> Result<Vec<u8>> {
-    let promise = start_signing(subtle, key, message).map_err(|_| signing_failed())?;
+    let promise = signing.map_err(|_| check.refusal())?;
     let outcome = JsFuture::from(js::settled(&promise))
         .await
-        .map_err(|_| signing_failed())?;
-    signature_from(&outcome, length)
+        .map_err(|_| check.refusal())?;
+    check.signature(&outcome)
 }
 
 /// Generates a key pair through WebCrypto; `None` where the platform has no `crypto.subtle`.

@@ -23,9 +23,11 @@ test('the bench runs end to end and reports every target', () => {
       const own = results.rows.filter((r) => r.gateway === gateway);
       for (const operation of [
         'buildRefund (Node entry: node:crypto)',
+        'buildRefundAsync (Node entry: node:crypto thread pool)',
         'buildRefundAsync (browser entry: WebCrypto)',
         'buildRefund (browser entry: RSA fallback module)',
         'buildRefundQuery (Node entry: node:crypto)',
+        'buildRefundQueryAsync (Node entry: node:crypto thread pool)',
         'buildRefundQueryAsync (browser entry: WebCrypto)',
         'verifyNotification (Node entry: node:crypto)',
       ]) {
@@ -34,12 +36,16 @@ test('the bench runs end to end and reports every target', () => {
     }
     for (const [text, target] of [
       ['(Node entry: node:crypto)', results.targets.syncBuildVsNodeSign],
+      ['Async (Node entry: node:crypto thread pool)', results.targets.asyncBuildVsWebCrypto],
       ['Async (browser entry: WebCrypto)', results.targets.asyncBuildVsWebCrypto],
     ]) {
       for (const r of rows(text).filter((r) => r.operation.startsWith('build'))) {
         assert.ok(Number.isFinite(r.ratio) && r.ratio > 0, `${r.gateway} ${r.operation}: ratio ${r.ratio}`);
         assert.equal(r.target, target, `${r.gateway} ${r.operation}: judged against ${r.target}`);
       }
+    }
+    for (const r of rows('(Node entry: node:crypto thread pool)')) {
+      assert.ok(Number.isFinite(r.ratioToNodePool) && r.ratioToNodePool > 0, `${r.gateway} ${r.operation}: no ratio to node:crypto's own`);
     }
     assert.ok(results.fresh.ratio > 0 && results.fresh.target === results.targets.freshProcessVsNode);
     assert.equal(results.sizes[0].target, results.targets.browserModuleGzipBytes);

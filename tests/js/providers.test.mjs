@@ -100,3 +100,55 @@ test('a private key whose numbers do not fit together is refused when the client
     );
   }
 });
+
+test("the Node entry's async calls sign in node:crypto's thread pool: the event loop runs meanwhile", async () => {
+  const s = scenarios().find((x) => x.id === 'payermax');
+  const client = new node.RefundClient(s.config);
+  const opts = { now: s.now };
+  const expected = client.buildRefund(s.input, opts);
+  // Signed on the main thread, all sixteen would settle in microtasks before any macrotask ran.
+  let settled = 0;
+  const builds = Array.from({ length: 16 }, () => client.buildRefundAsync(s.input, opts).then((r) => (settled++, r)));
+  const settledWhenLoopRan = await new Promise((resolve) => setImmediate(() => resolve(settled)));
+  assert.ok(settledWhenLoopRan < 16, `all ${settledWhenLoopRan} builds settled before the event loop ran`);
+  for (const request of await Promise.all(builds)) assert.deepEqual(request, expected);
+  client.free();
+});
+
+test('a signature node:crypto refuses or answers with something else rejects with KEY_INVALID, on both async roads', async () => {
+  const { default: nodeCrypto } = await import('node:crypto');
+  const s = scenarios().find((x) => x.id === 'payermax');
+  const client = new node.RefundClient(s.config);
+  const opts = { now: s.now };
+  const expected = await client.buildRefundAsync(s.input, opts);
+  const answered = [];
+  const realSign = nodeCrypto.sign;
+  try {
+    for (const answer of [
+      (callback) => callback(new Error('the operation failed')),
+      (callback) => callback(null, Buffer.alloc(255)),
+      (callback) => callback(null, new ArrayBuffer(256)),
+      (callback) => callback(null, 'a signature'),
+    ]) {
+      // The synchronous form (no callback) stays node:crypto's own.
+      nodeCrypto.sign = (algorithm, data, key, callback) =>
+        callback === undefined ? realSign(algorithm, data, key) : answer(callback);
+      await assert.rejects(client.buildRefundAsync(s.input, opts), (error) => {
+        answered.push(error.message);
+        return error instanceof node.RefundKitError && error.code === 'KEY_INVALID' && error.field === 'privateKey' && /node:crypto could not sign/.test(error.message);
+      });
+      // refund() signs on its own road; the request never reaches fetch.
+      let fetched = false;
+      const sender = new node.RefundClient({ ...s.config, fetch: async () => { fetched = true; throw new Error('not to be sent'); } });
+      await assert.rejects(sender.refund(s.input, opts), (error) => error.code === 'KEY_INVALID' && error.delivery === 'not-sent');
+      assert.equal(fetched, false);
+      sender.free();
+      assert.deepEqual(client.buildRefund(s.input, opts), expected);
+    }
+  } finally {
+    nodeCrypto.sign = realSign;
+  }
+  assert.equal(answered.length, 4);
+  assert.deepEqual(await client.buildRefundAsync(s.input, opts), expected);
+  client.free();
+});
