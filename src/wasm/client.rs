@@ -168,10 +168,10 @@ impl RefundClient {
 }
 
 impl RefundClient {
-    /// Signs `draft` and gives the request, as a promise. Where the key is ready, WebCrypto's own
-    /// promise carries the signature to the request, and everything but the signature is written
-    /// while WebCrypto signs: after the wait, in code gone cold, only the signature is encoded and
-    /// put in its place.
+    /// Signs `draft` and gives the request, as a promise. Where the key is ready, the platform's
+    /// own promise (WebCrypto's or node:crypto's) carries the signature to the request, and
+    /// everything but the signature is written while the platform signs: after the wait, in code
+    /// gone cold, only the signature is encoded and put in its place.
     fn sign_to_js(&self, draft: Draft) -> Promise {
         if let Some((promise, check)) = self.signer.sign_ready(&draft) {
             let begun = PendingRequest::begin(draft);

@@ -5,7 +5,7 @@
 //! `Crypto` object is the one the package's entry file passed to `__useCrypto`, never looked up on
 //! `globalThis`.
 
-use super::host_crypto::AsyncKey;
+use super::host_crypto::{AsyncKey, ThreadPoolKey};
 use super::js;
 use crate::crypto::HashAlg;
 use crate::keys::{check_generated_bits, key_pair_from_der, GeneratedKeyPair};
@@ -98,11 +98,19 @@ impl AsyncSigner {
         Some((promise.unchecked_into(), self.check()))
     }
 
+    /// The merchant key as node:crypto's, where the client signs with node:crypto.
+    fn node_key(&self) -> Option<&ThreadPoolKey> {
+        match &self.key {
+            Some(AsyncKey::Node(key)) => Some(key),
+            _ => None,
+        }
+    }
+
     /// What this signer's signatures must be.
     pub fn check(&self) -> SignatureCheck {
-        let platform = match &self.key {
-            Some(AsyncKey::Node(_)) => Platform::NodeCrypto,
-            _ => Platform::WebCrypto,
+        let platform = match self.node_key() {
+            Some(_) => Platform::NodeCrypto,
+            None => Platform::WebCrypto,
         };
         SignatureCheck {
             platform,
@@ -137,7 +145,7 @@ impl AsyncSigner {
 
     /// The platform's promise of the signature, where the key needs no import first.
     fn sign_with_ready_key(&self, draft: &Draft) -> Option<Promise> {
-        if let (None, Some(AsyncKey::Node(key))) = (&self.external, &self.key) {
+        if let Some(key) = self.node_key() {
             return key.start_signing(&draft.message, draft.hash).ok();
         }
         let (key, subtle) = match &self.external {
@@ -154,7 +162,7 @@ impl AsyncSigner {
     }
 
     pub async fn sign(&self, client: &Client, draft: Draft) -> Result<SignedRequest> {
-        if let (None, Some(AsyncKey::Node(key))) = (&self.external, &self.key) {
+        if let Some(key) = self.node_key() {
             let signing = key.start_signing(&draft.message, draft.hash);
             return draft.finish(&signature_of(signing, self.check()).await?);
         }
@@ -340,8 +348,9 @@ impl SignatureCheck {
             Platform::WebCrypto if outcome.is_instance_of::<ArrayBuffer>() => {
                 Uint8Array::new(outcome)
             }
+            // A copy by the array's own length: a `length` getter of a subclass is not asked.
             Platform::NodeCrypto if outcome.is_instance_of::<Uint8Array>() => {
-                outcome.clone().unchecked_into()
+                js::own_bytes(outcome).map_err(|_| self.refusal())?
             }
             _ => return Err(self.refusal()),
         };

@@ -129,6 +129,15 @@ test('a signature node:crypto refuses or answers with something else rejects wit
       (callback) => callback(null, Buffer.alloc(255)),
       (callback) => callback(null, new ArrayBuffer(256)),
       (callback) => callback(null, 'a signature'),
+      // 255 bytes that claim, each time a little more loudly, to be 256 and more.
+      (callback) => {
+        class Lying extends Uint8Array {
+          get length() {
+            return (this.told = (this.told ?? 255) + 1);
+          }
+        }
+        callback(null, new Lying(255));
+      },
     ]) {
       // The synchronous form (no callback) stays node:crypto's own.
       nodeCrypto.sign = (algorithm, data, key, callback) =>
@@ -148,7 +157,7 @@ test('a signature node:crypto refuses or answers with something else rejects wit
   } finally {
     nodeCrypto.sign = realSign;
   }
-  assert.equal(answered.length, 4);
+  assert.equal(answered.length, 5);
   assert.deepEqual(await client.buildRefundAsync(s.input, opts), expected);
   client.free();
 });
