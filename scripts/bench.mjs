@@ -1,11 +1,11 @@
 // The benchmark: what the library costs next to the platform's own RSA doing the same work on the
 // same bytes, on both of its roads: the Node entry (node:crypto for every RSA operation, the async
-// calls in its thread pool) and the
-// browser entry run in Node (WebCrypto for async signing, the RSA fallback module for synchronous
-// signing, Rust for verification), and the browser entry in Chromium (bench/chromium.mjs). One Node
-// process for everything but the fresh-process and cold-load measurements (which need fresh
-// processes) and the Chromium rows (one tab). Each comparison runs its candidates interleaved, one call of each per round, so a
-// burst of load on a shared machine hits all of them alike; figures are medians.
+// calls in its thread pool) and the browser entry run in Node (WebCrypto for async signing, the RSA
+// fallback module for synchronous signing, Rust for verification), and the browser entry in
+// Chromium (bench/chromium.mjs). One Node process for everything but the fresh-process and
+// cold-load measurements (which need fresh processes) and the Chromium rows (one tab). Each
+// comparison runs its candidates interleaved, one call of each per round, so a burst of load on a
+// shared machine hits all of them alike; figures are medians.
 //
 // Usage: node scripts/bench.mjs [--json [file]] [--rounds N] [--quick] [--no-chromium]
 //   --json         also write the results as JSON (default file: bench/results.json)
@@ -153,7 +153,7 @@ for (const s of available) {
     // A race per road: whatever runs right after a synchronous RSA sign in wasm is measured slower
     // on this machine, and work after an event-loop wait slows with the amount of other code run
     // in between, so each road is timed beside its own baselines only, as a program uses one entry.
-    const nodeEntryAsync = await race({
+    const nodeAsync = await race({
       async: () => s.client[buildAsync](arg, opts),
       webcrypto: () => webSign(bytes),
       nodePool: () => nodeSignInPool(bytes),
@@ -168,13 +168,12 @@ for (const s of available) {
       against: 'node',
       target: TARGETS.syncBuildVsNodeSign,
     });
-    const n = nodeEntryAsync;
-    row('build', s.id, `${buildAsync} (Node entry: node:crypto thread pool)`, n.async, { nodeMs: n.nodePool, webcryptoMs: n.webcrypto }, {
-      ratio: n.async / n.webcrypto,
+    row('build', s.id, `${buildAsync} (Node entry: node:crypto thread pool)`, nodeAsync.async, { nodeMs: nodeAsync.nodePool, webcryptoMs: nodeAsync.webcrypto }, {
+      ratio: nodeAsync.async / nodeAsync.webcrypto,
       against: 'webcrypto',
       target: TARGETS.asyncBuildVsWebCrypto,
       // The same work's own baseline: node:crypto's sign in the thread pool, bare.
-      ratioToNodePool: n.async / n.nodePool,
+      ratioToNodePool: nodeAsync.async / nodeAsync.nodePool,
     });
     row('build', s.id, `${buildAsync} (browser entry: WebCrypto)`, r.async, { nodeMs: r.node, webcryptoMs: r.webcrypto }, {
       ratio: r.async / r.webcrypto,

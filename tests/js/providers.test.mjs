@@ -122,6 +122,8 @@ test('a signature node:crypto refuses or answers with something else rejects wit
   const opts = { now: s.now };
   const expected = await client.buildRefundAsync(s.input, opts);
   const answered = [];
+  let fetched = false;
+  const sender = new node.RefundClient({ ...s.config, fetch: async () => { fetched = true; throw new Error('not to be sent'); } });
   const realSign = nodeCrypto.sign;
   try {
     for (const answer of [
@@ -147,11 +149,8 @@ test('a signature node:crypto refuses or answers with something else rejects wit
         return error instanceof node.RefundKitError && error.code === 'KEY_INVALID' && error.field === 'privateKey' && /node:crypto could not sign/.test(error.message);
       });
       // refund() signs on its own road; the request never reaches fetch.
-      let fetched = false;
-      const sender = new node.RefundClient({ ...s.config, fetch: async () => { fetched = true; throw new Error('not to be sent'); } });
       await assert.rejects(sender.refund(s.input, opts), (error) => error.code === 'KEY_INVALID' && error.delivery === 'not-sent');
       assert.equal(fetched, false);
-      sender.free();
       assert.deepEqual(client.buildRefund(s.input, opts), expected);
     }
   } finally {
@@ -160,4 +159,5 @@ test('a signature node:crypto refuses or answers with something else rejects wit
   assert.equal(answered.length, 5);
   assert.deepEqual(await client.buildRefundAsync(s.input, opts), expected);
   client.free();
+  sender.free();
 });
