@@ -19,12 +19,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { constants, gzipSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
-import { root, run, wasmOpt } from './lib.mjs';
+import { cargoTargetDir, root, run, wasmOpt } from './lib.mjs';
 import { setup } from './setup.mjs';
 
-const wasmDir = join(root, 'target', 'wasm32-unknown-unknown');
-const coreWasm = join(wasmDir, 'web-core', 'refundkit.wasm');
-const fallbackWasm = join(wasmDir, 'release', 'refundkit_rsa_fallback.wasm');
 const stampFile = join(root, 'pkg', '.build-stamp');
 
 // Size and speed flags, chosen by measurement (the README's Performance section has the numbers).
@@ -68,6 +65,9 @@ export function build({ force = false, optimize = true } = {}) {
 
 function buildWasm(inputs, optimize) {
   const target = ['--target', 'wasm32-unknown-unknown'];
+  const wasmDir = join(cargoTargetDir(), 'wasm32-unknown-unknown');
+  const coreWasm = join(wasmDir, 'web-core', 'refundkit.wasm');
+  const fallbackWasm = join(wasmDir, 'release', 'refundkit_rsa_fallback.wasm');
   run('cargo', ['build', '--profile', 'web-core', '--no-default-features', ...target, '-p', 'refundkit']);
   run('cargo', ['build', '--release', ...target, '-p', 'refundkit-rsa-fallback']);
   for (const [glue, dir] of [['nodejs', 'pkg/node'], ['web', 'pkg/web']]) {

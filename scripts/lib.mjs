@@ -40,3 +40,14 @@ export function lockedVersion(crate) {
 
 export const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
 export const exists = (path) => existsSync(join(root, path));
+
+/**
+ * The directory cargo builds into, as cargo itself resolves it: target/ unless CARGO_TARGET_DIR or a
+ * cargo config (`build.target-dir`) moves it, as CI caches and shared build directories often do. A
+ * relative CARGO_TARGET_DIR is relative to the project root, where these scripts run cargo.
+ */
+export function cargoTargetDir(env = process.env) {
+  const metadata = output('cargo', ['metadata', '--format-version', '1', '--no-deps'], { env });
+  if (metadata === null) throw new Error('`cargo metadata` failed: cargo cannot read the workspace (is the Rust toolchain installed?)');
+  return JSON.parse(metadata).target_directory;
+}

@@ -5,12 +5,15 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { webcrypto } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { NOW, gateways } from './gateway-doubles.mjs';
 import { keys } from './helpers.mjs';
 import { commonJsErrorClass, glueWithErrorClass } from '../../scripts/build.mjs';
+import { cargoTargetDir } from '../../scripts/lib.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -229,4 +232,14 @@ test('the build refuses an error.mjs it cannot translate to one CommonJS class',
   ]) {
     assert.throws(() => commonJsErrorClass(bad), /js\/error\.mjs must export the class RefundKitError/);
   }
+});
+
+test("the build reads cargo's output where cargo writes it: CARGO_TARGET_DIR, absolute or relative to the project", () => {
+  // A CI cache or a shared build directory often sets CARGO_TARGET_DIR; the build used to look in
+  // target/ whatever it said, and failed on a module cargo had written elsewhere.
+  const { CARGO_TARGET_DIR: _, ...env } = process.env;
+  assert.equal(cargoTargetDir(env), join(root, 'target'));
+  const elsewhere = join(tmpdir(), 'refundkit-cargo-target');
+  assert.equal(cargoTargetDir({ ...env, CARGO_TARGET_DIR: elsewhere }), elsewhere);
+  assert.equal(cargoTargetDir({ ...env, CARGO_TARGET_DIR: 'build/cargo' }), join(root, 'build', 'cargo'));
 });

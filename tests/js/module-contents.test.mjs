@@ -1,5 +1,5 @@
 // What the core module must not contain, read from the function names of the module the package is
-// built from (target/…/web-core/refundkit.wasm, run through wasm-bindgen as the build does, which
+// built from (cargo's target/…/web-core/refundkit.wasm, run through wasm-bindgen as the build does, which
 // demangles the names; the build's wasm-opt then drops them). Each of these was taken out on
 // purpose; a dependency or a `{}` of a float could bring one back without any other test noticing.
 import assert from 'node:assert/strict';
@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { analyse } from '../../bench/wasm-sizes.mjs';
+import { cargoTargetDir } from '../../scripts/lib.mjs';
 
-const built = fileURLToPath(new URL('../../target/wasm32-unknown-unknown/web-core/refundkit.wasm', import.meta.url));
+const built = join(cargoTargetDir(), 'wasm32-unknown-unknown', 'web-core', 'refundkit.wasm');
 const dir = mkdtempSync(join(tmpdir(), 'refundkit-names-'));
 let names;
 try {
