@@ -3,6 +3,8 @@
 // the package build, the TypeScript check, the JavaScript tests against the built package, and the
 // packed package in every runtime and bundler it supports.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, run } from './lib.mjs';
 import { build } from './build.mjs';
@@ -22,12 +24,20 @@ function step(name, fn) {
  * skips tests that are not marked for the browser). */
 function wasmPackTest(args, env = {}) {
   console.log(`\n$ wasm-pack ${args.join(' ')}`);
-  const result = spawnSync('wasm-pack', args, {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  // ChromeDriver's sessions end without removing Chromium's profile (about 25 MB each, under
+  // TMPDIR), so each run gets a temporary directory of its own, removed when it ends.
+  const scratch = mkdtempSync(join(tmpdir(), 'refundkit-wasm-pack-'));
+  let result;
+  try {
+    result = spawnSync('wasm-pack', args, {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, ...env, TMPDIR: scratch },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
+  }
   process.stdout.write(result.stdout ?? '');
   process.stderr.write(result.stderr ?? '');
   if (result.status !== 0) throw new Error(`wasm-pack ${args.join(' ')} failed`);
