@@ -1,11 +1,12 @@
 //! `RefundClient`, the class JavaScript callers use.
 
 use super::convert::{now_ms, raw_response, to_js, to_json};
-use super::host_crypto::HostCrypto;
+use super::host_crypto::{node_crypto_refusal, HostCrypto, SignatureSpot, ThreadPoolKey};
 use super::js::{self, known_string};
 use super::transport::{DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS};
 use super::webcrypto::AsyncSigner;
 use super::{to_js_error, transport, Failure};
+use crate::crypto::HashAlg;
 use crate::gateway::SignaturePlace;
 use crate::refund::{RefundInput, RefundQuery};
 use crate::retry::{Failed, Next, RefundRetry, RetryPolicy, RetryReport, Settled};
@@ -171,8 +172,16 @@ impl RefundClient {
     /// Signs `draft` and gives the request, as a promise. Where the key is ready, the platform's
     /// own promise (WebCrypto's or node:crypto's) carries the signature to the request, and
     /// everything but the signature is written while the platform signs: after the wait, in code
-    /// gone cold, only the signature is encoded and put in its place.
-    fn sign_to_js(&self, draft: Draft) -> Promise {
+    /// gone cold, only the signature is encoded and put in its place, by the Node entry itself
+    /// where node:crypto signs.
+    fn sign_to_js(&self, mut draft: Draft) -> Promise {
+        if let Some(key) = self.signer.node_key() {
+            let (message, hash) = (std::mem::take(&mut draft.message), draft.hash);
+            match PendingRequest::begin(draft) {
+                Ok(pending) => return pending.sign_in_thread_pool(key, &message, hash),
+                Err(begun) => draft = Draft { message, ..begun },
+            }
+        }
         if let Some((promise, check)) = self.signer.sign_ready(&draft) {
             let begun = PendingRequest::begin(draft);
             let settle: JsValue =
@@ -539,6 +548,22 @@ impl PendingRequest {
             slot,
             place: draft.signature_place,
         })
+    }
+
+    /// The request, with `message`'s signature in it, from node:crypto's thread pool: the Node
+    /// entry writes the signature where [`PendingRequest::complete`] would.
+    fn sign_in_thread_pool(self, key: &ThreadPoolKey, message: &[u8], hash: HashAlg) -> Promise {
+        let spot = match &self.slot {
+            SignatureSlot::Header { name, .. } => SignatureSpot::Header(name),
+            SignatureSlot::Body { body, offset } => SignatureSpot::Body {
+                body,
+                // JavaScript strings index UTF-16 units; `offset` is a char boundary (`begin`).
+                at: body[..*offset].encode_utf16().count() as u32,
+                form: matches!(self.place, SignaturePlace::FormValue { .. }),
+            },
+        };
+        key.start_signing_into(message, hash, &self.request, spot)
+            .unwrap_or_else(|_| Promise::reject(&to_js_error(node_crypto_refusal())))
     }
 
     /// The request, with `signature` written where its draft's [`Draft::finish`] writes it.

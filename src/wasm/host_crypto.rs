@@ -55,6 +55,37 @@ extern "C" {
         signature: &[u8],
     ) -> std::result::Result<bool, JsValue>;
 
+    /// The Node entry's signer in node:crypto's thread pool (js/node.cjs).
+    #[derive(Clone, Debug)]
+    pub type ThreadPool;
+
+    /// `(algorithm, data, key) => Promise<Uint8Array>`: the signature.
+    #[wasm_bindgen(method, catch, js_name = sign)]
+    fn pool_sign(
+        this: &ThreadPool,
+        algorithm: &JsValue,
+        data: &Uint8Array,
+        key: &JsValue,
+    ) -> std::result::Result<Promise, JsValue>;
+
+    /// The signature written into `request`, as [`SignatureSpot`] says, and the request: a promise
+    /// of `request`, or a rejection with [`node_crypto_refusal`] where node:crypto refused or
+    /// answered with anything but `length` bytes.
+    #[wasm_bindgen(method, catch, js_name = signInto)]
+    #[allow(clippy::too_many_arguments)]
+    fn pool_sign_into(
+        this: &ThreadPool,
+        algorithm: &JsValue,
+        data: &Uint8Array,
+        key: &JsValue,
+        length: u32,
+        request: &Object,
+        header: &JsValue,
+        body: &str,
+        at: u32,
+        form: bool,
+    ) -> std::result::Result<Promise, JsValue>;
+
     /// A merchant key taken into the RSA fallback module (`FallbackKey` of refundkit's fallback).
     #[derive(Clone, Debug)]
     pub type FallbackKey;
@@ -68,22 +99,21 @@ extern "C" {
 }
 
 thread_local! {
-    /// node:crypto, where the entry file handed it in, and its `sign` in the thread pool:
-    /// `(algorithm, data, key) => Promise<Uint8Array>`.
-    static NODE_CRYPTO: RefCell<Option<(NodeCrypto, Function)>> = const { RefCell::new(None) };
+    /// node:crypto, where the entry file handed it in, and its signer in the thread pool.
+    static NODE_CRYPTO: RefCell<Option<(NodeCrypto, ThreadPool)>> = const { RefCell::new(None) };
     /// The RSA fallback module's key class, where the browser entry loaded it.
     static FALLBACK_KEY: RefCell<Option<Function>> = const { RefCell::new(None) };
 }
 
-pub fn use_node_crypto(module: NodeCrypto, sign_in_thread_pool: Function) {
-    NODE_CRYPTO.with(|c| *c.borrow_mut() = Some((module, sign_in_thread_pool)));
+pub fn use_node_crypto(module: NodeCrypto, thread_pool: ThreadPool) {
+    NODE_CRYPTO.with(|c| *c.borrow_mut() = Some((module, thread_pool)));
 }
 
 pub fn use_rsa_fallback(key_class: Function) {
     FALLBACK_KEY.with(|c| *c.borrow_mut() = Some(key_class));
 }
 
-fn node_crypto() -> Option<(NodeCrypto, Function)> {
+fn node_crypto() -> Option<(NodeCrypto, ThreadPool)> {
     NODE_CRYPTO.with(|c| c.borrow().clone())
 }
 
@@ -117,9 +147,21 @@ pub enum AsyncKey {
     Node(ThreadPoolKey),
 }
 
-/// A node:crypto `KeyObject` and the entry's function that signs with it in the thread pool.
+/// The one refusal of a signature node:crypto would not make or made wrong.
+pub fn node_crypto_refusal() -> Error {
+    Error::key("privateKey", "node:crypto could not sign with this key")
+}
+
+/// Where the Node entry writes a signature into a request it was handed: a header, or the body
+/// (the signature inserted at a UTF-16 offset, percent-encoded in a form value).
+pub enum SignatureSpot<'a> {
+    Header(&'a JsValue),
+    Body { body: &'a str, at: u32, form: bool },
+}
+
+/// A node:crypto `KeyObject` and the entry's signer that signs with it in the thread pool.
 pub struct ThreadPoolKey {
-    sign: Function,
+    pool: ThreadPool,
     key: JsValue,
     bits: usize,
 }
@@ -133,13 +175,36 @@ impl ThreadPoolKey {
         hash: HashAlg,
     ) -> std::result::Result<Promise, JsValue> {
         let algorithm = known_string(node_hash_name(hash));
-        let promise = self.sign.call3(
-            &JsValue::UNDEFINED,
-            &algorithm,
+        self.pool
+            .pool_sign(&algorithm, &Uint8Array::from(message), &self.key)
+    }
+
+    /// node:crypto's promise of `request`, with `message`'s signature written at `spot` by the
+    /// Node entry, in the callback that brings the signature: after the wait, in code gone cold,
+    /// the request is finished without a call into WebAssembly.
+    pub fn start_signing_into(
+        &self,
+        message: &[u8],
+        hash: HashAlg,
+        request: &Object,
+        spot: SignatureSpot,
+    ) -> std::result::Result<Promise, JsValue> {
+        let no_header = JsValue::UNDEFINED;
+        let (header, body, at, form) = match spot {
+            SignatureSpot::Header(name) => (name, "", 0, false),
+            SignatureSpot::Body { body, at, form } => (&no_header, body, at, form),
+        };
+        self.pool.pool_sign_into(
+            &known_string(node_hash_name(hash)),
             &Uint8Array::from(message),
             &self.key,
-        )?;
-        Ok(promise.unchecked_into())
+            self.signature_len() as u32,
+            request,
+            header,
+            body,
+            at,
+            form,
+        )
     }
 
     /// The length of this key's signatures in bytes.
@@ -157,10 +222,10 @@ impl CryptoProvider for HostCrypto {
         // exponent as it takes the key; OpenSSL checks each CRT signature against the public key
         // and recomputes a wrong one with the private exponent.)
         key.check_primes()?;
-        if let Some((node, sign_in_thread_pool)) = node_crypto() {
+        if let Some((node, pool)) = node_crypto() {
             let node_key = NodeKey::private(node, &key)?;
             *self.async_key.borrow_mut() = Some(AsyncKey::Node(ThreadPoolKey {
-                sign: sign_in_thread_pool,
+                pool,
                 key: node_key.key.clone(),
                 bits: node_key.bits,
             }));
@@ -230,7 +295,7 @@ impl Signer for NodeKey {
         self.node
             .sign(node_hash_name(hash), message, &self.key)
             .map(|signature| signature.to_vec())
-            .map_err(|_| Error::key("privateKey", "node:crypto could not sign with this key"))
+            .map_err(|_| node_crypto_refusal())
     }
 }
 

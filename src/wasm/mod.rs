@@ -138,19 +138,26 @@ pub fn use_crypto(#[wasm_bindgen(unchecked_param_type = "Crypto | undefined")] c
 
 /// Takes the `node:crypto` module: every client made afterwards keeps its keys as node:crypto
 /// `KeyObject`s and signs and verifies through OpenSSL, synchronously, except that the async calls
-/// sign with `sign_in_thread_pool` (node:crypto's `sign` in its callback form, as a promise), so
-/// the event loop is not held while OpenSSL signs. The Node entry calls it; a runtime without
-/// node:crypto never does, and its clients use WebCrypto and Rust.
+/// sign through `thread_pool` (node:crypto's `sign` in its callback form), so the event loop is not
+/// held while OpenSSL signs. The Node entry calls it; a runtime without node:crypto never does, and
+/// its clients use WebCrypto and Rust.
 #[wasm_bindgen(js_name = "__useNodeCrypto")]
 pub fn use_node_crypto(
     #[wasm_bindgen(unchecked_param_type = "typeof import('node:crypto')")]
     module: host_crypto::NodeCrypto,
     #[wasm_bindgen(
-        unchecked_param_type = "(algorithm: string, data: Uint8Array, key: import('node:crypto').KeyObject) => Promise<Uint8Array>"
+        unchecked_param_type = "{ sign(algorithm: string, data: Uint8Array, key: import('node:crypto').KeyObject): Promise<Uint8Array>; signInto(algorithm: string, data: Uint8Array, key: import('node:crypto').KeyObject, length: number, request: object, header: string | undefined, body: string, at: number, form: boolean): Promise<object> }"
     )]
-    sign_in_thread_pool: js_sys::Function,
+    thread_pool: host_crypto::ThreadPool,
 ) {
-    host_crypto::use_node_crypto(module, sign_in_thread_pool);
+    host_crypto::use_node_crypto(module, thread_pool);
+}
+
+/// The error the Node entry's thread-pool signer rejects with where node:crypto refused to sign or
+/// answered with anything but a signature of the key's length.
+#[wasm_bindgen(js_name = "__threadPoolRefusal")]
+pub fn thread_pool_refusal() -> JsValue {
+    to_js_error(host_crypto::node_crypto_refusal())
 }
 
 /// Takes the RSA fallback module's `FallbackKey` class: clients without a synchronous signer of

@@ -5,7 +5,7 @@
 //! `Crypto` object is the one the package's entry file passed to `__useCrypto`, never looked up on
 //! `globalThis`.
 
-use super::host_crypto::{AsyncKey, ThreadPoolKey};
+use super::host_crypto::{node_crypto_refusal, AsyncKey, ThreadPoolKey};
 use super::js;
 use crate::crypto::HashAlg;
 use crate::keys::{check_generated_bits, key_pair_from_der, GeneratedKeyPair};
@@ -99,7 +99,7 @@ impl AsyncSigner {
     }
 
     /// The merchant key as node:crypto's, where the client signs with node:crypto.
-    fn node_key(&self) -> Option<&ThreadPoolKey> {
+    pub fn node_key(&self) -> Option<&ThreadPoolKey> {
         match &self.key {
             Some(AsyncKey::Node(key)) => Some(key),
             _ => None,
@@ -330,13 +330,12 @@ pub struct SignatureCheck {
 impl SignatureCheck {
     /// The one refusal of a signature the platform would not make or made wrong.
     pub fn refusal(&self) -> Error {
-        Error::key(
-            "privateKey",
-            match self.platform {
-                Platform::WebCrypto => "WebCrypto could not sign with this key",
-                Platform::NodeCrypto => "node:crypto could not sign with this key",
-            },
-        )
+        match self.platform {
+            Platform::WebCrypto => {
+                Error::key("privateKey", "WebCrypto could not sign with this key")
+            }
+            Platform::NodeCrypto => node_crypto_refusal(),
+        }
     }
 
     /// The platform's answer to a signature, fulfilled or rejected, as the signature: bytes of the

@@ -33,6 +33,26 @@ test('node:crypto, the RSA fallback and WebCrypto sign every gateway identically
   }
 });
 
+test("the Node entry's async calls place the signature exactly where the sync calls do, past text of any script", async () => {
+  // The Node entry writes the signature into the body in JavaScript, whose strings count UTF-16
+  // units where the module counts bytes: letters of two, three and four UTF-8 bytes (a surrogate
+  // pair) before the signature's place must not move it.
+  let nonAscii = 0;
+  for (const s of scenarios()) {
+    const configs = s.id === 'wisepay' ? [s.config, { ...s.config, wireFormat: 'form' }] : [s.config];
+    for (const config of configs) {
+      const client = new node.RefundClient(config);
+      const input = { ...s.input, reason: 'é 返金 🎉 "quoted"' };
+      const expected = client.buildRefund(input, { now: s.now });
+      if (/[^\x00-\x7f]/.test(expected.body)) nonAscii += 1;
+      assert.deepEqual(await client.buildRefundAsync(input, { now: s.now }), expected, `${s.id} ${config.wireFormat ?? ''}`);
+      client.free();
+    }
+  }
+  // WisePay's JSON, PayerMax's and BluePay's bodies carry the reason as written.
+  assert.ok(nonAscii >= 3, `${nonAscii} bodies with text beyond ASCII`);
+});
+
 const hex = (text) => Buffer.from(text, 'hex');
 
 /** A PayerMax notification whose `sign` header is `signature` over exactly `body`: verification
@@ -160,4 +180,29 @@ test('a signature node:crypto refuses or answers with something else rejects wit
   assert.deepEqual(await client.buildRefundAsync(s.input, opts), expected);
   client.free();
   sender.free();
+});
+
+test('a request the Node entry handed back is not written again by a second answer from node:crypto', async () => {
+  const { default: nodeCrypto } = await import('node:crypto');
+  const realSign = nodeCrypto.sign;
+  for (const s of scenarios()) {
+    const client = new node.RefundClient(s.config);
+    const opts = { now: s.now };
+    const expected = client.buildRefund(s.input, opts);
+    let again;
+    nodeCrypto.sign = (algorithm, data, key, callback) => {
+      if (callback === undefined) return realSign(algorithm, data, key);
+      const signature = realSign(algorithm, data, key);
+      callback(null, signature);
+      again = new Promise((resolve) => setImmediate(() => resolve(callback(null, Buffer.alloc(signature.length, 0x41)))));
+    };
+    try {
+      const request = await client.buildRefundAsync(s.input, opts);
+      await again;
+      assert.deepEqual(request, expected, s.id);
+    } finally {
+      nodeCrypto.sign = realSign;
+    }
+    client.free();
+  }
 });
