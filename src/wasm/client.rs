@@ -184,6 +184,12 @@ impl RefundClient {
         }
         if let Some((promise, check)) = self.signer.sign_ready(&draft) {
             let begun = PendingRequest::begin(draft);
+            if let Ok(pending) = &begun {
+                if let Some(written) = check.write_into(&promise, &pending.request, pending.spot())
+                {
+                    return written;
+                }
+            }
             let settle: JsValue =
                 Closure::once_into_js(move |outcome: JsValue| -> JsResult<JsValue> {
                     let signature = check.signature(&outcome).map_err(to_js_error)?;
@@ -550,10 +556,9 @@ impl PendingRequest {
         })
     }
 
-    /// The request, with `message`'s signature in it, from node:crypto's thread pool: the Node
-    /// entry writes the signature where [`PendingRequest::complete`] would.
-    fn sign_in_thread_pool(self, key: &ThreadPoolKey, message: &[u8], hash: HashAlg) -> Promise {
-        let spot = match &self.slot {
+    /// Where an entry's JavaScript writes the signature: where [`PendingRequest::complete`] would.
+    fn spot(&self) -> SignatureSpot<'_> {
+        match &self.slot {
             SignatureSlot::Header { name, .. } => SignatureSpot::Header(name),
             SignatureSlot::Body { body, offset } => SignatureSpot::Body {
                 body,
@@ -561,8 +566,13 @@ impl PendingRequest {
                 at: body[..*offset].encode_utf16().count() as u32,
                 form: matches!(self.place, SignaturePlace::FormValue { .. }),
             },
-        };
-        key.start_signing_into(message, hash, &self.request, spot)
+        }
+    }
+
+    /// The request, with `message`'s signature in it, from node:crypto's thread pool: the Node
+    /// entry writes the signature in the callback that brings it.
+    fn sign_in_thread_pool(self, key: &ThreadPoolKey, message: &[u8], hash: HashAlg) -> Promise {
+        key.start_signing_into(message, hash, &self.request, self.spot())
             .unwrap_or_else(|_| Promise::reject(&to_js_error(node_crypto_refusal())))
     }
 

@@ -152,11 +152,22 @@ pub fn node_crypto_refusal() -> Error {
     Error::key("privateKey", "node:crypto could not sign with this key")
 }
 
-/// Where the Node entry writes a signature into a request it was handed: a header, or the body
-/// (the signature inserted at a UTF-16 offset, percent-encoded in a form value).
+/// Where an entry's JavaScript writes a signature into a request it was handed: a header, or the
+/// body (the signature inserted at a UTF-16 offset, percent-encoded in a form value).
 pub enum SignatureSpot<'a> {
     Header(&'a JsValue),
     Body { body: &'a str, at: u32, form: bool },
+}
+
+impl SignatureSpot<'_> {
+    /// Calls `write` with the spot as the entries' writers take it: `(header, body, at, form)`,
+    /// the header `undefined` where the signature goes into the body.
+    pub fn pass<R>(&self, write: impl FnOnce(&JsValue, &str, u32, bool) -> R) -> R {
+        match *self {
+            SignatureSpot::Header(name) => write(name, "", 0, false),
+            SignatureSpot::Body { body, at, form } => write(&JsValue::UNDEFINED, body, at, form),
+        }
+    }
 }
 
 /// A node:crypto `KeyObject` and the entry's signer that signs with it in the thread pool.
@@ -189,22 +200,19 @@ impl ThreadPoolKey {
         request: &Object,
         spot: SignatureSpot,
     ) -> std::result::Result<Promise, JsValue> {
-        let no_header = JsValue::UNDEFINED;
-        let (header, body, at, form) = match spot {
-            SignatureSpot::Header(name) => (name, "", 0, false),
-            SignatureSpot::Body { body, at, form } => (&no_header, body, at, form),
-        };
-        self.pool.pool_sign_into(
-            &known_string(node_hash_name(hash)),
-            &Uint8Array::from(message),
-            &self.key,
-            self.signature_len() as u32,
-            request,
-            header,
-            body,
-            at,
-            form,
-        )
+        spot.pass(|header, body, at, form| {
+            self.pool.pool_sign_into(
+                &known_string(node_hash_name(hash)),
+                &Uint8Array::from(message),
+                &self.key,
+                self.signature_len() as u32,
+                request,
+                header,
+                body,
+                at,
+                form,
+            )
+        })
     }
 
     /// The length of this key's signatures in bytes.

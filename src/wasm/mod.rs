@@ -153,6 +153,25 @@ pub fn use_node_crypto(
     host_crypto::use_node_crypto(module, thread_pool);
 }
 
+/// Takes the web entries' writer of WebCrypto's signatures into the async calls' requests
+/// (js/wasm-init.mjs). Without one, the module writes them itself.
+#[wasm_bindgen(js_name = "__useSignatureWriter")]
+pub fn use_signature_writer(
+    #[wasm_bindgen(
+        unchecked_param_type = "{ writeInto(signing: Promise<ArrayBuffer>, length: number, request: object, header: string | undefined, body: string, at: number, form: boolean): Promise<object> }"
+    )]
+    writer: webcrypto::SignatureWriter,
+) {
+    webcrypto::use_signature_writer(writer);
+}
+
+/// The error the web entries' signature writer rejects with where WebCrypto refused to sign or
+/// answered with anything but a signature of the key's length.
+#[wasm_bindgen(js_name = "__webCryptoRefusal")]
+pub fn webcrypto_refusal() -> JsValue {
+    to_js_error(webcrypto::webcrypto_refusal())
+}
+
 /// The error the Node entry's thread-pool signer rejects with where node:crypto refused to sign or
 /// answered with anything but a signature of the key's length.
 #[wasm_bindgen(js_name = "__threadPoolRefusal")]

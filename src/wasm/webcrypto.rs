@@ -5,8 +5,9 @@
 //! `Crypto` object is the one the package's entry file passed to `__useCrypto`, never looked up on
 //! `globalThis`.
 
-use super::host_crypto::{node_crypto_refusal, AsyncKey, ThreadPoolKey};
+use super::host_crypto::{node_crypto_refusal, AsyncKey, SignatureSpot, ThreadPoolKey};
 use super::js;
+use super::to_js_error;
 use crate::crypto::HashAlg;
 use crate::keys::{check_generated_bits, key_pair_from_der, GeneratedKeyPair};
 use crate::{Client, Draft, Error, Result, SignedRequest};
@@ -31,6 +32,28 @@ extern "C" {
     ) -> std::result::Result<Promise, JsValue>;
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The web entries' signature writer (js/wasm-init.mjs).
+    pub type SignatureWriter;
+
+    /// `signing`'s signature, `length` bytes in an `ArrayBuffer`, written into `request` as a
+    /// [`SignatureSpot`] says: a promise of `request`, or a rejection with [`webcrypto_refusal`]
+    /// where WebCrypto refused or answered with anything else.
+    #[wasm_bindgen(method, catch, js_name = writeInto)]
+    #[allow(clippy::too_many_arguments)]
+    fn write_into(
+        this: &SignatureWriter,
+        signing: &PlatformPromise,
+        length: u32,
+        request: &Object,
+        header: &JsValue,
+        body: &str,
+        at: u32,
+        form: bool,
+    ) -> std::result::Result<Promise, JsValue>;
+}
+
 const ALGORITHM: &str = "RSASSA-PKCS1-v1_5";
 /// WebCrypto defines eight key usages; a key listing more is not a `CryptoKey`.
 const MAX_USAGES: usize = 8;
@@ -38,11 +61,24 @@ const MAX_USAGES: usize = 8;
 thread_local! {
     /// The platform's `Crypto`, given by the entry file; undefined until then.
     static CRYPTO: RefCell<JsValue> = const { RefCell::new(JsValue::UNDEFINED) };
+    /// The entry's writer of WebCrypto's signatures into requests, where it gave one.
+    static WRITER: RefCell<Option<SignatureWriter>> = const { RefCell::new(None) };
 }
 
 /// Makes `crypto` the object every later signature and key generation reads `subtle` from.
 pub fn use_crypto(crypto: JsValue) {
     CRYPTO.with(|c| *c.borrow_mut() = crypto);
+}
+
+/// Makes `writer` write WebCrypto's signatures into the async calls' requests: in JavaScript, where
+/// the signature arrives, rather than back in WebAssembly, whose code has gone cold meanwhile.
+pub fn use_signature_writer(writer: SignatureWriter) {
+    WRITER.with(|w| *w.borrow_mut() = Some(writer));
+}
+
+/// The one refusal of a signature WebCrypto would not make or made wrong.
+pub fn webcrypto_refusal() -> Error {
+    Error::key("privateKey", "WebCrypto could not sign with this key")
 }
 
 /// The name WebCrypto gives a digest.
@@ -331,11 +367,32 @@ impl SignatureCheck {
     /// The one refusal of a signature the platform would not make or made wrong.
     pub fn refusal(&self) -> Error {
         match self.platform {
-            Platform::WebCrypto => {
-                Error::key("privateKey", "WebCrypto could not sign with this key")
-            }
+            Platform::WebCrypto => webcrypto_refusal(),
             Platform::NodeCrypto => node_crypto_refusal(),
         }
+    }
+
+    /// WebCrypto's `signing` carried to `request` by the entry's writer, which checks the
+    /// signature as [`SignatureCheck::signature`] does and writes it at `spot`; `None` where the
+    /// entry gave no writer, the signature is not WebCrypto's, or its length is not known.
+    pub fn write_into(
+        &self,
+        signing: &PlatformPromise,
+        request: &Object,
+        spot: SignatureSpot,
+    ) -> Option<Promise> {
+        let length = match (self.platform, self.len) {
+            (Platform::WebCrypto, Some(length)) => u32::try_from(length).ok()?,
+            _ => return None,
+        };
+        WRITER.with(|writer| {
+            let writer = writer.borrow();
+            let writer = writer.as_ref()?;
+            let written = spot.pass(|header, body, at, form| {
+                writer.write_into(signing, length, request, header, body, at, form)
+            });
+            Some(written.unwrap_or_else(|_| Promise::reject(&to_js_error(self.refusal()))))
+        })
     }
 
     /// The platform's answer to a signature, fulfilled or rejected, as the signature: bytes of the
