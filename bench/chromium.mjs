@@ -52,9 +52,15 @@ export async function timeInChromium({ chromium, root, merchantPrivate, scenario
   try {
     const tab = await browser.newPage();
     const errors = [];
+    // An error the page did not catch (a module that fails to load, say) ends the wait at once.
+    const uncaught = new Promise((_, reject) => tab.on('pageerror', (e) => reject(new Error(`the Chromium page failed: ${e.message}`))));
+    uncaught.catch(() => {});
     tab.on('pageerror', (e) => errors.push(e.message));
     await tab.goto(`http://127.0.0.1:${server.address().port}/`);
-    await tab.waitForFunction(() => globalThis.__result !== undefined || globalThis.__error !== undefined, null, { timeout: 600_000 });
+    await Promise.race([
+      tab.waitForFunction(() => globalThis.__result !== undefined || globalThis.__error !== undefined, null, { timeout: 600_000 }),
+      uncaught,
+    ]);
     const { result, error } = await tab.evaluate(() => ({ result: globalThis.__result, error: globalThis.__error }));
     if (error !== undefined || errors.length) throw new Error(`the Chromium page failed: ${error ?? errors.join(' | ')}`);
     return result;

@@ -1,13 +1,14 @@
 // `npm run bench` keeps printing every target's row: a short run of the real script (five timed
-// rounds, without the Chromium rows, which need a browser) and its JSON read back. Nothing here
+// rounds, without the Chromium rows) and its JSON read back; and its Chromium part fails fast. Nothing here
 // judges a figure; the bench's numbers are for people, not for a timed test.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { chromiumLauncher, timeInChromium } from '../../bench/chromium.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const GATEWAYS = ['wisepay', 'payermax', 'bluepay', 'bieases'];
@@ -51,6 +52,26 @@ test('the bench runs end to end and reports every target', () => {
     assert.equal(results.sizes[0].target, results.targets.browserModuleGzipBytes);
     assert.match(printed, /<= 1\.15x (met|NOT met)/);
     assert.match(printed, /note: Chromium rows left out \(--no-chromium\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a Chromium page that fails to load ends the Chromium rows at once, with its error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'refundkit-bench-page-'));
+  try {
+    mkdirSync(join(dir, 'bench'));
+    for (const file of ['chromium-page.mjs', 'race.mjs']) cpSync(join(root, 'bench', file), join(dir, 'bench', file));
+    for (const folder of ['js', 'pkg']) cpSync(join(root, folder), join(dir, folder), { recursive: true });
+    // An entry that asks its glue for a name the glue lacks: the page's module never runs.
+    appendFileSync(join(dir, 'js', 'wasm-init.mjs'), "import { noSuchExport } from '../pkg/web/refundkit.js';\n");
+    const started = Date.now();
+    await assert.rejects(
+      timeInChromium({ chromium: chromiumLauncher(), root: dir, merchantPrivate: '', scenarios: [], rounds: 1, warmup: 1 }),
+      /the Chromium page failed: .*noSuchExport/,
+    );
+    // The page's own wait is ten minutes; the failure must not wait for it.
+    assert.ok(Date.now() - started < 60_000, `${Date.now() - started} ms`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
