@@ -1,6 +1,6 @@
 // `npm run bench` keeps printing every target's row: a short run of the real script (five timed
-// rounds, without the Chromium rows) and its JSON read back; and its Chromium part fails fast. Nothing here
-// judges a figure; the bench's numbers are for people, not for a timed test.
+// rounds, without the Chromium rows) and its JSON read back; and its Chromium part fails fast.
+// Nothing here judges a figure; the bench's numbers are for people, not for a timed test.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
