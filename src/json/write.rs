@@ -52,8 +52,21 @@ impl ToJson for str {
     fn write_json(&self, out: &mut String) {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         out.push('"');
-        let mut run = 0;
-        for (i, byte) in self.bytes().enumerate() {
+        let bytes = self.as_bytes();
+        let (mut run, mut i) = (0, 0);
+        while i < bytes.len() {
+            // Eight bytes at a time past the long stretches that need no escape (a base64
+            // ciphertext, a URL), one at a time where one does.
+            if let Some(chunk) = bytes.get(i..i + 8) {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(chunk);
+                if !needs_escape(u64::from_le_bytes(word)) {
+                    i += 8;
+                    continue;
+                }
+            }
+            let byte = bytes[i];
+            i += 1;
             let escape = match byte {
                 b'"' => "\\\"",
                 b'\\' => "\\\\",
@@ -65,17 +78,31 @@ impl ToJson for str {
                 0..=0x1f => "\\u00",
                 _ => continue,
             };
-            out.push_str(&self[run..i]);
+            out.push_str(&self[run..i - 1]);
             out.push_str(escape);
             if escape == "\\u00" {
                 out.push(char::from(HEX[usize::from(byte >> 4)]));
                 out.push(char::from(HEX[usize::from(byte & 0xf)]));
             }
-            run = i + 1;
+            run = i;
         }
         out.push_str(&self[run..]);
         out.push('"');
     }
+}
+
+/// Whether any of the eight bytes of `word` needs escaping in a JSON string: a control character
+/// (below 0x20), `"` or `\`. `x - 0x01..01 & !x & 0x80..80` is nonzero exactly where some byte of
+/// `x` is zero (a borrow only starts at a zero byte), so the test is exact; bytes from 0x80 (UTF-8
+/// sequences) never count.
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH_BITS != 0;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH_BITS != 0;
+    below_space
+        || has_zero(word ^ (ONES * u64::from(b'"')))
+        || has_zero(word ^ (ONES * u64::from(b'\\')))
 }
 
 impl ToJson for String {
@@ -278,6 +305,48 @@ mod tests {
         let text = "\u{0}\u{1f}\u{7f}\"\\/\u{8}\u{c}\n\r\t é\u{2028}😀";
         let written = "\"\\u0000\\u001f\u{7f}\\\"\\\\/\\b\\f\\n\\r\\t é\u{2028}😀\"";
         assert_eq!(text.to_json(), written);
+    }
+
+    /// The escape of each byte alone, as RFC 8259 and serde_json write it.
+    fn escaped_one_by_one(text: &str) -> String {
+        let mut out = String::from("\"");
+        for c in text.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                '\u{0}'..='\u{1f}' => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+                _ => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    #[test]
+    fn strings_are_escaped_wherever_the_byte_falls_in_an_eight_byte_word() {
+        // Every ASCII character and some beyond, at every offset of strings up to three words
+        // long, among plain letters and among characters of one, two, three and four bytes.
+        let specials: Vec<char> = (0u8..0x80)
+            .map(char::from)
+            .chain(['é', '€', '😀', '\u{7f}'])
+            .collect();
+        for filler in ['a', 'ÿ', '€', '😀'] {
+            for len in 0..24 {
+                for at in 0..=len {
+                    for &special in &specials {
+                        let text: String = (0..len)
+                            .map(|i| if i == at { special } else { filler })
+                            .collect();
+                        assert_eq!(text.to_json(), escaped_one_by_one(&text), "{text:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

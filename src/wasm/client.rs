@@ -562,8 +562,8 @@ impl PendingRequest {
             SignatureSlot::Header { name, .. } => SignatureSpot::Header(name),
             SignatureSlot::Body { body, offset } => SignatureSpot::Body {
                 body,
-                // JavaScript strings index UTF-16 units; `offset` is a char boundary (`begin`).
-                at: body[..*offset].encode_utf16().count() as u32,
+                // `offset` is a char boundary (`begin`).
+                at: utf16_len(&body[..*offset]) as u32,
                 form: matches!(self.place, SignaturePlace::FormValue { .. }),
             },
         }
@@ -590,6 +590,17 @@ impl PendingRequest {
         }
         Ok(self.request.into())
     }
+}
+
+/// `text`'s length in UTF-16 units, as JavaScript strings count: a unit per UTF-8 sequence, two for
+/// the four-byte ones. Counted over bytes, as `encode_utf16` decoding each character took longer.
+fn utf16_len(text: &str) -> usize {
+    if text.is_ascii() {
+        return text.len();
+    }
+    text.bytes()
+        .map(|byte| usize::from(byte & 0xc0 != 0x80) + usize::from(byte >= 0xf0))
+        .sum()
 }
 
 /// Splits the JavaScript config into JSON settings for the core and the host-only parts: `fetch`,
