@@ -172,8 +172,9 @@ impl RefundClient {
     /// Signs `draft` and gives the request, as a promise. Where the key is ready, the platform's
     /// own promise (WebCrypto's or node:crypto's) carries the signature to the request, and
     /// everything but the signature is written while the platform signs: after the wait, in code
-    /// gone cold, only the signature is encoded and put in its place, by the Node entry itself
-    /// where node:crypto signs.
+    /// gone cold, only the signature is encoded and put in its place: by the entry's own
+    /// JavaScript where it gave the module a way to (the Node entry's thread pool, the web
+    /// entries' writer), else by the module.
     fn sign_to_js(&self, mut draft: Draft) -> Promise {
         if let Some(key) = self.signer.node_key() {
             let (message, hash) = (std::mem::take(&mut draft.message), draft.hash);

@@ -72,7 +72,6 @@ extern "C" {
     /// of `request`, or a rejection with [`node_crypto_refusal`] where node:crypto refused or
     /// answered with anything but `length` bytes.
     #[wasm_bindgen(method, catch, js_name = signInto)]
-    #[allow(clippy::too_many_arguments)]
     fn pool_sign_into(
         this: &ThreadPool,
         algorithm: &JsValue,

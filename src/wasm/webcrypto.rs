@@ -30,10 +30,7 @@ extern "C" {
         on_fulfilled: &js_sys::Function,
         on_rejected: &js_sys::Function,
     ) -> std::result::Result<Promise, JsValue>;
-}
 
-#[wasm_bindgen]
-extern "C" {
     /// The web entries' signature writer (js/wasm-init.mjs).
     pub type SignatureWriter;
 
@@ -41,7 +38,6 @@ extern "C" {
     /// [`SignatureSpot`] says: a promise of `request`, or a rejection with [`webcrypto_refusal`]
     /// where WebCrypto refused or answered with anything else.
     #[wasm_bindgen(method, catch, js_name = writeInto)]
-    #[allow(clippy::too_many_arguments)]
     fn write_into(
         this: &SignatureWriter,
         signing: &PlatformPromise,
