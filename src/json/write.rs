@@ -57,10 +57,8 @@ impl ToJson for str {
         while i < bytes.len() {
             // Eight bytes at a time past the long stretches that need no escape (a base64
             // ciphertext, a URL), one at a time where one does.
-            if let Some(chunk) = bytes.get(i..i + 8) {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(chunk);
-                if !needs_escape(u64::from_le_bytes(word)) {
+            if let Some(word) = bytes[i..].first_chunk::<8>() {
+                if !needs_escape(u64::from_le_bytes(*word)) {
                     i += 8;
                     continue;
                 }
