@@ -173,7 +173,8 @@ function newestInput() {
     if (stat.isDirectory()) readdirSync(path).forEach((name) => visit(join(path, name)));
     else newest = Math.max(newest, stat.mtimeMs);
   };
-  ['src', 'fallback', 'Cargo.toml', 'Cargo.lock'].forEach((p) => visit(join(root, p)));
+  // The sources, cargo's settings, and this script, whose flags shape the modules as much.
+  ['src', 'fallback', 'Cargo.toml', 'Cargo.lock', '.cargo', 'scripts/build.mjs'].forEach((p) => visit(join(root, p)));
   return newest;
 }
 
