@@ -12,17 +12,15 @@ import initCore, {
   __webCryptoRefusal,
 } from '../pkg/web/refundkit.js';
 import { RefundKitError } from './error.mjs';
+import { writeSignature } from './signature.mjs';
 
 /** Standard base64: the platform's own where it has it. */
 const toBase64 = typeof Uint8Array.prototype.toBase64 === 'function'
   ? (bytes) => bytes.toBase64()
   : (bytes) => btoa(String.fromCharCode.apply(null, bytes));
 
-// The async calls' requests are written while WebCrypto signs; its signature is put in here, where
-// it arrives: after the wait, finishing in JavaScript is cheaper than calling back into the module.
-// The signature goes in the header named `header`, or else into `body` at the UTF-16 offset `at`,
-// percent-encoded where the body is a form (`+` `/` `=` as `%2B` `%2F` `%3D`, as
-// encodeURIComponent writes them), as the Node entry's thread-pool signer does.
+// The async calls' requests are written while WebCrypto signs; its signature is put in where it
+// arrives, on WebCrypto's own promise (js/signature.mjs).
 const signatureWriter = {
   writeInto: (signing, length, request, header, body, at, form) =>
     signing.then(
@@ -30,10 +28,7 @@ const signatureWriter = {
         // A view by the buffer's own length: nothing the caller could override is asked.
         const bytes = signature instanceof ArrayBuffer ? new Uint8Array(signature) : null;
         if (bytes === null || bytes.length !== length) throw __webCryptoRefusal();
-        const base64 = toBase64(bytes);
-        if (header !== undefined) request.headers[header] = base64;
-        else request.body = body.slice(0, at) + (form ? encodeURIComponent(base64) : base64) + body.slice(at);
-        return request;
+        return writeSignature(request, toBase64(bytes), header, body, at, form);
       },
       () => {
         throw __webCryptoRefusal();

@@ -1,8 +1,9 @@
 // Builds the npm package's WebAssembly: the core module, with glue for Node (pkg/node, CommonJS,
 // loads synchronously) and for browsers and workers (pkg/web, ES module with init()), and the RSA
 // fallback module browsers load only on request (pkg/fallback); beside them what the entry files need
-// from the build: the CommonJS copy of js/error.mjs (inside the Node glue), the markers that make pkg/web and pkg/fallback
-// ES module scopes, and the inlined copies of both modules for bundlers that emit no .wasm asset.
+// from the build: the CommonJS copies of js/error.mjs and js/signature.mjs (inside the Node glue), the
+// markers that make pkg/web and pkg/fallback ES module scopes, and the inlined copies of both modules
+// for bundlers that emit no .wasm asset.
 //
 // The package holds one copy of each .wasm: wasm-bindgen writes the same module for the Node and the
 // web glue, so the Node glue is pointed at pkg/web/refundkit_bg.wasm and its own copy is not kept.
@@ -95,10 +96,10 @@ function buildWasm(inputs, optimize) {
 
 /**
  * Files the entries load from pkg/, written on every build (they cost nothing):
- * - The CommonJS form of js/error.mjs, at the end of the Node glue (pkg/node/refundkit.js), which
- *   exports it as RefundKitError: node.cjs cannot import an ES module on every Node 20, and the
- *   browser entry cannot require CommonJS, so the class is written once as ESM and translated here.
- *   Inside the glue rather than a file of its own, because each file a fresh process requires costs
+ * - The CommonJS form of js/error.mjs and js/signature.mjs (GLUE_SOURCES), at the end of the Node
+ *   glue (pkg/node/refundkit.js), which exports their names: node.cjs cannot import an ES module on
+ *   every Node 20, and the browser entries cannot require CommonJS, so they are written once as ESM
+ *   and translated here. Inside the glue rather than a file of its own, because each file a fresh process requires costs
  *   it about half a millisecond (docs/performance.md, the fresh-process figure).
  * - pkg/web/package.json, `"type": "module"`: the web glue is an ES module inside a CommonJS package;
  *   without the marker Node and Node-like hosts read it as CommonJS and cannot load it, and webpack
@@ -108,12 +109,12 @@ function buildWasm(inputs, optimize) {
  *   export, for js/inline.mjs (gzipped first, the inlined core is about half the .wasm's size rather than a third more).
  */
 function writeEntrySupport() {
-  const source = readFileSync(join(root, 'js', 'error.mjs'), 'utf8');
+  const sources = GLUE_SOURCES.map((s) => ({ ...s, source: readFileSync(join(root, 'js', s.file), 'utf8') }));
   for (const dir of ['web', 'fallback']) {
     writeFileSync(join(root, 'pkg', dir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
   }
   const nodeGlue = join(root, 'pkg', 'node', 'refundkit.js');
-  writeFileSync(nodeGlue, glueWithErrorClass(sharedWasmGlue(readFileSync(nodeGlue, 'utf8')), source));
+  writeFileSync(nodeGlue, glueWithSources(sharedWasmGlue(readFileSync(nodeGlue, 'utf8')), sources));
   for (const leftover of ['refundkit_bg.wasm', 'refundkit_bg.wasm.d.ts', 'error.cjs']) rmSync(join(root, 'pkg', 'node', leftover), { force: true });
   mkdirSync(join(root, 'pkg', 'inline'), { recursive: true });
   for (const [name, wasm] of [['core', 'web/refundkit_bg.wasm'], ['fallback', 'fallback/refundkit_rsa_fallback_bg.wasm']]) {
@@ -142,27 +143,45 @@ export function sharedWasmGlue(glue) {
   return glue.replace(own, shared);
 }
 
-/** The first line of the error class in the Node glue; everything from it on is rewritten by each build. */
-const ERROR_CLASS_MARK = '// RefundKitError, written by scripts/build.mjs from js/error.mjs: edit that file.';
+/**
+ * The ES modules the Node glue carries as CommonJS, and the names each must export, exactly (classes
+ * or functions): the error class, and how a signature is written into a request in node:crypto's
+ * thread pool. Written once as ESM for the browser entries, which cannot require CommonJS.
+ */
+export const GLUE_SOURCES = [
+  { file: 'error.mjs', names: ['RefundKitError'] },
+  { file: 'signature.mjs', names: ['writeSignature', 'threadPoolSigner'] },
+];
+
+/** The first line of the copies in the Node glue; everything from it on is rewritten by each build. */
+const GLUE_SOURCES_MARK = `// Written by scripts/build.mjs from ${GLUE_SOURCES.map((s) => `js/${s.file}`).join(' and ')}: edit those files.`;
 
 /**
- * The Node glue ending with js/error.mjs as CommonJS, exported as RefundKitError. A block scopes the
- * class so no name of the glue can clash with it; the class keeps its own strict mode. Replaces the
- * copy an earlier build wrote, so the result depends only on the glue and the source.
+ * The Node glue ending with each of `sources` ({ file, names, source }) as CommonJS, its names
+ * exported. A block scopes each file so no name of the glue can clash with it; classes keep their
+ * own strict mode. Replaces the copies an earlier build wrote, so the result depends only on the
+ * glue and the sources.
  */
-export function glueWithErrorClass(glue, source) {
-  const at = glue.indexOf(`\n${ERROR_CLASS_MARK}\n`);
+export function glueWithSources(glue, sources) {
+  const at = glue.indexOf(`\n${GLUE_SOURCES_MARK}\n`);
   const base = at === -1 ? glue.replace(/\n*$/, '\n') : glue.slice(0, at + 1);
-  return `${base}${ERROR_CLASS_MARK}\n{\n${commonJsErrorClass(source)}exports.RefundKitError = RefundKitError;\n}\n`;
+  const blocks = sources.map(({ file, names, source }) => {
+    const exported = names.map((name) => `exports.${name} = ${name};\n`).join('');
+    return `{\n${commonJsSource(file, source, names)}${exported}}\n`;
+  });
+  return `${base}${GLUE_SOURCES_MARK}\n${blocks.join('')}`;
 }
 
-/** js/error.mjs as a CommonJS class declaration. It must export exactly the class RefundKitError and import nothing. */
-export function commonJsErrorClass(source) {
-  const exports = source.match(/^export\b.*$/gm) ?? [];
-  if (exports.length !== 1 || !exports[0].startsWith('export class RefundKitError ') || /^import\b/m.test(source)) {
-    throw new Error('js/error.mjs must export the class RefundKitError and nothing else, and import nothing');
+/**
+ * js/`file` as CommonJS declarations. It must export exactly `names`, in that order, each as
+ * `export class` or `export function`, and import nothing.
+ */
+export function commonJsSource(file, source, names) {
+  const exported = (source.match(/^export\b.*$/gm) ?? []).map((line) => line.match(/^export (?:class|function) ([A-Za-z_$][\w$]*)/)?.[1]);
+  if (exported.join() !== names.join() || /^import\b/m.test(source)) {
+    throw new Error(`js/${file} must export ${names.join(' and ')} (each a class or a function) and nothing else, and import nothing`);
   }
-  return source.replace(/^export class /m, 'class ').replace(/\n*$/, '\n');
+  return source.replace(/^export (class|function) /gm, '$1 ').replace(/\n*$/, '\n');
 }
 
 /** The newest modification time among the files a build depends on. */

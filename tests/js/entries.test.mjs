@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { NOW, gateways } from './gateway-doubles.mjs';
 import { keys } from './helpers.mjs';
-import { commonJsErrorClass, glueWithErrorClass } from '../../scripts/build.mjs';
+import { GLUE_SOURCES, commonJsSource, glueWithSources } from '../../scripts/build.mjs';
 import { cargoTargetDir } from '../../scripts/lib.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -198,7 +198,7 @@ test('RefundKitError is defined once, in js/error.mjs, and every entry uses that
   assert.equal((await webEntry()).RefundKitError, source.RefundKitError, 'the browser entry imports js/error.mjs');
   assert.equal(String(cjs.RefundKitError), String(source.RefundKitError), "the Node entries' class is js/error.mjs's text");
   const glue = readFileSync(`${root}pkg/node/refundkit.js`, 'utf8');
-  assert.ok(glue.includes(commonJsErrorClass(readFileSync(`${root}js/error.mjs`, 'utf8'))), 'the Node glue carries js/error.mjs');
+  assert.ok(glue.includes(commonJsSource('error.mjs', readFileSync(`${root}js/error.mjs`, 'utf8'), ['RefundKitError'])), 'the Node glue carries js/error.mjs');
   let thrown;
   try {
     new cjs.RefundClient({ gateway: 'nope' });
@@ -208,29 +208,49 @@ test('RefundKitError is defined once, in js/error.mjs, and every entry uses that
   assert.ok(thrown instanceof esm.RefundKitError, 'errors from wasm are instances of the class');
 });
 
-test('the build writes error.mjs into the Node glue once, replacing the copy of an earlier build', () => {
+test('how a signature is written into a request is defined once, in js/signature.mjs, and the Node glue carries it', () => {
+  const writers = readdirSync(`${root}js`)
+    .filter((f) => !f.endsWith('.d.ts'))
+    .filter((f) => /body\.slice\(0, at\)|\.sign\(algorithm, data, key,/.test(readFileSync(`${root}js/${f}`, 'utf8')));
+  assert.deepEqual(writers, ['signature.mjs']);
+  const glue = readFileSync(`${root}pkg/node/refundkit.js`, 'utf8');
+  const { names } = GLUE_SOURCES.find((s) => s.file === 'signature.mjs');
+  assert.ok(glue.includes(commonJsSource('signature.mjs', readFileSync(`${root}js/signature.mjs`, 'utf8'), names)), 'the Node glue carries js/signature.mjs');
+  assert.equal(typeof require('../../pkg/node/refundkit.js').threadPoolSigner, 'function');
+});
+
+test('the build writes its sources into the Node glue once, replacing the copies of an earlier build', () => {
   const glue = "exports.x = 1;\nconst wasm = 'glue';\n";
-  const first = glueWithErrorClass(glue, 'export class RefundKitError extends Error {}\n');
+  const sources = (base) => [
+    { file: 'error.mjs', names: ['RefundKitError'], source: `export class RefundKitError extends ${base} {}\n` },
+    { file: 'two.mjs', names: ['one', 'two'], source: 'export function one() {\n  return 1;\n}\nexport function two() {\n  return one() + 1;\n}\n' },
+  ];
+  const first = glueWithSources(glue, sources('Error'));
   assert.ok(first.startsWith(glue));
   const exported = { exports: {} };
   new Function('exports', first)(exported.exports);
   assert.equal(exported.exports.x, 1);
   assert.ok(new exported.exports.RefundKitError() instanceof Error);
-  assert.equal(glueWithErrorClass(first, 'export class RefundKitError extends Error {}\n'), first, 'rebuilding changes nothing');
-  const changed = glueWithErrorClass(first, 'export class RefundKitError extends TypeError {}\n');
-  assert.equal(changed, glueWithErrorClass(glue, 'export class RefundKitError extends TypeError {}\n'), 'a changed class replaces the old copy');
+  assert.equal(exported.exports.two(), 2);
+  assert.equal(glueWithSources(first, sources('Error')), first, 'rebuilding changes nothing');
+  const changed = glueWithSources(first, sources('TypeError'));
+  assert.equal(changed, glueWithSources(glue, sources('TypeError')), 'a changed class replaces the old copy');
   assert.equal(changed.match(/class RefundKitError/g).length, 1);
+  assert.equal(changed.match(/function two/g).length, 1);
 });
 
-test('the build refuses an error.mjs it cannot translate to one CommonJS class', () => {
+test('the build refuses a source it cannot translate to exactly the CommonJS names it must export', () => {
   const good = 'export class RefundKitError extends Error {}\n';
-  assert.equal(commonJsErrorClass(good), 'class RefundKitError extends Error {}\n');
+  assert.equal(commonJsSource('error.mjs', good, ['RefundKitError']), 'class RefundKitError extends Error {}\n');
   for (const bad of [
     `${good}export const other = 1;\n`,
+    `${good}export function other() {}\n`,
     `import './x.mjs';\n${good}`,
     'export class Other extends Error {}\n',
+    'export default class RefundKitError extends Error {}\n',
+    '',
   ]) {
-    assert.throws(() => commonJsErrorClass(bad), /js\/error\.mjs must export the class RefundKitError/);
+    assert.throws(() => commonJsSource('error.mjs', bad, ['RefundKitError']), /js\/error\.mjs must export RefundKitError \(each a class or a function\)/);
   }
 });
 

@@ -15,7 +15,7 @@ test('npm pack installs into an empty folder and works with require and import',
   try {
     const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }));
     const files = packed[0].files.map((f) => f.path);
-    for (const expected of ['js/node.cjs', 'js/node.mjs', 'js/web.mjs', 'js/inline.mjs', 'js/workerd.mjs', 'js/wasm-init.mjs', 'js/error.mjs', 'js/index.d.ts', 'pkg/node/refundkit.js', 'pkg/web/refundkit_bg.wasm', 'pkg/web/package.json', 'pkg/inline/core.mjs', 'pkg/inline/fallback.mjs', 'README.md']) {
+    for (const expected of ['js/node.cjs', 'js/node.mjs', 'js/web.mjs', 'js/inline.mjs', 'js/workerd.mjs', 'js/wasm-init.mjs', 'js/error.mjs', 'js/signature.mjs', 'js/index.d.ts', 'pkg/node/refundkit.js', 'pkg/web/refundkit_bg.wasm', 'pkg/web/package.json', 'pkg/inline/core.mjs', 'pkg/inline/fallback.mjs', 'README.md']) {
       assert.ok(files.includes(expected), `${expected} missing from the package`);
     }
     // One copy of each module as a .wasm file: the Node glue loads the web one.
