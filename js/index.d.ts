@@ -367,7 +367,8 @@ export type WasmSource = string | URL | Response | ArrayBuffer | ArrayBufferView
 /** Options of the browser entry's init (ignored in Node, which signs with node:crypto). */
 export interface InitOptions {
   /** Also load the RSA fallback module, so that the synchronous builds (buildRefund,
-   * buildRefundQuery) sign in the browser. Loaded anyway where the page has no crypto.subtle. */
+   * buildRefundQuery) sign in the browser. Loaded anyway where the page has no crypto.subtle;
+   * never where node:crypto signs (a browser entry run by Node 20.16+, Deno or Bun). */
   syncSigning?: boolean;
   /** Where the fallback module's .wasm is (default: next to its glue, pkg/fallback/). */
   fallbackModuleOrPath?: WasmSource;

@@ -6,8 +6,9 @@
 //
 // Loaded from files by Node, Bun or Deno (`refundkit/web`), a file: URL cannot be fetched everywhere,
 // so the bytes are read with the host's own fs, reached through process.getBuiltinModule: no import
-// statement that a browser bundler would try to follow.
-import { makeInit } from './wasm-init.mjs';
+// statement that a browser bundler would try to follow. There, node:crypto signs and verifies, as
+// in the Node entry, and no fallback module is loaded.
+import { makeInit, serverRuntime } from './wasm-init.mjs';
 import { RefundClient, generateKeyPair, keyFingerprint, errorCodes, gateways } from '../pkg/web/refundkit.js';
 import { RefundKitError } from './error.mjs';
 
@@ -22,6 +23,7 @@ function localFile(path) {
 export const init = makeInit({
   core: () => localFile('../pkg/web/refundkit_bg.wasm'),
   fallback: () => localFile('../pkg/fallback/refundkit_rsa_fallback_bg.wasm'),
+  server: serverRuntime,
 });
 
 export { RefundClient, RefundKitError, generateKeyPair, keyFingerprint, errorCodes, gateways };

@@ -387,8 +387,13 @@ const cells = [
   ]),
   ['TypeScript strict, node16 resolution, no DOM', () => typescript('node16')],
   ['TypeScript strict, bundler resolution, no DOM', () => typescript('bundler')],
-  ['Deno 2, package.json project, no deno.json', () => scenarioOutput(bin('deno'), ['run', '--allow-read', '--allow-env', 'server-esm.mjs'], app, { DENO_DIR: join(work, 'deno'), DENO_NO_UPDATE_CHECK: '1' })],
-  ['Bun', () => scenarioOutput(bin('bun'), ['server-esm.mjs'], app)],
+  ...['server-esm.mjs', 'server-web.mjs'].flatMap((file) => {
+    const entry = file === 'server-web.mjs' ? ', refundkit/web' : '';
+    return [
+      [`Deno 2, package.json project, no deno.json${entry}`, () => scenarioOutput(bin('deno'), ['run', '--allow-read', '--allow-env', file], app, { DENO_DIR: join(work, 'deno'), DENO_NO_UPDATE_CHECK: '1' })],
+      [`Bun${entry}`, () => scenarioOutput(bin('bun'), [file], app)],
+    ];
+  }),
   ['Cloudflare Workers (wrangler, workerd)', cloudflare],
   ['Chromium, plain ESM with an import map', () => servedPage(app, '/importmap.html')],
   ['Chromium, module Web Worker', () => servedPage(app, '/worker.html')],

@@ -134,6 +134,62 @@ test('given a crypto without subtle, node:crypto still signs the same bytes and 
   assert.equal(webcrypto.subtle.sign, realSign);
 });
 
+/**
+ * A script that loads the browser entry (`entry`, a file of js/) from disk, counts the package's
+ * WebAssembly modules instantiated and WebCrypto's and node:crypto's signatures, runs `init(undefined,
+ * initOptions)` and builds PayerMax's refund sync and async; it prints what each gave and the counts.
+ */
+const browserEntryInNode = (entry, initOptions, before = '') => `
+  ${before}
+  const nodeCrypto = (await import('node:crypto')).default;
+  const calls = { instantiated: 0, webCryptoSign: 0, nodeSign: 0 };
+  const realInstantiate = WebAssembly.instantiate;
+  // The package's own (Node's fetch instantiates one of its own, lazily).
+  WebAssembly.instantiate = function (...args) {
+    if (new Error().stack.includes('/pkg/')) calls.instantiated += 1;
+    return realInstantiate.apply(this, args);
+  };
+  const realSubtleSign = globalThis.crypto.subtle.sign;
+  globalThis.crypto.subtle.sign = function (...args) { calls.webCryptoSign += 1; return realSubtleSign.apply(this, args); };
+  const realNodeSign = nodeCrypto.sign;
+  nodeCrypto.sign = function (...args) { calls.nodeSign += 1; return realNodeSign.apply(this, args); };
+  const rk = await import(${JSON.stringify(pathToFileURL(root).href)} + 'js/${entry}');
+  await rk.init(undefined, ${JSON.stringify(initOptions)});
+  const client = new rk.RefundClient(${JSON.stringify(payermaxConfig)});
+  const input = ${JSON.stringify(gateways.payermax.input)};
+  const outcome = (build) => { try { return build(); } catch (e) { return { code: e.code, field: e.field }; } };
+  const sync = outcome(() => client.buildRefund(input, { now: ${NOW} }));
+  const async = await client.buildRefundAsync(input, { now: ${NOW} });
+  console.log(JSON.stringify({ sync, async, calls }));`;
+
+test('the browser entries run by Node sign with node:crypto, as the Node entry does: no fallback module, no WebCrypto', () => {
+  const expected = require('refundkit').RefundClient;
+  const signed = new expected(payermaxConfig).buildRefund(gateways.payermax.input, { now: NOW });
+  for (const entry of ['web.mjs', 'inline.mjs']) {
+    for (const initOptions of [{}, { syncSigning: true }]) {
+      const out = inChild(browserEntryInNode(entry, initOptions));
+      assert.deepEqual(out.sync, signed, `${entry} ${JSON.stringify(initOptions)}: the synchronous build needs no fallback`);
+      assert.deepEqual(out.async, signed, `${entry} ${JSON.stringify(initOptions)}`);
+      // One module (the core), and both signatures by node:crypto.
+      assert.deepEqual(out.calls, { instantiated: 1, webCryptoSign: 0, nodeSign: 2 }, `${entry} ${JSON.stringify(initOptions)}`);
+    }
+  }
+});
+
+test('a browser entry on a host without node:crypto (Node before 20.16) signs with WebCrypto and loads the fallback on request', () => {
+  const expected = require('refundkit').RefundClient;
+  const signed = new expected(payermaxConfig).buildRefund(gateways.payermax.input, { now: NOW });
+  const hidden = 'delete process.getBuiltinModule;';
+  const plain = inChild(browserEntryInNode('inline.mjs', {}, hidden));
+  assert.deepEqual(plain.sync, { code: 'CONFIG_INVALID', field: 'privateKey' }, 'synchronous signing asks for the fallback');
+  assert.deepEqual(plain.async, signed);
+  assert.deepEqual(plain.calls, { instantiated: 1, webCryptoSign: 1, nodeSign: 0 });
+  const withFallback = inChild(browserEntryInNode('inline.mjs', { syncSigning: true }, hidden));
+  assert.deepEqual(withFallback.sync, signed);
+  assert.deepEqual(withFallback.async, signed);
+  assert.deepEqual(withFallback.calls, { instantiated: 2, webCryptoSign: 1, nodeSign: 0 });
+});
+
 /** Every exported function, class and const in js/index.d.ts, with its kind. */
 function declaredExports() {
   const text = readFileSync(new URL('../../js/index.d.ts', import.meta.url), 'utf8');

@@ -9,10 +9,11 @@ import { test } from 'node:test';
 import * as node from 'refundkit';
 import * as web from '../../js/web.mjs';
 import { scenarios } from '../../bench/gateways.mjs';
-import { fixture } from './helpers.mjs';
+import { fixture, initWithoutNodeCrypto } from './helpers.mjs';
 
 const pkg = new URL('../../pkg/', import.meta.url);
-await web.init(readFileSync(new URL('web/refundkit_bg.wasm', pkg)), {
+// The browser entry as a browser runs it; run by Node 20.16 and later it would sign with node:crypto.
+await initWithoutNodeCrypto(web.init, readFileSync(new URL('web/refundkit_bg.wasm', pkg)), {
   syncSigning: true,
   fallbackModuleOrPath: readFileSync(new URL('fallback/refundkit_rsa_fallback_bg.wasm', pkg)),
 });

@@ -9,9 +9,11 @@ import crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RefundClient, RefundKitError, init } from '../../js/web.mjs';
 import { keys, scenarios } from '../../bench/gateways.mjs';
+import { initWithoutNodeCrypto } from './helpers.mjs';
 
 const pkg = new URL('../../pkg/', import.meta.url);
-await init(readFileSync(new URL('web/refundkit_bg.wasm', pkg)), {
+// The browser entry as a browser runs it; run by Node 20.16 and later it would sign with node:crypto.
+await initWithoutNodeCrypto(init, readFileSync(new URL('web/refundkit_bg.wasm', pkg)), {
   syncSigning: true,
   fallbackModuleOrPath: readFileSync(new URL('fallback/refundkit_rsa_fallback_bg.wasm', pkg)),
 });
