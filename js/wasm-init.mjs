@@ -49,8 +49,14 @@ const signatureWriter = {
 export function serverRuntime() {
   const process = globalThis.process;
   if (typeof process?.getBuiltinModule !== 'function') return undefined;
-  const crypto = process.getBuiltinModule('node:crypto');
-  const buffer = process.getBuiltinModule('node:buffer');
+  let crypto;
+  let buffer;
+  try {
+    crypto = process.getBuiltinModule('node:crypto');
+    buffer = process.getBuiltinModule('node:buffer');
+  } catch {
+    return undefined; // a page's `process` shim that knows no such module
+  }
   if (typeof crypto?.sign !== 'function' || typeof buffer?.Buffer?.from !== 'function') return undefined;
   return { crypto, Buffer: buffer.Buffer };
 }

@@ -176,14 +176,16 @@ test('the browser entries run by Node sign with node:crypto, as the Node entry d
   }
 });
 
-test('a browser entry on a host without node:crypto (Node before 20.16) signs with WebCrypto and loads the fallback on request', () => {
+test('a browser entry on a host without node:crypto (Node before 20.16, a page with a process shim) signs with WebCrypto and loads the fallback on request', () => {
   const expected = require('refundkit').RefundClient;
   const signed = new expected(payermaxConfig).buildRefund(gateways.payermax.input, { now: NOW });
   const hidden = 'delete process.getBuiltinModule;';
-  const plain = inChild(browserEntryInNode('inline.mjs', {}, hidden));
-  assert.deepEqual(plain.sync, { code: 'CONFIG_INVALID', field: 'privateKey' }, 'synchronous signing asks for the fallback');
-  assert.deepEqual(plain.async, signed);
-  assert.deepEqual(plain.calls, { instantiated: 1, webCryptoSign: 1, nodeSign: 0 });
+  for (const host of [hidden, 'process.getBuiltinModule = () => { throw new Error("no such module"); };', 'process.getBuiltinModule = () => ({});']) {
+    const plain = inChild(browserEntryInNode('inline.mjs', {}, host));
+    assert.deepEqual(plain.sync, { code: 'CONFIG_INVALID', field: 'privateKey' }, `${host} synchronous signing asks for the fallback`);
+    assert.deepEqual(plain.async, signed, host);
+    assert.deepEqual(plain.calls, { instantiated: 1, webCryptoSign: 1, nodeSign: 0 }, host);
+  }
   const withFallback = inChild(browserEntryInNode('inline.mjs', { syncSigning: true }, hidden));
   assert.deepEqual(withFallback.sync, signed);
   assert.deepEqual(withFallback.async, signed);
