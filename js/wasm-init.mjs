@@ -42,23 +42,25 @@ const signatureWriter = {
 };
 
 /**
- * node:crypto and node:buffer where a server-side runtime runs this file (Node 20.16 and later,
- * Deno, Bun: they have `process.getBuiltinModule`); undefined in browsers and workers. Asked at run
- * time, so no bundler sees an import of a Node module.
+ * The built-in module `name` where a server-side runtime runs this file (Node 20.16 and later,
+ * Deno, Bun: they have `process.getBuiltinModule`); undefined in browsers and workers, and where a
+ * page's own `process` shim knows no such module or throws. Asked at run time, so no bundler sees
+ * an import of a Node module.
  */
-export function serverRuntime() {
-  const process = globalThis.process;
-  if (typeof process?.getBuiltinModule !== 'function') return undefined;
-  let crypto;
-  let buffer;
+export function builtinModule(name) {
   try {
-    crypto = process.getBuiltinModule('node:crypto');
-    buffer = process.getBuiltinModule('node:buffer');
+    return globalThis.process?.getBuiltinModule?.(name);
   } catch {
-    return undefined; // a page's `process` shim that knows no such module
+    return undefined;
   }
-  if (typeof crypto?.sign !== 'function' || typeof buffer?.Buffer?.from !== 'function') return undefined;
-  return { crypto, Buffer: buffer.Buffer };
+}
+
+/** node:crypto and node:buffer's Buffer where a server-side runtime runs this file; else undefined. */
+export function serverRuntime() {
+  const crypto = builtinModule('node:crypto');
+  const Buffer = builtinModule('node:buffer')?.Buffer;
+  if (typeof crypto?.sign !== 'function' || typeof Buffer?.from !== 'function') return undefined;
+  return { crypto, Buffer };
 }
 
 /** Hands the core module what it uses from the platform; `server` is serverRuntime()'s answer. */

@@ -8,16 +8,15 @@
 // so the bytes are read with the host's own fs, reached through process.getBuiltinModule: no import
 // statement that a browser bundler would try to follow. There, node:crypto signs and verifies, as
 // in the Node entry, and no fallback module is loaded.
-import { makeInit, serverRuntime } from './wasm-init.mjs';
+import { builtinModule, makeInit, serverRuntime } from './wasm-init.mjs';
 import { RefundClient, generateKeyPair, keyFingerprint, errorCodes, gateways } from '../pkg/web/refundkit.js';
 import { RefundKitError } from './error.mjs';
 
 /** The bytes of `path` (relative to this file) where this file was loaded from disk by a server-side
  * runtime; otherwise undefined, and the glue fetches its own URL. */
 function localFile(path) {
-  const fs = globalThis.process?.getBuiltinModule?.('node:fs');
-  if (!fs || !String(import.meta.url).startsWith('file:')) return undefined;
-  return fs.readFileSync(new URL(path, import.meta.url));
+  if (!String(import.meta.url).startsWith('file:')) return undefined;
+  return builtinModule('node:fs')?.readFileSync?.(new URL(path, import.meta.url));
 }
 
 export const init = makeInit({
