@@ -173,15 +173,16 @@ impl RefundClient {
     /// own promise (WebCrypto's or node:crypto's) carries the signature to the request, and
     /// everything but the signature is written while the platform signs: after the wait, in code
     /// gone cold, only the signature is encoded and put in its place: by the entry's own
-    /// JavaScript where it gave the module a way to (the Node entry's thread pool, the web
-    /// entries' writer), else by the module.
+    /// JavaScript where it gave the module a way to (the thread-pool signer, the web entries'
+    /// writer), else by the module.
     fn sign_to_js(&self, mut draft: Draft) -> Promise {
         if let Some(key) = self.signer.node_key() {
             let (message, hash) = (std::mem::take(&mut draft.message), draft.hash);
-            match PendingRequest::begin(draft) {
-                Ok(pending) => return pending.sign_in_thread_pool(key, &message, hash),
-                Err(begun) => draft = Draft { message, ..begun },
-            }
+            return match PendingRequest::begin(draft) {
+                Ok(pending) => pending.sign_in_thread_pool(key, &message, hash),
+                // A request JavaScript cannot be handed: the module signs and writes it.
+                Err(begun) => self.sign_and_finish(Draft { message, ..begun }),
+            };
         }
         if let Some((promise, check)) = self.signer.sign_ready(&draft) {
             let begun = PendingRequest::begin(draft);
@@ -204,6 +205,11 @@ impl RefundClient {
                 .then(settle, settle)
                 .unwrap_or_else(|_| Promise::reject(&to_js_error(check.refusal())));
         }
+        self.sign_and_finish(draft)
+    }
+
+    /// Signs `draft` and writes the whole request in the module, once the signature has come.
+    fn sign_and_finish(&self, draft: Draft) -> Promise {
         let (client, signer) = (self.inner.clone(), self.signer.clone());
         future_to_promise(async move {
             let signed = signer.sign(&client, draft).await.map_err(to_js_error)?;
@@ -570,8 +576,8 @@ impl PendingRequest {
         }
     }
 
-    /// The request, with `message`'s signature in it, from node:crypto's thread pool: the Node
-    /// entry writes the signature in the callback that brings it.
+    /// The request, with `message`'s signature in it, from node:crypto's thread pool: the entry's
+    /// signer writes the signature in the callback that brings it.
     fn sign_in_thread_pool(self, key: &ThreadPoolKey, message: &[u8], hash: HashAlg) -> Promise {
         key.start_signing_into(message, hash, &self.request, self.spot())
             .unwrap_or_else(|_| Promise::reject(&to_js_error(node_crypto_refusal())))

@@ -1,9 +1,9 @@
 //! The crypto provider of the wasm face: the host's own RSA wherever it has one.
 //!
-//! - **node:crypto** (the Node entry hands the module in; Node, Deno and Bun have it): keys become
-//!   native `KeyObject`s, and signing and verifying run synchronously in OpenSSL; the async calls
-//!   sign in node:crypto's thread pool, so the event loop goes on meanwhile. The private key then
-//!   lives outside WebAssembly memory.
+//! - **node:crypto** (the Node entry hands the module in, and so do the browser entries where Node,
+//!   Deno or Bun runs them): keys become native `KeyObject`s, and signing and verifying run
+//!   synchronously in OpenSSL; the async calls sign in node:crypto's thread pool, so the event loop
+//!   goes on meanwhile. The private key then lives outside WebAssembly memory.
 //! - **Elsewhere** (browsers, workers): signatures are checked in Rust, and the merchant key is kept
 //!   as checked PKCS#8 DER, shared with the client's [`AsyncSigner`](super::webcrypto::AsyncSigner),
 //!   which signs through WebCrypto. Synchronous signing goes to the rsa crate where this build has
@@ -55,7 +55,7 @@ extern "C" {
         signature: &[u8],
     ) -> std::result::Result<bool, JsValue>;
 
-    /// The Node entry's signer in node:crypto's thread pool (js/node.cjs).
+    /// The entries' signer in node:crypto's thread pool (`threadPoolSigner` of js/signature.mjs).
     #[derive(Clone, Debug)]
     pub type ThreadPool;
 
@@ -190,7 +190,7 @@ impl ThreadPoolKey {
     }
 
     /// node:crypto's promise of `request`, with `message`'s signature written at `spot` by the
-    /// Node entry, in the callback that brings the signature: after the wait, in code gone cold,
+    /// entry's signer, in the callback that brings the signature: after the wait, in code gone cold,
     /// the request is finished without a call into WebAssembly.
     pub fn start_signing_into(
         &self,

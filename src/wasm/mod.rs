@@ -139,8 +139,9 @@ pub fn use_crypto(#[wasm_bindgen(unchecked_param_type = "Crypto | undefined")] c
 /// Takes the `node:crypto` module: every client made afterwards keeps its keys as node:crypto
 /// `KeyObject`s and signs and verifies through OpenSSL, synchronously, except that the async calls
 /// sign through `thread_pool` (node:crypto's `sign` in its callback form), so the event loop is not
-/// held while OpenSSL signs. The Node entry calls it; a runtime without node:crypto never does, and
-/// its clients use WebCrypto and Rust.
+/// held while OpenSSL signs. The Node entry calls it, and so do the browser entries where Node, Deno
+/// or Bun runs them; a runtime without node:crypto never does, and its clients use WebCrypto and
+/// Rust.
 #[wasm_bindgen(js_name = "__useNodeCrypto")]
 pub fn use_node_crypto(
     #[wasm_bindgen(unchecked_param_type = "typeof import('node:crypto')")]
@@ -172,7 +173,7 @@ pub fn webcrypto_refusal() -> JsValue {
     to_js_error(webcrypto::webcrypto_refusal())
 }
 
-/// The error the Node entry's thread-pool signer rejects with where node:crypto refused to sign or
+/// The error the entries' thread-pool signer rejects with where node:crypto refused to sign or
 /// answered with anything but a signature of the key's length.
 #[wasm_bindgen(js_name = "__threadPoolRefusal")]
 pub fn thread_pool_refusal() -> JsValue {
