@@ -368,7 +368,7 @@ export type WasmSource = string | URL | Response | ArrayBuffer | ArrayBufferView
 export interface InitOptions {
   /** Also load the RSA fallback module, so that the synchronous builds (buildRefund,
    * buildRefundQuery) sign in the browser. Loaded anyway where the page has no crypto.subtle;
-   * never where node:crypto signs (a browser entry run by Node 20.16+, Deno or Bun). */
+   * never where node:crypto signs (a browser entry run by Node 20.16+ or 22.3+, Deno or Bun). */
   syncSigning?: boolean;
   /** Where the fallback module's .wasm is (default: next to its glue, pkg/fallback/). */
   fallbackModuleOrPath?: WasmSource;

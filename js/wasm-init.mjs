@@ -42,7 +42,7 @@ const signatureWriter = {
 };
 
 /**
- * The built-in module `name` where a server-side runtime runs this file (Node 20.16 and later,
+ * The built-in module `name` where a server-side runtime runs this file (Node 20.16+ and 22.3+,
  * Deno, Bun: they have `process.getBuiltinModule`); undefined in browsers and workers, and where a
  * page's own `process` shim knows no such module or throws. Asked at run time, so no bundler sees
  * an import of a Node module.
