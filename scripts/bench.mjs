@@ -3,7 +3,7 @@
 // calls in its thread pool; the browser entry takes the same road where Node runs it) and the
 // browser entry as browsers run it (WebCrypto for async signing, the RSA fallback module for
 // synchronous signing, Rust for verification), measured in Node and in Chromium
-// (bench/chromium.mjs), its async builds judged in Chromium, where they run. One Node process for
+// (bench/chromium.mjs), its targets judged in Chromium, where it runs. One Node process for
 // everything but the fresh-process and cold-load measurements (which need fresh processes) and the
 // Chromium rows (one tab). Each comparison runs its candidates interleaved, one call of each per
 // round, so a burst of load on a shared machine hits all of them alike; figures are medians.
@@ -256,8 +256,9 @@ function chromiumOrNote() {
 
 let chromiumUserAgent = null;
 const launcher = chromiumOrNote();
-if (!launcher) notes.push("the browser road's targets are judged in Chromium: not judged in this run");
-if (launcher) {
+if (!launcher) {
+  notes.push("the browser road's targets are judged in Chromium: not judged in this run");
+} else {
   const chromium = await timeInChromium({
     chromium: launcher,
     root,
