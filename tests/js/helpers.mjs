@@ -158,9 +158,9 @@ export async function importWatchingMemory() {
 
 /**
  * A browser entry's `init(...args)` as a host without node:crypto runs it (browsers, workers, Node
- * before 20.16 or 22.3): the entry then signs with WebCrypto and the RSA fallback module, as in a page. It
- * asks for node:crypto through `process.getBuiltinModule` on its first init, which this hides for
- * that call; node --test runs each file in its own process, so nothing else sees it.
+ * before 20.16 or 22.3): the entry then signs with WebCrypto and the RSA fallback module, as in a
+ * page. It asks for node:crypto through `process.getBuiltinModule` on its first init, which this
+ * hides for that call; node --test runs each file in its own process, so nothing else sees it.
  */
 export async function initWithoutNodeCrypto(init, ...args) {
   const { getBuiltinModule } = process;
